@@ -1,0 +1,107 @@
+"""Valued outcomes, two-sided ratings of progress, and reviews."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from coproduce.models import Side
+from plans.models import LifeArea, Plan, PlanItem, side_check
+
+
+class ValuedOutcome(PlanItem):
+    """An outcome the person values, in their own words."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Working on it"
+        ACHIEVED = "achieved", "Achieved"
+        LET_GO = "let_go", "Let go"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    life_area = models.ForeignKey(LifeArea, on_delete=models.PROTECT, related_name="outcomes")
+    text = models.TextField("What I want", max_length=1000)
+    why_it_matters = models.TextField("Why it matters to me", blank=True, max_length=2000)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "achieved", "let_go"]),
+                name="outcome_status_valid",
+            ),
+            side_check("created_side", "outcome_side_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "removed_at"], name="outcome_by_plan"),
+            models.Index(fields=["status", "status_changed_at"], name="outcome_status_changed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Review(models.Model):
+    """A dated event on the plan where both sides rate and the next review is set."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(default=timezone.localdate)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_side = models.CharField(max_length=12, choices=Side.choices)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="reviews_joined"
+    )
+    next_review_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=4000)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [side_check("started_side", "review_side_valid")]
+        indexes = [models.Index(fields=["plan", "-held_on"], name="review_by_plan")]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} on {self.held_on}"
+
+
+class Rating(models.Model):
+    """'How close am I to this outcome?' from one side, 1 to 10. Never edited in place."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    outcome = models.ForeignKey(ValuedOutcome, on_delete=models.CASCADE, related_name="ratings")
+    # Denormalised from the outcome so dashboards can aggregate by plan cheaply.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ratings")
+    side = models.CharField(max_length=12, choices=Side.choices)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True, max_length=1000)
+    rated_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+    review = models.ForeignKey(
+        Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="ratings"
+    )
+
+    class Meta:
+        ordering = ["rated_on", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=10), name="rating_score_1_to_10"
+            ),
+            side_check("side", "rating_side_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["outcome", "side", "rated_on", "created_at"], name="rating_seq"),
+            models.Index(fields=["plan", "rated_on"], name="rating_by_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/10 from the {self.side} side on {self.rated_on}"
