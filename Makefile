@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test lint typecheck migrations-check bench clean static
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# NHS.UK frontend, copied from the pinned npm package into static/vendor.
+static/vendor/.built: node_modules/.installed scripts/vendor_static.sh
+	sh scripts/vendor_static.sh
+	touch $@
+
+static: static/vendor/.built
+
+setup: $(VENV)/.installed static/vendor/.built
+
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# DATABASE_URL=postgres://... make test runs the same suite on PostgreSQL.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy .
+
+migrations-check: setup
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py check
+
+bench: setup
+	$(BIN)/python manage.py bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles
