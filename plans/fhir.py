@@ -1,0 +1,708 @@
+"""The machine-readable "take my data" export: one plan as a FHIR R4B Bundle.
+
+The export is built as plain dicts and lists (ready for ``json.dumps``), so
+the app does not depend on a FHIR library; the tests validate the output
+with the ``fhir.resources`` R4B models and check every coded value against
+the value sets of the R4B specification.
+
+How Coproduce maps onto FHIR:
+
+=========================  ====================================================
+Coproduce                  FHIR R4B
+=========================  ====================================================
+Person                     Patient
+Professional               Practitioner + PractitionerRole (discipline, team)
+Team                       Organization
+Other author (supporter)   RelatedPerson
+Plan                       CarePlan (intent "plan"; "about me" as description)
+Plan status                draft/active/closed -> draft/active/completed
+LifeArea                   CarePlan.category (life-area coding + leadership
+                           extension); Goal.category for its outcomes
+CareTeamMember             CareTeam.participant with period start/end
+ValuedOutcome              Goal (lifecycle active/completed/cancelled)
+Rating                     Observation (valueInteger, focus = the Goal)
+Commitment                 CarePlan.activity (detail.kind "Task")
+Resource                   CarePlan.activity (detail.goal = linked outcomes)
+Expertise                  CarePlan.note (kind-labelled Annotation)
+created_by / updated_by    Provenance (activity CREATE / UPDATE, agent author)
+=========================  ====================================================
+
+Only current items are exported: removed items stay in the plan's history,
+which the readable export shows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+from django.utils.text import slugify
+
+from coproduce.models import Side, User
+from outcomes.models import Rating, ValuedOutcome
+from plans.models import (
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    ExpertiseKind,
+    LifeArea,
+    Plan,
+    Resource,
+    ResourceControl,
+)
+
+Json = dict[str, Any]
+
+BASE = "https://coproduce.example/fhir"
+LIFE_AREA_SYSTEM = f"{BASE}/CodeSystem/life-area"
+LEADERSHIP_SYSTEM = f"{BASE}/CodeSystem/leadership"
+SIDE_SYSTEM = f"{BASE}/CodeSystem/side"
+ACTIVITY_TYPE_SYSTEM = f"{BASE}/CodeSystem/activity-type"
+RESOURCE_CONTROL_SYSTEM = f"{BASE}/CodeSystem/resource-control"
+EXPERTISE_KIND_SYSTEM = f"{BASE}/CodeSystem/expertise-kind"
+DISCIPLINE_SYSTEM = f"{BASE}/CodeSystem/discipline"
+OBSERVATION_SYSTEM = f"{BASE}/CodeSystem/observation"
+
+LIFE_AREA_EXTENSION = f"{BASE}/StructureDefinition/life-area"
+LEADERSHIP_EXTENSION = f"{BASE}/StructureDefinition/leadership"
+RESOURCE_CONTROL_EXTENSION = f"{BASE}/StructureDefinition/resource-control"
+EXPERTISE_KIND_EXTENSION = f"{BASE}/StructureDefinition/expertise-kind"
+NEXT_REVIEW_EXTENSION = f"{BASE}/StructureDefinition/next-review-date"
+
+GOAL_ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+OBSERVATION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+PROVENANCE_PARTICIPANT_SYSTEM = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+DATA_OPERATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+TARGET_ELEMENT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/targetElement"
+PRONOUNS_EXTENSION = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
+
+# Ids for records that have no UUID of their own (people, teams) are derived
+# from this namespace, so the same person gets the same id in every export.
+ID_NAMESPACE = uuid.UUID("6f1c3f0e-2b7d-4c52-9a57-3c1f6a0d8e41")
+
+RATING_QUESTION = "How close am I to this outcome? (1–10)"  # noqa: RUF001 (a real en dash)
+
+PLAN_STATUS = {
+    Plan.Status.DRAFT: "draft",
+    Plan.Status.ACTIVE: "active",
+    Plan.Status.CLOSED: "completed",
+}
+GOAL_LIFECYCLE = {
+    ValuedOutcome.Status.ACTIVE: "active",
+    ValuedOutcome.Status.ACHIEVED: "completed",
+    # The person chose to let it go: cancelled, not "rejected" (never agreed).
+    ValuedOutcome.Status.LET_GO: "cancelled",
+}
+# Coproduce does not record when work on a commitment starts, so an open one
+# is "not-started" rather than guessing "in-progress".
+COMMITMENT_STATUS = {
+    Commitment.Status.OPEN: "not-started",
+    Commitment.Status.DONE: "completed",
+    Commitment.Status.DROPPED: "cancelled",
+}
+LEADERSHIP_CODES = {
+    1: "person-leads",
+    2: "person-leads-with-support",
+    3: "shared",
+    4: "professional-leads-with-agreement",
+    5: "professional-leads",
+}
+ACHIEVEMENT_DISPLAY = {
+    "in-progress": "In Progress",
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no-change": "No Change",
+    "achieved": "Achieved",
+}
+
+
+def export_prefetches() -> list[Any]:
+    """Everything the export reads, fetched once (a fixed number of queries)."""
+    current = {"removed_at__isnull": True}
+    return [
+        Prefetch(
+            "care_team",
+            queryset=CareTeamMember.objects.select_related(
+                "professional__user", "professional__team"
+            ).order_by("added_at", "id"),
+            to_attr="export_care_team",
+        ),
+        Prefetch("life_areas", queryset=LifeArea.objects.all(), to_attr="export_life_areas"),
+        Prefetch(
+            "outcomes",
+            queryset=ValuedOutcome.objects.filter(**current)
+            .select_related("life_area")
+            .prefetch_related("ratings"),
+            to_attr="export_outcomes",
+        ),
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.filter(**current).select_related("life_area"),
+            to_attr="export_commitments",
+        ),
+        Prefetch(
+            "resources",
+            queryset=Resource.objects.filter(**current)
+            .select_related("life_area")
+            .prefetch_related(Prefetch("outcomes", queryset=ValuedOutcome.objects.only("code"))),
+            to_attr="export_resources",
+        ),
+        Prefetch(
+            "expertise",
+            queryset=Expertise.objects.filter(**current).select_related("life_area"),
+            to_attr="export_expertise",
+        ),
+    ]
+
+
+def plan_for_export(code: uuid.UUID | str) -> Plan:
+    """The plan with everything the export needs. Raises Plan.DoesNotExist.
+
+    Access is not checked here: callers fetch the plan through plans.access first.
+    """
+    return (
+        Plan.objects.select_related("person__user")
+        .prefetch_related(*export_prefetches())
+        .get(code=code)
+    )
+
+
+def _derived_id(kind: str, pk: object) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"{kind}:{pk}"))
+
+
+def _url(resource_id: str) -> str:
+    return f"urn:uuid:{resource_id}"
+
+
+def _instant(value: datetime) -> str:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC).isoformat()
+
+
+def _date(value: date) -> str:
+    return value.isoformat()
+
+
+def _coding(system: str, code: str, display: str | None = None) -> Json:
+    coding = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return coding
+
+
+def _concept(system: str, code: str, display: str) -> Json:
+    return {"coding": [_coding(system, code, display)], "text": display}
+
+
+def _human_name(user: User) -> Json:
+    name: Json = {"text": user.name}
+    if user.last_name:
+        name["family"] = user.last_name
+    if user.first_name:
+        name["given"] = [user.first_name]
+    return name
+
+
+def _life_area_code(area: LifeArea) -> str:
+    # Default areas share readable codes across plans; a name with no
+    # slug-able characters falls back to the area's own UUID.
+    return slugify(area.name) or str(area.code)
+
+
+def _life_area_coding(area: LifeArea) -> Json:
+    return _coding(LIFE_AREA_SYSTEM, _life_area_code(area), area.name)
+
+
+def _life_area_extension(area: LifeArea | None) -> list[Json]:
+    if area is None:
+        return []
+    return [{"url": LIFE_AREA_EXTENSION, "valueCoding": _life_area_coding(area)}]
+
+
+def _achievement(outcome: ValuedOutcome) -> Json | None:
+    """Goal.achievementStatus from the outcome's status and the person's own ratings.
+
+    The person's view leads: the trend compares the person's first and latest
+    ratings. The professional's ratings are exported too, as Observations,
+    so a reader can see both views and the gap between them.
+    """
+    if outcome.status == ValuedOutcome.Status.ACHIEVED:
+        code, text = "achieved", "Achieved"
+    else:
+        own = [r for r in outcome.ratings.all() if r.side == Side.PERSON]
+        if len(own) >= 2:
+            first, latest = own[0].score, own[-1].score
+            if latest > first:
+                code = "improving"
+            elif latest < first:
+                code = "worsening"
+            else:
+                code = "no-change"
+            text = f"{ACHIEVEMENT_DISPLAY[code]} (my ratings: {first} then {latest} out of 10)"
+        elif outcome.status == ValuedOutcome.Status.ACTIVE:
+            code, text = "in-progress", "In Progress"
+        else:
+            # Let go with no trend to report: saying "not achieved" would be a
+            # judgement the person did not make.
+            return None
+    return {
+        "coding": [_coding(GOAL_ACHIEVEMENT_SYSTEM, code, ACHIEVEMENT_DISPLAY[code])],
+        "text": text,
+    }
+
+
+class _Bundler:
+    """Builds one plan's bundle; keeps the map from users to their resources."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.person_user: User = plan.person.user
+        self.patient_id = _derived_id("person", plan.person.pk)
+        self.careplan_id = str(plan.code)
+        self.careteam_id = _derived_id("care-team", plan.code)
+        self.users: dict[int, User] = {}
+        self.provenance: list[Json] = []
+
+    # People ---------------------------------------------------------------
+
+    def load_users(self, ids: Iterable[int | None]) -> None:
+        wanted = {pk for pk in ids if pk is not None} - {self.person_user.pk}
+        self.users = {
+            user.pk: user
+            for user in User.objects.filter(pk__in=wanted).select_related(
+                "professional__team", "person"
+            )
+        }
+        self.users[self.person_user.pk] = self.person_user
+
+    def ref(self, user_id: int) -> Json:
+        """A reference to the Patient, Practitioner or RelatedPerson for this user."""
+        user = self.users[user_id]
+        if user.pk == self.person_user.pk:
+            return {"reference": _url(self.patient_id), "display": user.name}
+        # Anyone else is on the person's side without being the person: a supporter.
+        kind = "practitioner" if hasattr(user, "professional") else "related-person"
+        return {"reference": _url(_derived_id(kind, user.pk)), "display": user.name}
+
+    def patient(self) -> Json:
+        user = self.person_user
+        person = self.plan.person
+        patient: Json = {
+            "resourceType": "Patient",
+            "id": self.patient_id,
+            "active": user.is_active,
+            "name": [_human_name(user)],
+        }
+        if user.email:
+            patient["telecom"] = [{"system": "email", "value": user.email}]
+        if person.date_of_birth:
+            patient["birthDate"] = _date(person.date_of_birth)
+        if person.pronouns:
+            patient["extension"] = [
+                {
+                    "url": PRONOUNS_EXTENSION,
+                    "extension": [
+                        {"url": "value", "valueCodeableConcept": {"text": person.pronouns}}
+                    ],
+                }
+            ]
+        return patient
+
+    def people(self) -> list[Json]:
+        """Practitioner, PractitionerRole and Organization for every professional involved."""
+        resources: list[Json] = []
+        teams: dict[int, Json] = {}
+        for user in sorted(self.users.values(), key=lambda u: u.pk):
+            if user.pk == self.person_user.pk:
+                continue
+            if not hasattr(user, "professional"):
+                resources.append(
+                    {
+                        "resourceType": "RelatedPerson",
+                        "id": _derived_id("related-person", user.pk),
+                        "active": user.is_active,
+                        "patient": {"reference": _url(self.patient_id)},
+                        "name": [_human_name(user)],
+                    }
+                )
+                continue
+            professional = user.professional
+            practitioner_id = _derived_id("practitioner", user.pk)
+            resources.append(
+                {
+                    "resourceType": "Practitioner",
+                    "id": practitioner_id,
+                    "active": user.is_active,
+                    "name": [_human_name(user)],
+                }
+            )
+            discipline = professional.get_discipline_display()
+            role: Json = {
+                "resourceType": "PractitionerRole",
+                "id": _derived_id("practitioner-role", professional.pk),
+                "practitioner": {"reference": _url(practitioner_id), "display": user.name},
+                "code": [
+                    {
+                        "coding": [_coding(DISCIPLINE_SYSTEM, professional.discipline, discipline)],
+                        "text": professional.job_title or discipline,
+                    }
+                ],
+            }
+            if professional.team is not None:
+                team = professional.team
+                team_id = _derived_id("team", team.pk)
+                role["organization"] = {"reference": _url(team_id), "display": team.name}
+                teams.setdefault(
+                    team.pk,
+                    {"resourceType": "Organization", "id": team_id, "name": team.name},
+                )
+            resources.append(role)
+        return resources + list(teams.values())
+
+    # Provenance -------------------------------------------------------------
+
+    def record(
+        self,
+        item: Any,
+        target: Json,
+        *,
+        element_id: str | None = None,
+        created_side: str | None = None,
+    ) -> None:
+        """Who wrote this item and from which side; a second entry for the latest edit.
+
+        Provenance.recorded is one instant per activity, so creation and the
+        latest edit are two Provenance resources (the full edit history is
+        in the plan's history).
+        """
+        target = {"reference": target["reference"]}
+        if element_id is not None:
+            target["extension"] = [{"url": TARGET_ELEMENT_EXTENSION, "valueUri": element_id}]
+        created_by = getattr(item, "created_by_id", None) or getattr(item, "rated_by_id", None)
+        side = created_side or getattr(item, "created_side", None) or item.side
+        events = [("created", "CREATE", "create", item.created_at, created_by, side)]
+        if getattr(item, "updated_at", None) and item.updated_by_id:
+            events.append(
+                (
+                    "edited",
+                    "UPDATE",
+                    "revise",
+                    item.updated_at,
+                    item.updated_by_id,
+                    item.updated_side or side,
+                )
+            )
+        for event, operation, display, at, user_id, by_side in events:
+            if user_id is None:
+                continue
+            self.provenance.append(
+                {
+                    "resourceType": "Provenance",
+                    "id": _derived_id(event, item.code),
+                    "target": [target],
+                    "recorded": _instant(at),
+                    "activity": {"coding": [_coding(DATA_OPERATION_SYSTEM, operation, display)]},
+                    "agent": [
+                        {
+                            "type": _concept(PROVENANCE_PARTICIPANT_SYSTEM, "author", "Author"),
+                            "role": [_concept(SIDE_SYSTEM, by_side, Side(by_side).label)],
+                            "who": self.ref(user_id),
+                        }
+                    ],
+                }
+            )
+
+    # The plan -----------------------------------------------------------------
+
+    def care_team(self, members: list[CareTeamMember]) -> Json:
+        plan = self.plan
+        participants: list[Json] = [
+            {
+                # The person is part of their own care team, and leads it.
+                "role": [{"text": "The person whose plan this is"}],
+                "member": self.ref(self.person_user.pk),
+                "period": {"start": _instant(plan.created_at)},
+            }
+        ]
+        for member in members:
+            professional = member.professional
+            period = {"start": _instant(member.added_at)}
+            if member.removed_at is not None:
+                period["end"] = _instant(member.removed_at)
+            participant: Json = {
+                "role": [{"text": member.role or professional.get_discipline_display()}],
+                "member": self.ref(professional.user_id),
+                "period": period,
+            }
+            if professional.team is not None:
+                participant["onBehalfOf"] = {
+                    "reference": _url(_derived_id("team", professional.team.pk)),
+                    "display": professional.team.name,
+                }
+            participants.append(participant)
+        return {
+            "resourceType": "CareTeam",
+            "id": self.careteam_id,
+            "status": "inactive" if plan.status == Plan.Status.CLOSED else "active",
+            "name": f"{self.person_user.name}'s care team",
+            "subject": self.ref(self.person_user.pk),
+            "participant": participants,
+        }
+
+    def goal(self, outcome: ValuedOutcome) -> Json:
+        goal: Json = {
+            "resourceType": "Goal",
+            "id": str(outcome.code),
+            "lifecycleStatus": GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)],
+            "category": [
+                {"coding": [_life_area_coding(outcome.life_area)], "text": outcome.life_area.name}
+            ],
+            "description": {"text": outcome.text},
+            "subject": self.ref(self.person_user.pk),
+            "startDate": _date(timezone.localdate(outcome.created_at)),
+            "expressedBy": self.ref(outcome.created_by_id),
+        }
+        achievement = _achievement(outcome)
+        if achievement is not None:
+            goal["achievementStatus"] = achievement
+        if outcome.target_date:
+            goal["target"] = [{"dueDate": _date(outcome.target_date)}]
+        if outcome.status_changed_at:
+            goal["statusDate"] = _date(timezone.localdate(outcome.status_changed_at))
+        if outcome.why_it_matters:
+            goal["note"] = [{"text": f"Why it matters: {outcome.why_it_matters}"}]
+        self.record(outcome, {"reference": _url(goal["id"])})
+        return goal
+
+    def observation(self, rating: Rating, goal_id: str) -> Json:
+        observation: Json = {
+            "resourceType": "Observation",
+            "id": str(rating.code),
+            "status": "final",
+            "category": [
+                # Both sides' ratings are answers to one question, like a survey.
+                _concept(OBSERVATION_CATEGORY_SYSTEM, "survey", "Survey")
+            ],
+            "code": {
+                "coding": [_coding(OBSERVATION_SYSTEM, "outcome-closeness", RATING_QUESTION)],
+                "text": RATING_QUESTION,
+            },
+            "subject": self.ref(self.person_user.pk),
+            "focus": [{"reference": _url(goal_id)}],
+            "effectiveDateTime": _date(rating.rated_on),
+            "issued": _instant(rating.created_at),
+            "performer": [self.ref(rating.rated_by_id)],
+            "valueInteger": rating.score,
+        }
+        if rating.note:
+            observation["note"] = [{"text": rating.note}]
+        self.record(rating, {"reference": _url(observation["id"])}, created_side=rating.side)
+        return observation
+
+    def commitment_activity(self, commitment: Commitment) -> Json:
+        element_id = str(commitment.code)
+        detail: Json = {
+            "kind": "Task",
+            "code": _concept(ACTIVITY_TYPE_SYSTEM, "commitment", "Commitment"),
+            "status": COMMITMENT_STATUS[Commitment.Status(commitment.status)],
+            "performer": [self.ref(commitment.who_id)],
+            "description": commitment.what,
+        }
+        if commitment.due_date:
+            # "By when": the due date ends the period in which it should happen.
+            detail["scheduledPeriod"] = {"end": _date(commitment.due_date)}
+        self.record(commitment, {"reference": _url(self.careplan_id)}, element_id=element_id)
+        return {
+            "id": element_id,
+            "extension": _life_area_extension(commitment.life_area),
+            "detail": detail,
+        }
+
+    def resource_activity(self, resource: Resource, goal_ids: set[str]) -> Json:
+        # A resource is an activity, not a note, because it is structured and
+        # linked: it serves named outcomes (detail.goal), which a note could
+        # only mention in text. Its status is "unknown": Coproduce does not
+        # record whether a resource is in use yet, and FHIR asks for
+        # "unknown" rather than a guess.
+        element_id = str(resource.code)
+        description = resource.name
+        if resource.how_to_access:
+            description += f"\nHow to get it: {resource.how_to_access}"
+        detail: Json = {
+            "code": _concept(ACTIVITY_TYPE_SYSTEM, "resource", "Resource"),
+            "status": "unknown",
+            "description": description,
+        }
+        goals = [str(o.code) for o in resource.outcomes.all() if str(o.code) in goal_ids]
+        if goals:
+            detail["goal"] = [{"reference": _url(goal)} for goal in goals]
+        if resource.provider:
+            # The provider is free text (a service, a friend): a display-only reference.
+            detail["performer"] = [{"display": resource.provider}]
+        control = ResourceControl(resource.control)
+        self.record(resource, {"reference": _url(self.careplan_id)}, element_id=element_id)
+        return {
+            "id": element_id,
+            "extension": [
+                *_life_area_extension(resource.life_area),
+                {
+                    "url": RESOURCE_CONTROL_EXTENSION,
+                    "valueCoding": _coding(RESOURCE_CONTROL_SYSTEM, control.value, control.label),
+                },
+            ],
+            "detail": detail,
+        }
+
+    def expertise_note(self, entry: Expertise) -> Json:
+        # Expertise is narrative knowledge from one side (lived experience or
+        # professional knowledge), not a measured finding: an Observation
+        # would need a status and a code asserting a clinical fact. An
+        # Annotation keeps exactly what we hold: author, time, text; the
+        # kind goes in the text (for people) and in an extension (for machines).
+        kind = ExpertiseKind(entry.kind)
+        family = "Citizen expertise" if entry.is_citizen else "Professional expertise"
+        element_id = str(entry.code)
+        self.record(entry, {"reference": _url(self.careplan_id)}, element_id=element_id)
+        return {
+            "id": element_id,
+            "extension": [
+                {
+                    "url": EXPERTISE_KIND_EXTENSION,
+                    "valueCoding": _coding(EXPERTISE_KIND_SYSTEM, kind.value, kind.label),
+                },
+                *_life_area_extension(entry.life_area),
+            ],
+            "authorReference": self.ref(entry.created_by_id),
+            "time": _instant(entry.created_at),
+            "text": f"{family} — {kind.label}: {entry.text}",
+        }
+
+    def care_plan(
+        self,
+        areas: list[LifeArea],
+        goal_ids: list[str],
+        activities: list[Json],
+        notes: list[Json],
+        contributors: set[int],
+    ) -> Json:
+        plan = self.plan
+        categories = []
+        for area in areas:
+            leadership = LEADERSHIP_CODES[area.leadership]
+            categories.append(
+                {
+                    "id": str(area.code),
+                    "extension": [
+                        {
+                            "url": LEADERSHIP_EXTENSION,
+                            "valueCoding": _coding(
+                                LEADERSHIP_SYSTEM, leadership, area.get_leadership_display()
+                            ),
+                        }
+                    ],
+                    "coding": [_life_area_coding(area)],
+                    "text": area.name,
+                }
+            )
+            if area.created_by_id is not None:
+                self.record(area, {"reference": _url(self.careplan_id)}, element_id=str(area.code))
+        about = [
+            (cast("models.Field[Any, Any]", Plan._meta.get_field(name)).verbose_name, text)
+            for name in ("about_admire", "about_matters", "about_support")
+            if (text := getattr(plan, name))
+        ]
+        period = {"start": _instant(plan.created_at)}
+        if plan.closed_at:
+            period["end"] = _instant(plan.closed_at)
+        care_plan: Json = {
+            "resourceType": "CarePlan",
+            "id": self.careplan_id,
+            "identifier": [{"system": f"{BASE}/plan", "value": str(plan.code)}],
+            "status": PLAN_STATUS[Plan.Status(plan.status)],
+            "intent": "plan",
+            "category": categories,
+            "title": f"{self.person_user.name}'s plan",
+            "subject": self.ref(self.person_user.pk),
+            "period": period,
+            "created": _instant(plan.created_at),
+            # The person owns the plan; everyone who wrote on it contributed.
+            "author": self.ref(self.person_user.pk),
+            "contributor": [self.ref(pk) for pk in sorted(contributors)],
+            "careTeam": [{"reference": _url(self.careteam_id)}],
+            "goal": [{"reference": _url(goal_id)} for goal_id in goal_ids],
+            "activity": activities,
+            "note": notes,
+        }
+        description = "\n\n".join(f"{label}: {text}" for label, text in about)
+        if description:
+            care_plan["description"] = description
+        if plan.next_review_date:
+            care_plan["extension"] = [
+                {"url": NEXT_REVIEW_EXTENSION, "valueDate": _date(plan.next_review_date)}
+            ]
+        return {key: value for key, value in care_plan.items() if value != []}
+
+
+def plan_bundle(plan: Plan) -> Json:
+    """The whole plan as a self-contained FHIR R4B collection Bundle (plain JSON data).
+
+    Runs a fixed number of queries whatever the size of the plan: pass a plan
+    from ``plan_for_export`` (or any plan: the prefetches run here if missing).
+    """
+    prefetch_related_objects([plan], *export_prefetches())
+    members: list[CareTeamMember] = plan.export_care_team  # type: ignore[attr-defined]
+    areas: list[LifeArea] = plan.export_life_areas  # type: ignore[attr-defined]
+    outcomes: list[ValuedOutcome] = plan.export_outcomes  # type: ignore[attr-defined]
+    commitments: list[Commitment] = plan.export_commitments  # type: ignore[attr-defined]
+    resources: list[Resource] = plan.export_resources  # type: ignore[attr-defined]
+    expertise: list[Expertise] = plan.export_expertise  # type: ignore[attr-defined]
+
+    authored: list[Any] = [*outcomes, *commitments, *resources, *expertise]
+    ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
+    contributors = {item.created_by_id for item in authored}
+    contributors |= {item.updated_by_id for item in authored if item.updated_by_id}
+    contributors |= {area.created_by_id for area in areas if area.created_by_id}
+    contributors |= {rating.rated_by_id for rating in ratings}
+    involved = contributors | {c.who_id for c in commitments}
+    involved |= {member.professional.user_id for member in members}
+
+    bundler = _Bundler(plan)
+    bundler.load_users(involved)
+
+    goals = [bundler.goal(outcome) for outcome in outcomes]
+    goal_ids = [goal["id"] for goal in goals]
+    observations = [
+        bundler.observation(rating, str(outcome.code))
+        for outcome in outcomes
+        for rating in outcome.ratings.all()
+    ]
+    activities = [bundler.commitment_activity(c) for c in commitments]
+    activities += [bundler.resource_activity(r, set(goal_ids)) for r in resources]
+    notes = [bundler.expertise_note(entry) for entry in expertise]
+    care_plan = bundler.care_plan(areas, goal_ids, activities, notes, contributors)
+
+    resources_out = [
+        bundler.patient(),
+        care_plan,
+        bundler.care_team(members),
+        *goals,
+        *observations,
+        *bundler.people(),
+        *bundler.provenance,
+    ]
+    bundle_id = str(uuid.uuid4())
+    return {
+        "resourceType": "Bundle",
+        "id": bundle_id,
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": _url(bundle_id)},
+        "type": "collection",
+        "timestamp": _instant(timezone.now()),
+        "entry": [{"fullUrl": _url(r["id"]), "resource": r} for r in resources_out],
+    }
