@@ -77,7 +77,11 @@ TEMPLATES = [
             ],
             # Registered as builtins so that moving to Django 6's own
             # partials is a settings change, not an edit of every template.
-            "builtins": ["template_partials.templatetags.partials", "django_htmx.templatetags.django_htmx"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "django_htmx.templatetags.django_htmx",
+                "plans.templatetags.plan_tags",
+            ],
             "loaders": [
                 (
                     "template_partials.loader.Loader",
@@ -161,6 +165,11 @@ STORAGES = {
         )
     },
 }
+
+TESTING = env_bool("TESTING")
+# In development and tests whitenoise serves files straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Production hardening: on whenever DEBUG is off.
 SECURE = not DEBUG and not env_bool("INSECURE_HTTP")

@@ -10,7 +10,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.models import Side
-from plans.models import LifeArea, Plan, PlanItem, side_check
+from plans.models import LifeArea, Plan, PlanItem, PlanItemQuerySet, side_check
+
+
+class ValuedOutcomeQuerySet(PlanItemQuerySet):
+    def with_latest_ratings(self) -> ValuedOutcomeQuerySet:
+        """Annotate each side's latest score and its date: two subqueries, no extra queries."""
+        annotations = {}
+        for side in Side.values:
+            latest = Rating.objects.filter(outcome=models.OuterRef("pk"), side=side).order_by(
+                "-rated_on", "-created_at", "-id"
+            )
+            annotations[f"latest_{side}_score"] = models.Subquery(latest.values("score")[:1])
+            annotations[f"latest_{side}_on"] = models.Subquery(latest.values("rated_on")[:1])
+        return self.annotate(**annotations)
 
 
 class ValuedOutcome(PlanItem):
@@ -29,6 +42,8 @@ class ValuedOutcome(PlanItem):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ValuedOutcomeQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -45,6 +60,15 @@ class ValuedOutcome(PlanItem):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def rating_gap(self) -> int | None:
+        """How far apart the two sides' latest views are (needs with_latest_ratings)."""
+        person = getattr(self, "latest_person_score", None)
+        professional = getattr(self, "latest_professional_score", None)
+        if person is None or professional is None:
+            return None
+        return abs(person - professional)
 
 
 class Review(models.Model):
@@ -81,7 +105,9 @@ class Rating(models.Model):
     # Denormalised from the outcome so dashboards can aggregate by plan cheaply.
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ratings")
     side = models.CharField(max_length=12, choices=Side.choices)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     score = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True, max_length=1000)
     rated_on = models.DateField(default=timezone.localdate)

@@ -298,7 +298,6 @@ class ExpertiseKind(models.TextChoices):
     RESOURCES_ELSEWHERE = "resources_elsewhere", "Resources elsewhere in the system"
 
 
-
 class Expertise(PlanItem):
     Kind = ExpertiseKind
     CITIZEN_KINDS = frozenset({"my_situation", "whole_life", "strengths", "my_people"})
@@ -314,7 +313,9 @@ class Expertise(PlanItem):
         verbose_name_plural = "expertise"
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ExpertiseKind.values), name="expertise_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ExpertiseKind.values), name="expertise_kind_valid"
+            ),
             side_check("created_side", "expertise_side_valid"),
         ]
         indexes = [models.Index(fields=["plan", "removed_at"], name="expertise_by_plan")]
@@ -527,6 +528,9 @@ class PlanChange(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The plan's version after this change: open pages ask "what changed since
+    # version N?" and refresh only those life areas.
+    plan_version = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -550,7 +554,10 @@ class PlanChange(models.Model):
                 name="planchange_action_valid",
             )
         ]
-        indexes = [models.Index(fields=["plan", "-at"], name="planchange_recent")]
+        indexes = [
+            models.Index(fields=["plan", "-at"], name="planchange_recent"),
+            models.Index(fields=["plan", "plan_version"], name="planchange_by_version"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"

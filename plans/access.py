@@ -1,0 +1,104 @@
+"""Who may see and do what: every view asks here, nothing relies on hiding links.
+
+Rules of thumb (see DOMAIN.md, "Power and control"):
+- a plan is visible to its person and to the professionals currently on its
+  care team; to anyone else it does not exist (404, never 403, so that a
+  stranger cannot even learn that a plan exists);
+- an action the user may see but not take is a 403;
+- a team lead sees dashboards for the team they lead, and plans only if they
+  are on that plan's care team like anyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+
+from coproduce.models import Professional, Side, Team
+from plans.models import CareTeamMember, Plan
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """A user's standing on one plan, resolved once per request."""
+
+    plan: Plan
+    user: Any
+    side: Side
+    membership: CareTeamMember | None
+
+    @property
+    def is_owner(self) -> bool:
+        return self.side == Side.PERSON
+
+    @property
+    def is_professional(self) -> bool:
+        return self.side == Side.PROFESSIONAL
+
+    def require_owner(self) -> None:
+        """Some decisions belong to the person alone (who is on the care team)."""
+        if not self.is_owner:
+            raise PermissionDenied("Only the person whose plan this is can do that.")
+
+
+def get_plan_for_user(user: Any, code: UUID | str) -> PlanAccess:
+    """The plan with this code, if the user may see it; otherwise 404.
+
+    One query: the plan, its person and the user's current membership (if any).
+    """
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        plan = (
+            Plan.objects.select_related("person__user")
+            .prefetch_related(
+                Prefetch(
+                    "care_team",
+                    queryset=CareTeamMember.objects.filter(
+                        professional__user=user, removed_at__isnull=True
+                    ),
+                    to_attr="my_membership",
+                )
+            )
+            .get(code=code)
+        )
+    except (Plan.DoesNotExist, ValueError):
+        raise Http404 from None
+
+    if plan.person.user_id == user.pk:
+        return PlanAccess(plan=plan, user=user, side=Side.PERSON, membership=None)
+    memberships = getattr(plan, "my_membership", [])
+    if memberships:
+        return PlanAccess(plan=plan, user=user, side=Side.PROFESSIONAL, membership=memberships[0])
+    raise Http404
+
+
+def get_own_plan(user: Any) -> Plan | None:
+    """A person's current plan (the newest that is not closed, else the newest)."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return None
+    plans = person.plans.order_by("-created_at")
+    return plans.exclude(status=Plan.Status.CLOSED).first() or plans.first()
+
+
+def get_professional(user: Any) -> Professional:
+    """The signed-in professional, or 403 for anyone else."""
+    professional = getattr(user, "professional", None)
+    if professional is None:
+        raise PermissionDenied("This page is for professionals.")
+    return professional
+
+
+def get_led_team(user: Any) -> Team:
+    """The team this user leads, or 403: dashboards are for team leads."""
+    professional = get_professional(user)
+    team = Team.objects.filter(lead=professional).first()
+    if team is None:
+        raise PermissionDenied("This page is for team leads.")
+    return team

@@ -1,0 +1,212 @@
+"""Forms parse and validate; the rules about what happens next live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coproduce.models import Side
+from outcomes.models import ValuedOutcome
+from plans.models import Commitment, Expertise, Leadership, LifeArea, Plan, Resource
+
+TEXT_LIMIT = "Keep this under {limit} characters (you have written {length})."
+
+
+class PlanFormMixin:
+    """Gives forms the plan they belong to and friendly length messages."""
+
+    plan: Plan
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        self.plan = plan
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                field.error_messages["max_length"] = (
+                    "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
+                )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OutcomeForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = ValuedOutcome
+        fields = ["text", "why_it_matters", "target_date", "status"]
+        labels = {
+            "text": "What I want, in my own words",
+            "why_it_matters": "Why it matters",
+            "target_date": "By when (optional)",
+            "status": "Where things are",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "target_date": DateInput(),
+        }
+        error_messages = {"text": {"required": "Write what you want, in your own words."}}
+
+
+class ResourceForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["name", "provider", "how_to_access", "control", "outcomes"]
+        labels = {
+            "name": "What it is",
+            "provider": "Who provides it",
+            "how_to_access": "How to get it",
+            "control": "Where it comes from",
+            "outcomes": "Which outcomes it helps with",
+        }
+        widgets = {
+            "how_to_access": forms.Textarea(attrs={"rows": 2}),
+            "control": forms.RadioSelect,
+            "outcomes": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "name": {"required": "Say what the resource is."},
+            "control": {"required": "Say where the resource comes from."},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = ValuedOutcome.objects.current().filter(plan=self.plan)
+        self.fields["outcomes"].to_field_name = "code"
+        self.fields["outcomes"].error_messages["invalid_choice"] = (
+            "Choose outcomes from this plan only."
+        )
+
+
+class CommitmentForm(PlanFormMixin, forms.ModelForm):
+    who = forms.TypedChoiceField(label="Who will do it", coerce=int, widget=forms.RadioSelect)
+
+    class Meta:
+        model = Commitment
+        fields = ["who", "what", "due_date", "status"]
+        labels = {"what": "What they will do", "due_date": "By when (optional)", "status": "Status"}
+        widgets = {"what": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
+        error_messages = {"what": {"required": "Say what will be done."}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.plan.person.user
+        choices = [(person.pk, f"{person.name} (person)")]
+        for member in self.plan.care_team.current().select_related("professional__user"):
+            user = member.professional.user
+            choices.append(
+                (user.pk, f"{user.name} ({member.professional.get_discipline_display()})")
+            )
+        self.fields["who"].choices = choices
+        self.fields["who"].error_messages["invalid_choice"] = (
+            "Choose someone from this plan: the person or their care team."
+        )
+        if self.instance.pk:
+            self.initial["who"] = self.instance.who_id
+
+    def save(self, commit: bool = True) -> Commitment:
+        from coproduce.models import User
+
+        user = User.objects.get(pk=self.cleaned_data["who"])
+        self.instance.who = user
+        self.instance.who_side = user.side or Side.PERSON
+        return super().save(commit)
+
+
+class ExpertiseForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = Expertise
+        fields = ["kind", "life_area", "text"]
+        labels = {"kind": "What kind of knowledge", "life_area": "Part of life (optional)"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+        error_messages = {"text": {"required": "Write what you know."}}
+
+    def __init__(self, *args: Any, side: str = Side.PERSON, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        citizen = side == Side.PERSON
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in Expertise.Kind.choices
+            if (value in Expertise.CITIZEN_KINDS) == citizen
+        ]
+        self.fields["life_area"].queryset = LifeArea.objects.filter(plan=self.plan)
+        self.fields["life_area"].to_field_name = "code"
+        self.fields["life_area"].empty_label = "The whole plan"
+        self.fields["text"].label = "What I know" if citizen else "What we know"
+
+
+class AboutForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["about_admire", "about_matters", "about_support"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+
+
+class LifeAreaForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = LifeArea
+        fields = ["name"]
+        labels = {"name": "Name of this part of life"}
+        error_messages = {"name": {"required": "Give this part of life a name."}}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        exists = LifeArea.objects.filter(plan=self.plan, name__iexact=name)
+        if self.instance.pk:
+            exists = exists.exclude(pk=self.instance.pk)
+        if exists.exists():
+            raise forms.ValidationError("This plan already has a part of life with that name.")
+        return name
+
+
+class LeadershipForm(forms.Form):
+    leadership = forms.TypedChoiceField(
+        label="Who should lead here",
+        choices=Leadership.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who should lead.",
+            "invalid_choice": "Choose one of the options.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you suggest this change."},
+    )
+
+    def __init__(self, *args: Any, current: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_leadership(self) -> int:
+        value = self.cleaned_data["leadership"]
+        if value == self.current:
+            raise forms.ValidationError("That is already the balance here: choose a different one.")
+        return value
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeclineForm(ReasonForm):
+    reason = forms.CharField(
+        label="Why are you declining?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why, so the other person understands."},
+    )

@@ -1,0 +1,78 @@
+"""The rules of co-production: whose edit applies at once, whose becomes a proposal.
+
+This is the one place these decisions are made. Views and services ask here;
+the table of every balance x side x action is tested in tests/plans/test_rules.py.
+
+In plain words (DOMAIN.md, "Leadership has consequences"):
+- the side that leads an area edits it directly;
+- the other side's edits there become proposals the leading side answers;
+- in a shared area both sides' edits apply at once;
+- the balance of leadership itself changes only by agreement, so a new
+  balance is always a proposal, answered by the other side;
+- "about me" and the person's own expertise are the person's to write:
+  professionals suggest changes; professional expertise likewise belongs to
+  professionals, and the person suggests;
+- nothing on a closed plan changes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from coproduce.models import Side
+from plans.models import Expertise, Leadership, Plan, Proposal
+
+
+class Decision(StrEnum):
+    APPLY = "apply"
+    PROPOSE = "propose"
+    REFUSE = "refuse"
+
+
+class Act(StrEnum):
+    ADD = "add"
+    CHANGE = "change"
+    REMOVE = "remove"
+    LEADERSHIP = "leadership"
+
+
+def decide(leadership: int, side: str, act: str, *, plan_closed: bool = False) -> Decision:
+    """What happens when someone from `side` does `act` in an area with this balance."""
+    if plan_closed or side not in Side.values:
+        return Decision.REFUSE
+    if act == Act.LEADERSHIP:
+        return Decision.PROPOSE
+    if side in Leadership.leading_sides(leadership):
+        return Decision.APPLY
+    return Decision.PROPOSE
+
+
+def effective_leadership(item_type: str, *, area_leadership: int | None, kind: str = "") -> int:
+    """The balance that governs an item: its area's, or a fixed owner for some items."""
+    if item_type == "about" or item_type == "life_area":
+        return Leadership.PERSON_LEADS
+    if item_type == "expertise":
+        if kind in Expertise.CITIZEN_KINDS:
+            return Leadership.PERSON_LEADS
+        return Leadership.PROFESSIONAL_LEADS
+    if area_leadership is None:
+        raise ValueError(f"{item_type} needs a life area")
+    return area_leadership
+
+
+def may_answer(proposal: Proposal, side: str) -> bool:
+    """Proposals are answered by the other side, and only while they wait."""
+    return proposal.is_pending and side in Side.values and side != proposal.proposed_side
+
+
+def may_withdraw(proposal: Proposal, user: Any) -> bool:
+    return proposal.is_pending and proposal.proposed_by_id == user.pk
+
+
+def plan_is_closed(plan: Plan) -> bool:
+    return plan.status == Plan.Status.CLOSED
+
+
+def answering_side(proposed_side: str) -> str:
+    return Side.PROFESSIONAL if proposed_side == Side.PERSON else Side.PERSON

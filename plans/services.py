@@ -1,0 +1,776 @@
+"""Writes that span several rows: edits, proposals and their answers, history.
+
+Every function here runs in one transaction and writes its PlanChange in that
+same transaction, so the history can never disagree with the plan. Whether an
+edit applies or becomes a proposal is decided by plans.rules, nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from coproduce.models import Side
+from outcomes.models import ValuedOutcome
+from plans import rules
+from plans.access import PlanAccess
+from plans.forms import (
+    AboutForm,
+    CommitmentForm,
+    ExpertiseForm,
+    LifeAreaForm,
+    OutcomeForm,
+    ResourceForm,
+)
+from plans.models import (
+    Commitment,
+    Expertise,
+    Leadership,
+    LifeArea,
+    Plan,
+    PlanChange,
+    Proposal,
+    Resource,
+)
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of thing on a plan that people add, change and remove."""
+
+    name: str
+    label: str
+    model: type[models.Model]
+    form: type[forms.ModelForm]
+    fields: tuple[str, ...]
+    version_field: str = "version"
+    in_area: bool = True
+    removable: bool = True
+    summary_field: str = ""
+
+    def summary(self, item: Any) -> str:
+        text = (
+            str(getattr(item, self.summary_field, "") or self.label)
+            if self.summary_field
+            else self.label
+        )
+        return text if len(text) <= 80 else text[:79] + "…"
+
+
+KINDS: dict[str, ItemKind] = {
+    kind.name: kind
+    for kind in [
+        ItemKind(
+            "outcome",
+            "outcome",
+            ValuedOutcome,
+            OutcomeForm,
+            ("text", "why_it_matters", "target_date", "status"),
+            summary_field="text",
+        ),
+        ItemKind(
+            "resource",
+            "resource",
+            Resource,
+            ResourceForm,
+            ("name", "provider", "how_to_access", "control", "outcomes"),
+            summary_field="name",
+        ),
+        ItemKind(
+            "commitment",
+            "commitment",
+            Commitment,
+            CommitmentForm,
+            ("who", "what", "due_date", "status"),
+            summary_field="what",
+        ),
+        ItemKind(
+            "expertise",
+            "expertise",
+            Expertise,
+            ExpertiseForm,
+            ("kind", "life_area", "text"),
+            in_area=False,
+            summary_field="text",
+        ),
+        ItemKind(
+            "about",
+            "about me",
+            Plan,
+            AboutForm,
+            ("about_admire", "about_matters", "about_support"),
+            version_field="about_version",
+            in_area=False,
+            removable=False,
+        ),
+        ItemKind(
+            "life_area",
+            "part of life",
+            LifeArea,
+            LifeAreaForm,
+            ("name",),
+            in_area=False,
+            removable=False,
+            summary_field="name",
+        ),
+    ]
+}
+
+
+class Invalid(Exception):
+    """The submitted form did not validate; the view re-shows it."""
+
+    def __init__(self, form: forms.BaseForm) -> None:
+        super().__init__("invalid form")
+        self.form = form
+
+
+class Conflict(Exception):
+    """Someone else saved this item after the user started editing it."""
+
+    def __init__(self, current: Any, submitted: forms.BaseForm | None = None) -> None:
+        super().__init__("stale version")
+        self.current = current
+        self.submitted = submitted
+
+
+class AlreadyAnswered(Exception):
+    """The proposal was answered (or withdrawn) before this answer arrived."""
+
+    def __init__(self, proposal: Proposal) -> None:
+        super().__init__("already answered")
+        self.proposal = proposal
+
+
+@dataclass
+class Result:
+    applied: bool
+    item: Any = None
+    proposal: Proposal | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+# --- describing items for history and proposals ---------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def describe(kind: ItemKind, item: Any, m2m: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON-safe picture of an item's user-facing fields, for history and proposals."""
+    picture: dict[str, Any] = {}
+    for name in kind.fields:
+        model_field = kind.model._meta.get_field(name)
+        if model_field.many_to_many:
+            if m2m is not None and name in m2m:
+                value = list(m2m[name])
+            elif item.pk:
+                value = list(getattr(item, name).all())
+            else:
+                value = []
+        elif model_field.choices and not model_field.is_relation:
+            value = getattr(item, f"get_{name}_display")()
+        else:
+            value = getattr(item, name)
+        picture[name] = _plain(value)
+    return picture
+
+
+def raw_data(form: forms.BaseForm) -> dict[str, Any]:
+    """What the user submitted for the form's own fields, to re-validate later."""
+    data: dict[str, Any] = {}
+    for name, bound_field in form.fields.items():
+        widget = bound_field.widget
+        data[name] = widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+    return data
+
+
+# --- history ---------------------------------------------------------------------
+
+
+def bump_version(plan: Plan) -> int:
+    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    plan.version = Plan.objects.values_list("version", flat=True).get(pk=plan.pk)
+    return plan.version
+
+
+def record(
+    access: PlanAccess | None,
+    plan: Plan,
+    action: str,
+    summary: str,
+    *,
+    kind: ItemKind | None = None,
+    item: Any = None,
+    life_area: LifeArea | None = None,
+    before: Any = None,
+    after: Any = None,
+    proposal: Proposal | None = None,
+    actor: Any = None,
+    side: str = "",
+) -> PlanChange:
+    """Write one history entry and mark the plan changed, in the caller's transaction."""
+    version = bump_version(plan)
+    return PlanChange.objects.create(
+        plan=plan,
+        life_area=life_area,
+        actor=actor if actor is not None else (access.user if access else None),
+        actor_side=side or (access.side if access else ""),
+        action=action,
+        item_type=kind.name if kind else "",
+        item_code=getattr(item, "code", None),
+        summary=summary[:300],
+        before=before,
+        after=after,
+        proposal=proposal,
+        plan_version=version,
+    )
+
+
+# --- the edit flow -------------------------------------------------------------
+
+
+def _area_of(kind: ItemKind, item: Any, area: LifeArea | None) -> LifeArea | None:
+    if kind.in_area:
+        return item.life_area if item is not None else area
+    if kind.name == "expertise" and item is not None:
+        return item.life_area
+    if kind.name == "life_area":
+        return item
+    return None
+
+
+def _decision(
+    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, kind_value: str
+) -> rules.Decision:
+    leadership = rules.effective_leadership(
+        kind.name,
+        area_leadership=area.leadership if (kind.in_area and area is not None) else None,
+        kind=kind_value,
+    )
+    decision = rules.decide(
+        leadership, access.side, act, plan_closed=rules.plan_is_closed(access.plan)
+    )
+    if decision == rules.Decision.REFUSE:
+        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+    return decision
+
+
+def build_form(
+    access: PlanAccess, kind: ItemKind, data: Any = None, item: Any = None, **extra: Any
+) -> forms.ModelForm:
+    kwargs: dict[str, Any] = {"plan": access.plan, "instance": item}
+    if kind.name == "expertise":
+        kwargs["side"] = (
+            access.side
+            if item is None
+            else (Side.PERSON if item.kind in Expertise.CITIZEN_KINDS else Side.PROFESSIONAL)
+        )
+    return kind.form(data, **kwargs, **extra)
+
+
+def parse_version(data: Any) -> int | None:
+    try:
+        value = int(data.get("version", ""))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def submit_add(
+    access: PlanAccess, kind: ItemKind, data: Any, *, area: LifeArea | None = None, reason: str = ""
+) -> Result:
+    form = build_form(access, kind, data)
+    if not form.is_valid():
+        raise Invalid(form)
+    kind_value = form.cleaned_data.get("kind", "")
+    target_area = area if kind.in_area else None
+    decision = _decision(access, kind, rules.Act.ADD, target_area, kind_value)
+    with transaction.atomic():
+        if decision == rules.Decision.APPLY:
+            item = _create(access, kind, form, area)
+            return Result(applied=True, item=item)
+        proposal = _propose(
+            access,
+            kind,
+            rules.Act.ADD,
+            form,
+            area=target_area or form.cleaned_data.get("life_area"),
+            reason=reason,
+            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
+        )
+        return Result(applied=False, proposal=proposal)
+
+
+def _create(
+    access: PlanAccess,
+    kind: ItemKind,
+    form: forms.ModelForm,
+    area: LifeArea | None,
+    *,
+    author: Any = None,
+    author_side: str = "",
+    proposal: Proposal | None = None,
+) -> Any:
+    item = form.save(commit=False)
+    item.plan = access.plan
+    if kind.in_area:
+        item.life_area = area
+    if kind.name == "life_area":
+        item.position = (
+            LifeArea.objects.filter(plan=access.plan).aggregate(m=models.Max("position"))["m"] or 0
+        ) + 1
+        item.created_by = author or access.user
+        item.created_side = author_side or access.side
+    else:
+        item.created_by = author or access.user
+        item.created_side = author_side or access.side
+    item.save()
+    form.save_m2m()
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.CREATE,
+        f"Added {kind.label}: {kind.summary(item)}",
+        kind=kind,
+        item=item,
+        life_area=_area_of(kind, item, area),
+        after=describe(kind, item),
+        proposal=proposal,
+        actor=author,
+        side=author_side,
+    )
+    return item
+
+
+def submit_change(
+    access: PlanAccess, kind: ItemKind, item: Any, data: Any, *, reason: str = ""
+) -> Result:
+    base_version = parse_version(data)
+    form = build_form(access, kind, data, item=item)
+    before = describe(kind, item)
+    current_version = getattr(item, kind.version_field)
+    area = _area_of(kind, item, None)
+    old_kind_value = getattr(item, "kind", "")
+    if not form.is_valid():
+        raise Invalid(form)
+    if base_version is None:
+        form.add_error(None, "This form is missing its version. Reload the page and try again.")
+        raise Invalid(form)
+    if base_version != current_version:
+        raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
+    decision = _decision(access, kind, rules.Act.CHANGE, area, old_kind_value)
+    with transaction.atomic():
+        if decision == rules.Decision.APPLY:
+            _save_change(access, kind, item, form, base_version, before)
+            return Result(applied=True, item=item)
+        proposal = _propose(
+            access,
+            kind,
+            rules.Act.CHANGE,
+            form,
+            area=area if kind.name != "life_area" else None,
+            item=item,
+            base_version=base_version,
+            reason=reason,
+            before=before,
+            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
+        )
+        return Result(applied=False, proposal=proposal)
+
+
+def _save_change(
+    access: PlanAccess,
+    kind: ItemKind,
+    item: Any,
+    form: forms.ModelForm,
+    base_version: int | None,
+    before: dict[str, Any],
+    *,
+    author: Any = None,
+    author_side: str = "",
+    proposal: Proposal | None = None,
+) -> None:
+    """Save only if nobody else saved since base_version (None: whatever is current)."""
+    instance = form.save(commit=False)
+    values: dict[str, Any] = {}
+    for name in kind.fields:
+        model_field = kind.model._meta.get_field(name)
+        if model_field.many_to_many:
+            continue
+        if name == "who":
+            values["who_id"] = instance.who_id
+            values["who_side"] = instance.who_side
+            continue
+        values[model_field.attname] = getattr(instance, model_field.attname)
+    now = timezone.now()
+    author = author or access.user
+    author_side = author_side or access.side
+    if hasattr(kind.model, "updated_by"):
+        values.update(updated_by=author, updated_side=author_side, updated_at=now)
+    rows = kind.model.objects.filter(pk=item.pk)
+    if base_version is not None:
+        rows = rows.filter(**{kind.version_field: base_version})
+    if hasattr(kind.model, "removed_at"):
+        rows = rows.filter(removed_at__isnull=True)
+    updated = rows.update(**values, **{kind.version_field: F(kind.version_field) + 1})
+    if not updated:
+        # Raising inside the atomic block rolls back anything written so far.
+        raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
+    form.save_m2m()
+    item.refresh_from_db()
+    after = describe(kind, item)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.EDIT,
+        f"Changed {kind.label}: {kind.summary(item)}",
+        kind=kind,
+        item=item,
+        life_area=_area_of(kind, item, None),
+        before={k: before.get(k) for k in changed},
+        after=changed,
+        proposal=proposal,
+        actor=author,
+        side=author_side,
+    )
+
+
+def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> Result:
+    if not kind.removable:
+        raise PermissionDenied("This cannot be removed.")
+    base_version = parse_version(data)
+    reason = str(data.get("reason", ""))[:1000]
+    if base_version is not None and base_version != item.version:
+        raise Conflict(kind.model.objects.get(pk=item.pk))
+    area = _area_of(kind, item, None)
+    decision = _decision(access, kind, rules.Act.REMOVE, area, getattr(item, "kind", ""))
+    with transaction.atomic():
+        if decision == rules.Decision.APPLY:
+            _remove(access, kind, item, base_version)
+            return Result(applied=True, item=item)
+        proposal = Proposal.objects.create(
+            plan=access.plan,
+            life_area=area,
+            action=Proposal.Action.REMOVE,
+            item_type=kind.name,
+            item_code=item.code,
+            base_version=item.version,
+            payload={"before": describe(kind, item), "after": {}, "data": {}},
+            reason=reason,
+            proposed_by=access.user,
+            proposed_side=access.side,
+        )
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.PROPOSE,
+            f"Suggested removing {kind.label}: {kind.summary(item)}",
+            kind=kind,
+            item=item,
+            life_area=area,
+            before=describe(kind, item),
+            proposal=proposal,
+        )
+        return Result(applied=False, proposal=proposal)
+
+
+def _remove(
+    access: PlanAccess,
+    kind: ItemKind,
+    item: Any,
+    base_version: int | None,
+    *,
+    proposal: Proposal | None = None,
+    actor: Any = None,
+    side: str = "",
+) -> None:
+    rows = kind.model.objects.filter(pk=item.pk, removed_at__isnull=True)
+    if base_version is not None:
+        rows = rows.filter(version=base_version)
+    now = timezone.now()
+    updated = rows.update(
+        removed_at=now,
+        updated_by=actor or access.user,
+        updated_side=side or access.side,
+        updated_at=now,
+        version=F("version") + 1,
+    )
+    if not updated:
+        raise Conflict(kind.model.objects.get(pk=item.pk))
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.REMOVE,
+        f"Removed {kind.label}: {kind.summary(item)}",
+        kind=kind,
+        item=item,
+        life_area=_area_of(kind, item, None),
+        before=describe(kind, item),
+        proposal=proposal,
+        actor=actor,
+        side=side,
+    )
+
+
+def _propose(
+    access: PlanAccess,
+    kind: ItemKind,
+    act: str,
+    form: forms.ModelForm,
+    *,
+    area: LifeArea | None,
+    reason: str,
+    after: dict[str, Any],
+    item: Any = None,
+    base_version: int | None = None,
+    before: dict[str, Any] | None = None,
+) -> Proposal:
+    proposal = Proposal.objects.create(
+        plan=access.plan,
+        life_area=area,
+        action=act,
+        item_type=kind.name,
+        item_code=getattr(item, "code", None),
+        base_version=base_version,
+        payload={"data": raw_data(form), "before": before or {}, "after": after},
+        reason=reason[:1000],
+        proposed_by=access.user,
+        proposed_side=access.side,
+    )
+    verb = {"add": "adding", "change": "changing", "remove": "removing"}[act]
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.PROPOSE,
+        f"Suggested {verb} {kind.label}: {_summary_from(kind, after, item)}",
+        kind=kind,
+        item=item,
+        life_area=area,
+        before=before,
+        after=after,
+        proposal=proposal,
+    )
+    return proposal
+
+
+def _summary_from(kind: ItemKind, picture: dict[str, Any], item: Any) -> str:
+    value = picture.get(kind.summary_field) if kind.summary_field else None
+    if value:
+        text = str(value)
+        return text if len(text) <= 80 else text[:79] + "…"
+    return kind.summary(item) if item is not None else kind.label
+
+
+# --- leadership -----------------------------------------------------------------
+
+
+def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reason: str) -> Proposal:
+    """A new balance is always a proposal: leadership changes only by agreement."""
+    if (
+        rules.decide(
+            area.leadership,
+            access.side,
+            rules.Act.LEADERSHIP,
+            plan_closed=rules.plan_is_closed(access.plan),
+        )
+        == rules.Decision.REFUSE
+    ):
+        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+    with transaction.atomic():
+        pending = Proposal.objects.select_for_update().filter(
+            life_area=area, action=Proposal.Action.LEADERSHIP, status=Proposal.Status.PENDING
+        )
+        if pending.exists():
+            raise AlreadyAnswered(pending.first())  # type: ignore[arg-type]
+        before = {"leadership": Leadership(area.leadership).label}
+        after = {"leadership": Leadership(new_value).label}
+        proposal = Proposal.objects.create(
+            plan=access.plan,
+            life_area=area,
+            action=Proposal.Action.LEADERSHIP,
+            item_type="life_area",
+            item_code=area.code,
+            base_version=area.version,
+            payload={"data": {"leadership": new_value}, "before": before, "after": after},
+            reason=reason[:1000],
+            proposed_by=access.user,
+            proposed_side=access.side,
+        )
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.PROPOSE,
+            f"Suggested a new balance in {area.name}: {Leadership(new_value).label}",
+            item=area,
+            life_area=area,
+            before=before,
+            after=after,
+            proposal=proposal,
+        )
+    return proposal
+
+
+# --- answering proposals ---------------------------------------------------------
+
+
+def _close(access: PlanAccess, proposal: Proposal, status: str, reason: str) -> None:
+    updated = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
+        status=status,
+        answered_by=access.user,
+        answered_at=timezone.now(),
+        answer_reason=reason[:1000],
+    )
+    if not updated:
+        proposal.refresh_from_db()
+        raise AlreadyAnswered(proposal)
+    proposal.refresh_from_db()
+
+
+def find_item(kind: ItemKind, plan: Plan, code: Any) -> Any:
+    if kind.name == "about":
+        return plan
+    rows = kind.model.objects.filter(code=code, plan=plan)
+    if hasattr(kind.model, "removed_at"):
+        rows = rows.filter(removed_at__isnull=True)
+    return rows.first()
+
+
+class ProposalCannotApply(Exception):
+    def __init__(self, proposal: Proposal, why: str) -> None:
+        super().__init__(why)
+        self.proposal = proposal
+        self.why = why
+
+
+def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
+    if not rules.may_answer(proposal, access.side):
+        if not proposal.is_pending:
+            raise AlreadyAnswered(proposal)
+        raise PermissionDenied("This suggestion is for the other side to answer.")
+    if rules.plan_is_closed(access.plan):
+        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+    with transaction.atomic():
+        _close(access, proposal, Proposal.Status.ACCEPTED, reason)
+        author = proposal.proposed_by
+        side = proposal.proposed_side
+        if proposal.action == Proposal.Action.LEADERSHIP:
+            area = LifeArea.objects.select_for_update().get(pk=proposal.life_area_id)
+            before = {"leadership": Leadership(area.leadership).label}
+            area.leadership = int(proposal.payload["data"]["leadership"])
+            area.version = F("version") + 1
+            area.save(update_fields=["leadership", "version"])
+            area.refresh_from_db()
+            record(
+                access,
+                access.plan,
+                PlanChange.Action.LEADERSHIP,
+                f"New balance in {area.name}: {area.get_leadership_display()}"
+                f" (suggested by {author.name}, agreed by {access.user.name})",
+                item=area,
+                life_area=area,
+                before=before,
+                after={"leadership": area.get_leadership_display()},
+                proposal=proposal,
+            )
+            return
+        kind = KINDS[proposal.item_type]
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.ACCEPT,
+            f"Accepted {author.name}'s suggestion" + (f": {reason}" if reason else ""),
+            kind=kind,
+            life_area=proposal.life_area,
+            proposal=proposal,
+        )
+        if proposal.action == Proposal.Action.ADD:
+            form = build_form(access, kind, proposal.payload["data"])
+            if not form.is_valid():
+                raise ProposalCannotApply(proposal, _form_errors(form))
+            _create(
+                access,
+                kind,
+                form,
+                proposal.life_area,
+                author=author,
+                author_side=side,
+                proposal=proposal,
+            )
+            return
+        item = find_item(kind, access.plan, proposal.item_code)
+        if item is None:
+            raise ProposalCannotApply(proposal, "The item it was about has been removed.")
+        if proposal.action == Proposal.Action.REMOVE:
+            _remove(access, kind, item, None, proposal=proposal, actor=author, side=side)
+            return
+        before = describe(kind, item)
+        form = build_form(access, kind, proposal.payload["data"], item=item)
+        if not form.is_valid():
+            raise ProposalCannotApply(proposal, _form_errors(form))
+        _save_change(
+            access,
+            kind,
+            item,
+            form,
+            None,
+            before,
+            author=author,
+            author_side=side,
+            proposal=proposal,
+        )
+
+
+def _form_errors(form: forms.BaseForm) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> None:
+    if not rules.may_answer(proposal, access.side):
+        if not proposal.is_pending:
+            raise AlreadyAnswered(proposal)
+        raise PermissionDenied("This suggestion is for the other side to answer.")
+    with transaction.atomic():
+        _close(access, proposal, Proposal.Status.DECLINED, reason)
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.DECLINE,
+            f"Declined {proposal.proposed_by.name}'s suggestion: {reason}",
+            life_area=proposal.life_area,
+            proposal=proposal,
+        )
+
+
+def withdraw_proposal(access: PlanAccess, proposal: Proposal) -> None:
+    if not rules.may_withdraw(proposal, access.user):
+        if not proposal.is_pending:
+            raise AlreadyAnswered(proposal)
+        raise PermissionDenied("Only the person who made a suggestion can withdraw it.")
+    with transaction.atomic():
+        _close(access, proposal, Proposal.Status.WITHDRAWN, "")
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.WITHDRAW,
+            "Withdrew a suggestion",
+            life_area=proposal.life_area,
+            proposal=proposal,
+        )

@@ -1,0 +1,147 @@
+"""Small hand-written builders for tests: explicit, no magic."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+
+from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from outcomes.models import Rating, ValuedOutcome
+from plans.models import (
+    DEFAULT_LIFE_AREAS,
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    LifeArea,
+    Plan,
+    Resource,
+    ResourceControl,
+)
+
+PASSWORD = "correct-horse-battery"
+_HASH: dict[str, str] = {}
+_counter = itertools.count(1)
+
+
+def _password_hash() -> str:
+    # Hashing is deliberately slow; hash once per test run.
+    if "hash" not in _HASH:
+        _HASH["hash"] = make_password(PASSWORD)
+    return _HASH["hash"]
+
+
+def make_user(username: str | None = None, name: str | None = None, **extra: Any) -> User:
+    username = username or f"user{next(_counter)}"
+    return User.objects.create(
+        username=username,
+        display_name=name or username.title(),
+        password=_password_hash(),
+        **extra,
+    )
+
+
+def make_person(username: str | None = None, name: str | None = None) -> Person:
+    return Person.objects.create(user=make_user(username, name))
+
+
+def make_team(name: str | None = None) -> Team:
+    return Team.objects.create(name=name or f"Team {next(_counter)}")
+
+
+def make_professional(
+    username: str | None = None,
+    name: str | None = None,
+    team: Team | None = None,
+    discipline: str = Discipline.NURSE,
+) -> Professional:
+    return Professional.objects.create(
+        user=make_user(username, name), team=team, discipline=discipline
+    )
+
+
+def make_plan(person: Person, *, areas: bool = True, **fields: Any) -> Plan:
+    fields.setdefault("status", Plan.Status.ACTIVE)
+    plan = Plan.objects.create(person=person, **fields)
+    if areas:
+        LifeArea.objects.bulk_create(
+            LifeArea(plan=plan, name=name, position=i, is_default=True, created_by=person.user)
+            for i, name in enumerate(DEFAULT_LIFE_AREAS)
+        )
+    return plan
+
+
+def add_to_care_team(plan: Plan, professional: Professional) -> CareTeamMember:
+    return CareTeamMember.objects.create(
+        plan=plan, professional=professional, added_by=plan.person.user
+    )
+
+
+def area(plan: Plan, name: str = "Work and learning") -> LifeArea:
+    return LifeArea.objects.get(plan=plan, name=name)
+
+
+def _side(user: User) -> str:
+    return Side.PERSON if hasattr(user, "person") else Side.PROFESSIONAL
+
+
+def make_outcome(
+    plan: Plan, by: User | None = None, area_name: str = "Work and learning", **fields: Any
+) -> ValuedOutcome:
+    by = by or plan.person.user
+    fields.setdefault("text", f"Outcome {next(_counter)}")
+    return ValuedOutcome.objects.create(
+        plan=plan, life_area=area(plan, area_name), created_by=by, created_side=_side(by), **fields
+    )
+
+
+def make_rating(
+    outcome: ValuedOutcome, by: User, score: int, on: date | None = None, **fields: Any
+) -> Rating:
+    return Rating.objects.create(
+        outcome=outcome,
+        plan_id=outcome.plan_id,
+        side=_side(by),
+        rated_by=by,
+        score=score,
+        rated_on=on or date.today(),
+        **fields,
+    )
+
+
+def make_resource(
+    plan: Plan, by: User, area_name: str = "Work and learning", **fields: Any
+) -> Resource:
+    fields.setdefault("name", f"Resource {next(_counter)}")
+    fields.setdefault("control", ResourceControl.OUR_SERVICE)
+    return Resource.objects.create(
+        plan=plan, life_area=area(plan, area_name), created_by=by, created_side=_side(by), **fields
+    )
+
+
+def make_commitment(
+    plan: Plan,
+    by: User,
+    who: User | None = None,
+    area_name: str = "Work and learning",
+    **fields: Any,
+) -> Commitment:
+    who = who or by
+    fields.setdefault("what", f"Do thing {next(_counter)}")
+    return Commitment.objects.create(
+        plan=plan,
+        life_area=area(plan, area_name),
+        created_by=by,
+        created_side=_side(by),
+        who=who,
+        who_side=_side(who),
+        **fields,
+    )
+
+
+def make_expertise(plan: Plan, by: User, kind: str, text: str = "Something I know") -> Expertise:
+    return Expertise.objects.create(
+        plan=plan, created_by=by, created_side=_side(by), kind=kind, text=text
+    )
