@@ -245,7 +245,8 @@ def _achievement(outcome: ValuedOutcome) -> Json | None:
                 code = "worsening"
             else:
                 code = "no-change"
-            text = f"{ACHIEVEMENT_DISPLAY[code]} (my ratings: {first} then {latest} out of 10)"
+            name = outcome.plan.person.user.name
+            text = f"{ACHIEVEMENT_DISPLAY[code]} ({name}'s own ratings: {first}, then {latest})"
         elif outcome.status == ValuedOutcome.Status.ACTIVE:
             code, text = "in-progress", "In Progress"
         else:

@@ -732,6 +732,8 @@ def test_goal_statuses_map_exactly(story: Story) -> None:
     assert statuses("unrated") == ("active", "in-progress")  # only Ben's view: no trend
     assert statuses("let_go_flat") == ("cancelled", "no-change")
     assert statuses("let_go") == ("cancelled", None)
+    improving = _goal(bundle, story.outcomes["improving"])["achievementStatus"]
+    assert improving["text"] == "Improving (Amara's own ratings: 3, then 6)"
 
 
 @pytest.mark.django_db
