@@ -1,0 +1,80 @@
+"""`manage.py seed_demo [--people N]`: the demo team, and optionally a big synthetic caseload."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from plans.demo import DEMO_PASSWORD, SYNTHETIC_LEAD, build_demo, build_synthetic
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo team (safe to run again: it only resets the demo passwords). "
+        "With --people N, also top up a separate synthetic team to N people for benchmarks."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=0,
+            help="Also make sure the synthetic team has this many people, each with a full plan.",
+        )
+        parser.add_argument(
+            "--batch",
+            type=int,
+            default=500,
+            help="Synthetic people written per transaction (default 500).",
+        )
+
+    def handle(self, *args: Any, people: int, batch: int, verbosity: int, **options: Any) -> None:
+        demo = build_demo()
+        if verbosity:
+            self.stdout.write(
+                "Demo team created."
+                if demo.created
+                else "Demo team already there; passwords reset."
+            )
+
+        if people > 0:
+            started = time.monotonic()
+            with tqdm(
+                total=people,
+                desc="Synthetic caseload",
+                unit="people",
+                file=sys.stderr,
+                disable=verbosity == 0,
+            ) as bar:
+                result = build_synthetic(people, batch_people=batch, progress=bar.update)
+            elapsed = time.monotonic() - started
+            if verbosity:
+                if result.created:
+                    self.stdout.write(
+                        f"Synthetic team: added {result.created} people "
+                        f"({result.existing} were there already) in {elapsed:.1f}s."
+                    )
+                    for name, count in result.rows.items():
+                        self.stdout.write(f"  {name:<24} {count:>9,}")
+                else:
+                    self.stdout.write(
+                        f"Synthetic team already has {result.existing} people; nothing to add."
+                    )
+
+        if verbosity:
+            rows = list(demo.logins)
+            if people > 0:
+                rows.append((SYNTHETIC_LEAD, "team lead, Synthetic team", DEMO_PASSWORD))
+            width = max(len(username) for username, _, _ in rows)
+            rule = "-" * 72
+            self.stdout.write("")
+            self.stdout.write(rule)
+            self.stdout.write(f"Demo logins (every password is {DEMO_PASSWORD}):")
+            self.stdout.write(rule)
+            for username, role, password in rows:
+                self.stdout.write(f"  {username:<{width}}  {password}  {role}")
+            self.stdout.write(rule)

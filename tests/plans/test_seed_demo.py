@@ -1,0 +1,170 @@
+"""`manage.py seed_demo`: the demo team, its logins, and the synthetic caseload."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Model
+
+from coproduce.models import Person, Professional, Side, Team, User
+from outcomes.models import Rating, ValuedOutcome
+from plans.demo import (
+    DEMO_PASSWORD,
+    DEMO_TEAM_NAME,
+    SYNTHETIC_PERSON_PREFIX,
+    SYNTHETIC_TEAM_NAME,
+    demo_usernames,
+)
+from plans.models import (
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    LifeArea,
+    Plan,
+    Proposal,
+    Resource,
+)
+
+PROJECT_APPS = ("coproduce", "plans", "outcomes")
+AUTHORED: tuple[type[Model], ...] = (Expertise, Resource, Commitment, ValuedOutcome, LifeArea)
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = list(apps.get_models(include_auto_created=True))
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in models
+        if m._meta.app_label in PROJECT_APPS
+    }
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_counts_and_prints_the_logins() -> None:
+    output = seed()
+    first = counts()
+    again = seed()
+    assert counts() == first
+    assert first["coproduce.Person"] == 12
+    assert first["plans.Plan"] == 12
+    assert first["outcomes.Rating"] > 100
+    assert first["plans.PlanChange"] >= 12
+    for text in (output, again):
+        for username in ("amara", "ben", "chloe"):
+            assert username in text
+        assert DEMO_PASSWORD in text
+
+
+@pytest.mark.django_db
+def test_demo_personas_have_the_right_profiles() -> None:
+    seed()
+    amara = User.objects.get(username="amara")
+    ben = User.objects.get(username="ben")
+    chloe = User.objects.get(username="chloe")
+    assert amara.side == Side.PERSON
+    assert ben.side == Side.PROFESSIONAL
+    plan = Plan.objects.get(person__user=amara)
+    assert plan.status == Plan.Status.ACTIVE
+    assert list(plan.life_areas.filter(is_default=True).values_list("position", flat=True)) == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    current = CareTeamMember.objects.current().filter(plan=plan)
+    assert current.filter(professional__user=ben).exists()
+    assert not current.filter(professional__user=chloe).exists()
+    team = Team.objects.get(name=DEMO_TEAM_NAME)
+    assert team.lead == chloe.professional
+    assert ben.professional.team == team
+    assert Plan.objects.visible_to(ben).filter(pk=plan.pk).exists()
+    assert set(Plan.objects.values_list("status", flat=True)) == {"draft", "active", "closed"}
+    # Suggestions both waiting and answered, and Amara asking to share leadership again.
+    statuses = set(Proposal.objects.values_list("status", flat=True))
+    assert {"pending", "accepted", "declined"} <= statuses
+    assert plan.proposals.filter(
+        action=Proposal.Action.LEADERSHIP, status="pending", proposed_by=amara
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_and_are_reset_by_a_second_run() -> None:
+    seed()
+    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
+    User.objects.filter(username="ben").update(password="!")  # unusable
+    seed()
+    hashes = set(User.objects.filter(username__in=demo_usernames()).values_list("password"))
+    assert len(hashes) == 1  # one hash, shared: the second run reset ben's
+    assert authenticate(username="ben", password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.django_db
+def test_every_item_is_written_by_someone_from_the_side_it_claims() -> None:
+    seed()
+    care_teams: dict[int, set[int]] = {}
+    for plan_id, user_id in CareTeamMember.objects.values_list("plan_id", "professional__user_id"):
+        care_teams.setdefault(plan_id, set()).add(user_id)
+    owners = dict(Plan.objects.values_list("pk", "person__user_id"))
+    checked = 0
+    for model in AUTHORED:
+        for item in model._default_manager.select_related(
+            "created_by__person", "created_by__professional"
+        ):
+            author = item.created_by
+            assert author.side == item.created_side, (model.__name__, item.pk)
+            if item.created_side == Side.PERSON:
+                assert author.pk == owners[item.plan_id]
+            else:
+                assert author.pk in care_teams[item.plan_id]
+            checked += 1
+    assert checked > 200
+    both_sides = {Side.PERSON, Side.PROFESSIONAL}
+    for model in (Expertise, Resource, Commitment):
+        assert set(model._default_manager.values_list("created_side", flat=True)) == both_sides
+
+
+@pytest.mark.django_db
+def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
+    seed()
+    scores = list(Rating.objects.values_list("score", flat=True))
+    assert scores
+    assert min(scores) >= 1
+    assert max(scores) <= 10
+    amara_ratings = Rating.objects.filter(plan__person__user__username="amara")
+    assert set(amara_ratings.values_list("side", flat=True)) == {Side.PERSON, Side.PROFESSIONAL}
+    # Each rating comes from the side its rater is on.
+    for rating in Rating.objects.select_related("rated_by__person", "rated_by__professional"):
+        assert rating.rated_by.side == rating.side
+
+
+@pytest.mark.django_db
+def test_synthetic_caseload_is_added_once() -> None:
+    seed()
+    before = Person.objects.count()
+    seed("--people", "30")
+    synthetic = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
+    assert synthetic.count() == 30
+    assert Person.objects.count() == before + 30
+    plans = Plan.objects.filter(person__in=synthetic)
+    assert plans.count() == 30
+    assert ValuedOutcome.objects.filter(plan__in=plans).count() >= 30 * 4
+    assert Rating.objects.filter(plan__in=plans).exists()
+    assert LifeArea.objects.filter(plan__in=plans).count() == 30 * 7
+    team = Team.objects.get(name=SYNTHETIC_TEAM_NAME)
+    assert team.lead is not None
+    assert Professional.objects.filter(team=team).count() == 21
+    after_first = counts()
+    seed("--people", "30")
+    assert counts() == after_first
