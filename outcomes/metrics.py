@@ -1,0 +1,697 @@
+"""The team lead's dashboard figures, each computed by the database.
+
+Every public function takes a `DashboardFilter` and runs a fixed, small number
+of queries however large the caseload grows: aggregates, correlated subqueries
+and window functions, never a Python loop over rows. The docstring of each
+figure is its definition in plain words: the dashboard shows those words to the
+team lead, so keep them true when the code changes.
+
+Dates: the period runs from the start of `start` to the end of `end`, in the
+site's time zone (Europe/London), so an outcome achieved at 00:30 on 1 April
+British Summer Time counts in April even though it is still 31 March in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import NotSupportedError, connections
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, Coalesce, RowNumber
+from django.utils import timezone
+
+from coproduce.models import Side
+from outcomes.models import Rating, ValuedOutcome
+from plans.models import (
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    Leadership,
+    LifeArea,
+    Plan,
+    PlanQuerySet,
+    Proposal,
+    Resource,
+)
+
+SIDES: tuple[str, str] = (Side.PERSON.value, Side.PROFESSIONAL.value)
+CHANGE_STATES = ("improved", "unchanged", "worsened", "not_enough_ratings", "not_rated")
+PROPOSAL_STATES = ("made", "accepted", "declined", "withdrawn", "waiting")
+LEADERSHIP_GROUPS = ("person_led", "shared", "professional_led")
+REVIEW_DUE_WINDOW = dt.timedelta(days=28)
+# Ratings within this many points of each other count as the two sides agreeing.
+AGREEMENT_POINTS = 1
+ANSWERED = (Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
+CONTENT_MODELS: dict[str, Any] = {
+    "outcomes": ValuedOutcome,
+    "expertise": Expertise,
+    "resources": Resource,
+    "commitments": Commitment,
+}
+
+
+class UnknownMetric(ValueError):
+    """A drill-down asked for a figure the dashboard does not have."""
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """What the team lead chose: a team, a period (both days included), optionally
+    one life area (by name) and one professional."""
+
+    team_id: int
+    start: dt.date
+    end: dt.date
+    life_area_name: str | None = None
+    professional_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError("The period must start on or before its end.")
+
+    @property
+    def period_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[midnight at the start of `start`, midnight after `end`) in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+
+
+# --- The sets every figure is computed over -------------------------------------------
+
+
+def caseload_plans(f: DashboardFilter) -> PlanQuerySet:
+    """The team's caseload: every plan (draft, active or closed) with at least one
+    professional from the team currently on its care team. With a professional
+    chosen, only plans whose care team that professional is on now. With a life
+    area chosen, only plans that have a life area of that name."""
+    plans = Plan.objects.for_team(f.team_id)
+    if f.professional_id is not None:
+        plans = plans.filter(
+            Exists(
+                CareTeamMember.objects.current().filter(
+                    plan=OuterRef("pk"), professional_id=f.professional_id
+                )
+            )
+        )
+    if f.life_area_name is not None:
+        plans = plans.filter(
+            Exists(LifeArea.objects.filter(plan=OuterRef("pk"), name=f.life_area_name))
+        )
+    return plans
+
+
+def caseload_outcomes(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
+    """Outcomes on the caseload's plans that were written by the end of the period
+    and have not been removed (achieved and let-go outcomes included); with a
+    life area chosen, only outcomes in that area."""
+    _, end = f.period_bounds
+    outcomes = ValuedOutcome.objects.current().filter(
+        plan__in=caseload_plans(f), created_at__lt=end
+    )
+    if f.life_area_name is not None:
+        outcomes = outcomes.filter(life_area__name=f.life_area_name)
+    return outcomes
+
+
+def with_rating_journey(outcomes: QuerySet[ValuedOutcome], end: dt.date) -> QuerySet[Any]:
+    """Annotate each outcome, for each side, with `<side>_ratings` (how many ratings
+    on or before `end`), `<side>_first` (the first score ever) and `<side>_latest`
+    (the latest score on or before `end`), plus `latest_gap`, the distance between
+    the two sides' latest scores (null unless both sides have rated).
+
+    Ratings on the same day are ordered by when they were recorded. Six
+    correlated subqueries, all served by the rating_seq index; no extra query.
+    """
+    annotations: dict[str, Any] = {}
+    for side in SIDES:
+        ratings = Rating.objects.filter(outcome=OuterRef("pk"), side=side, rated_on__lte=end)
+        annotations[f"{side}_ratings"] = Coalesce(
+            Subquery(
+                ratings.order_by().values("outcome").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        annotations[f"{side}_first"] = Subquery(
+            ratings.order_by("rated_on", "created_at", "id").values("score")[:1],
+            output_field=IntegerField(),
+        )
+        annotations[f"{side}_latest"] = Subquery(
+            ratings.order_by("-rated_on", "-created_at", "-id").values("score")[:1],
+            output_field=IntegerField(),
+        )
+    return outcomes.annotate(**annotations).annotate(
+        latest_gap=Abs(
+            F(f"{Side.PERSON}_latest") - F(f"{Side.PROFESSIONAL}_latest"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def change_state(side: str, state: str) -> Q:
+    """The condition, on an outcome annotated by `with_rating_journey`, for one cell
+    of the improved / unchanged / worsened table."""
+    ratings, first, latest = f"{side}_ratings", f"{side}_first", f"{side}_latest"
+    enough = Q(**{f"{ratings}__gte": 2})
+    conditions = {
+        "improved": enough & Q(**{f"{latest}__gt": F(first)}),
+        "unchanged": enough & Q(**{latest: F(first)}),
+        "worsened": enough & Q(**{f"{latest}__lt": F(first)}),
+        "not_enough_ratings": Q(**{ratings: 1}),
+        "not_rated": Q(**{ratings: 0}),
+    }
+    return conditions[state]
+
+
+AGREEMENT_STATES: dict[str, Q] = {
+    "both_rated": Q(latest_gap__isnull=False),
+    "agree": Q(latest_gap__lte=AGREEMENT_POINTS),
+    "disagree": Q(latest_gap__gt=AGREEMENT_POINTS),
+}
+
+
+def caseload_proposals(f: DashboardFilter) -> QuerySet[Proposal]:
+    """Proposals made on the caseload's plans during the period; with a life area
+    chosen, only proposals about that area (plan-wide ones are left out)."""
+    start, end = f.period_bounds
+    proposals = Proposal.objects.filter(
+        plan__in=caseload_plans(f), created_at__gte=start, created_at__lt=end
+    )
+    if f.life_area_name is not None:
+        proposals = proposals.filter(life_area__name=f.life_area_name)
+    return proposals
+
+
+def caseload_areas(f: DashboardFilter) -> QuerySet[LifeArea]:
+    areas = LifeArea.objects.filter(plan__in=caseload_plans(f))
+    if f.life_area_name is not None:
+        areas = areas.filter(name=f.life_area_name)
+    return areas
+
+
+def caseload_content(f: DashboardFilter, kind: str) -> QuerySet[Any]:
+    items = CONTENT_MODELS[kind].objects.current().filter(plan__in=caseload_plans(f))
+    if f.life_area_name is not None:
+        items = items.filter(life_area__name=f.life_area_name)
+    return items
+
+
+# --- Database helpers ---------------------------------------------------------------
+
+
+class HoursBetween(Func):
+    """Hours from the first datetime to the second, to the nearest second."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def _operands(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+        (start_sql, start_params), (end_sql, end_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return start_sql, end_sql, [*start_params, *end_params]
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, *args: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        raise NotSupportedError("HoursBetween supports SQLite and PostgreSQL only.")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        start, end, params = self._operands(compiler, connection)
+        return f"(ROUND((julianday({end}) - julianday({start})) * 86400) / 3600.0)", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        start, end, params = self._operands(compiler, connection)
+        return (
+            f"(ROUND(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS numeric))"
+            " / 3600.0)::double precision",
+            params,
+        )
+
+
+class Median(Aggregate):
+    """The median (interpolated 50th percentile). PostgreSQL only: SQLite has no
+    ordered-set aggregates, see `_median_hours_by_window`."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, *args: Any, **extra: Any
+    ) -> tuple[str, Any]:
+        raise NotSupportedError("Median is computed with percentile_cont on PostgreSQL only.")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        return super().as_sql(compiler, connection, **extra)
+
+
+# --- 1. Caseload -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadFigures:
+    people: int
+    plans: int
+    active_plans: int
+    closed_plans: int
+    reviews_due: int
+    reviews_overdue: int
+
+
+def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> CaseloadFigures:
+    """People: how many different people have a plan on the caseload (a plan
+    counts when someone from the team is on its care team now; closed plans
+    included). Plans: all those plans; active plans: those marked active;
+    closed plans: those marked closed.
+    Reviews overdue: plans not closed whose next review date is before today.
+    Reviews due: plans not closed whose next review date is between today and
+    28 days after the end of the period, both days included.
+    One query."""
+    today = today or timezone.localdate()
+    not_closed = ~Q(status=Plan.Status.CLOSED)
+    figures = caseload_plans(f).aggregate(
+        people=Count("person", distinct=True),
+        plans=Count("pk"),
+        active_plans=Count("pk", filter=Q(status=Plan.Status.ACTIVE)),
+        closed_plans=Count("pk", filter=Q(status=Plan.Status.CLOSED)),
+        reviews_due=Count(
+            "pk",
+            filter=not_closed
+            & Q(next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW),
+        ),
+        reviews_overdue=Count("pk", filter=not_closed & Q(next_review_date__lt=today)),
+    )
+    return CaseloadFigures(**figures)
+
+
+# --- 2. Change since the first rating, and agreement -------------------------------------
+
+
+@dataclass(frozen=True)
+class SideChange:
+    improved: int
+    unchanged: int
+    worsened: int
+    not_enough_ratings: int
+    not_rated: int
+
+    @property
+    def compared(self) -> int:
+        return self.improved + self.unchanged + self.worsened
+
+
+@dataclass(frozen=True)
+class Agreement:
+    both_rated: int
+    agree: int
+    disagree: int
+    mean_gap: float | None
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    outcomes: int
+    person: SideChange
+    professional: SideChange
+    agreement: Agreement
+
+
+def outcome_change(f: DashboardFilter) -> OutcomeChange:
+    """For every outcome on the caseload (not removed; achieved and let-go ones
+    included), seen separately from the person's side and from the professionals'
+    side: compare that side's latest rating on or before the end of the period
+    with its very first rating. Improved: the latest score is higher; unchanged:
+    the same; worsened: lower. An outcome that side has rated only once is
+    "not enough ratings"; never rated by then, "not rated".
+    Agreement: among outcomes both sides have rated, the two sides agree when
+    their latest scores are at most 1 point apart (7 and 8 agree, 6 and 8 do
+    not); the mean gap is the average distance between the two latest scores.
+    The latest ratings may be from different days. One query."""
+    journey = with_rating_journey(caseload_outcomes(f), f.end)
+    aggregates: dict[str, Any] = {"outcomes": Count("pk")}
+    for side in SIDES:
+        for state in CHANGE_STATES:
+            aggregates[f"{side}_{state}"] = Count("pk", filter=change_state(side, state))
+    for name, condition in AGREEMENT_STATES.items():
+        aggregates[name] = Count("pk", filter=condition)
+    aggregates["mean_gap"] = Avg("latest_gap")
+    row = journey.aggregate(**aggregates)
+
+    def side_change(side: str) -> SideChange:
+        return SideChange(**{state: row[f"{side}_{state}"] for state in CHANGE_STATES})
+
+    return OutcomeChange(
+        outcomes=row["outcomes"],
+        person=side_change(Side.PERSON),
+        professional=side_change(Side.PROFESSIONAL),
+        agreement=Agreement(**{name: row[name] for name in [*AGREEMENT_STATES, "mean_gap"]}),
+    )
+
+
+# --- 3. Achieved in the period -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomesClosed:
+    achieved: int
+    let_go: int
+
+
+def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
+    """Outcomes on the caseload (not removed) marked achieved during the period,
+    and, beside them, those let go during the period. An outcome counts on the
+    day its status last changed. One query."""
+    start, end = f.period_bounds
+    row = (
+        caseload_outcomes(f)
+        .filter(status_changed_at__gte=start, status_changed_at__lt=end)
+        .aggregate(
+            achieved=Count("pk", filter=Q(status=ValuedOutcome.Status.ACHIEVED)),
+            let_go=Count("pk", filter=Q(status=ValuedOutcome.Status.LET_GO)),
+        )
+    )
+    return OutcomesClosed(**row)
+
+
+# --- 4. Change by life area ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LifeAreaChange:
+    name: str
+    outcomes: int
+    person_outcomes: int
+    person_average: float | None
+    professional_outcomes: int
+    professional_average: float | None
+
+
+def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
+    """For each life area (by name) with at least one outcome on the caseload:
+    the average change on the 1-10 scale from each side, that is the latest
+    rating on or before the end of the period minus the first rating, over the
+    outcomes that side has rated at least twice (and how many those are).
+    Blank when that side has rated no outcome in the area twice. One query."""
+    journey = with_rating_journey(caseload_outcomes(f), f.end)
+    aggregates: dict[str, Any] = {"outcomes": Count("pk")}
+    for side in SIDES:
+        enough = Q(**{f"{side}_ratings__gte": 2})
+        aggregates[f"{side}_outcomes"] = Count("pk", filter=enough)
+        aggregates[f"{side}_average"] = Avg(
+            Case(
+                When(enough, then=F(f"{side}_latest") - F(f"{side}_first")),
+                output_field=IntegerField(),
+            )
+        )
+    rows = journey.values("life_area__name").annotate(**aggregates).order_by("life_area__name")
+    return [
+        LifeAreaChange(name=row.pop("life_area__name"), **row)  # at most one row per area name
+        for row in rows
+    ]
+
+
+# --- 5. Co-production ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentShare:
+    person: int
+    professional: int
+    by_kind: dict[str, dict[str, int]]
+
+    @property
+    def person_share(self) -> float | None:
+        total = self.person + self.professional
+        return self.person / total if total else None
+
+
+def content_share(f: DashboardFilter) -> ContentShare:
+    """Who wrote the plans: all current content on the caseload's plans (valued
+    outcomes, expertise, resources and commitments; removed items left out),
+    counted by the side of the person who first wrote each item. This is all
+    content as it stands now, whatever the period. With a life area chosen,
+    only items in that area (expertise about the whole plan is left out).
+    One query."""
+    parts = [
+        caseload_content(f, kind)
+        .order_by()
+        .values("created_side")
+        .annotate(kind=Value(kind), n=Count("pk"))
+        .values_list("kind", "created_side", "n")
+        for kind in CONTENT_MODELS
+    ]
+    by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_MODELS}
+    for kind, side, n in parts[0].union(*parts[1:], all=True):  # at most 8 rows
+        by_kind[kind][side] = n
+    return ContentShare(
+        person=sum(counts[Side.PERSON] for counts in by_kind.values()),
+        professional=sum(counts[Side.PROFESSIONAL] for counts in by_kind.values()),
+        by_kind=by_kind,
+    )
+
+
+@dataclass(frozen=True)
+class LeadershipBalance:
+    by_level: dict[int, int]
+
+    @property
+    def person_led(self) -> int:
+        return sum(n for level, n in self.by_level.items() if level < Leadership.SHARED)
+
+    @property
+    def shared(self) -> int:
+        return self.by_level[Leadership.SHARED]
+
+    @property
+    def professional_led(self) -> int:
+        return sum(n for level, n in self.by_level.items() if level > Leadership.SHARED)
+
+
+LEADERSHIP_GROUP_LEVELS: dict[str, list[int]] = {
+    "person_led": [Leadership.PERSON_LEADS, Leadership.PERSON_LEADS_WITH_SUPPORT],
+    "shared": [Leadership.SHARED],
+    "professional_led": [
+        Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT,
+        Leadership.PROFESSIONAL_LEADS,
+    ],
+}
+
+
+def leadership_balance(f: DashboardFilter) -> LeadershipBalance:
+    """How leadership is shared now, across every life area of the caseload's
+    plans: how many areas sit at each of the five levels. Person-led: "person
+    leads" or "person leads, with support"; shared; professional-led:
+    "professional leads, with agreement" or "professional leads". With a life
+    area chosen, only areas of that name. One query."""
+    row = caseload_areas(f).aggregate(
+        **{str(level): Count("pk", filter=Q(leadership=level)) for level in Leadership.values}
+    )
+    return LeadershipBalance(by_level={int(level): n for level, n in row.items()})
+
+
+@dataclass(frozen=True)
+class ProposalFigures:
+    made: int
+    accepted: int
+    declined: int
+    withdrawn: int
+    waiting: int
+    median_hours_to_answer: float | None
+
+
+def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:
+    """Suggestions made during the period on the caseload's plans, for each side
+    that made them: how many were made, and how each stands now: accepted,
+    declined, withdrawn by the side that made it, or still waiting for an answer.
+    Median time to answer: the middle of the times, in hours, between a
+    suggestion being made and being accepted or declined (withdrawn and waiting
+    ones left out); with an even number, halfway between the two middle ones.
+    One query on PostgreSQL, two on SQLite."""
+    proposals = caseload_proposals(f)
+    status = Proposal.Status
+    aggregates: dict[str, Any] = {
+        "made": Count("pk"),
+        "accepted": Count("pk", filter=Q(status=status.ACCEPTED)),
+        "declined": Count("pk", filter=Q(status=status.DECLINED)),
+        "withdrawn": Count("pk", filter=Q(status=status.WITHDRAWN)),
+        "waiting": Count("pk", filter=Q(status=status.PENDING)),
+    }
+    on_postgresql = connections[proposals.db].vendor == "postgresql"
+    if on_postgresql:
+        aggregates["median_hours_to_answer"] = Median(
+            HoursBetween("created_at", "answered_at"), filter=Q(status__in=ANSWERED)
+        )
+    rows = proposals.order_by().values("proposed_side").annotate(**aggregates)
+    by_side: dict[str, dict[str, Any]] = {
+        side: {**dict.fromkeys(PROPOSAL_STATES, 0), "median_hours_to_answer": None}
+        for side in SIDES
+    }
+    for row in rows:  # at most one row per side
+        by_side[row.pop("proposed_side")].update(row)
+    if not on_postgresql:
+        for side, median in _median_hours_by_window(proposals).items():
+            by_side[side]["median_hours_to_answer"] = median
+    return {side: ProposalFigures(**figures) for side, figures in by_side.items()}
+
+
+def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
+    """Median hours to answer per side without an ordered-set aggregate: number
+    the answered proposals of each side by time taken and keep only the middle
+    one (odd count) or two (even count). At most four rows come back."""
+    hours = HoursBetween("created_at", "answered_at")
+    side = [F("proposed_side")]
+    middle = (
+        proposals.filter(status__in=ANSWERED)
+        .annotate(
+            hours=hours,
+            position=Window(RowNumber(), partition_by=side, order_by=[hours.asc(), F("pk")]),
+            answered=Window(Count("pk"), partition_by=side),
+        )
+        .filter(position__gte=(F("answered") + 1) / 2, position__lte=F("answered") / 2 + 1)
+        .values_list("proposed_side", "hours")
+    )
+    by_side: dict[str, list[float]] = {}
+    for proposed_side, value in middle:
+        by_side.setdefault(proposed_side, []).append(value)
+    return {s: sum(values) / len(values) for s, values in by_side.items()}
+
+
+# --- 6. Drill-down ------------------------------------------------------------------------
+
+
+def plans_behind(
+    f: DashboardFilter, cell: tuple[str, ...], *, today: dt.date | None = None
+) -> PlanQuerySet:
+    """The plans behind one figure on the dashboard, for listing by name. Cells:
+
+    ("caseload", "people" | "plans" | "active_plans" | "closed_plans"
+                 | "reviews_due" | "reviews_overdue")
+    ("outcomes", "person" | "professional",
+                 "improved" | "unchanged" | "worsened" | "not_enough_ratings" | "not_rated")
+    ("agreement", "both_rated" | "agree" | "disagree")
+    ("achieved", "achieved" | "let_go")
+    ("life_area", <area name>, "person" | "professional")   outcomes rated twice
+    ("content", "person" | "professional")                  plans with such content
+    ("leadership", "1".."5" | "person_led" | "shared" | "professional_led")
+    ("proposals", "person" | "professional",
+                  "made" | "accepted" | "declined" | "withdrawn" | "waiting")
+
+    A plan is listed once even when several of its outcomes or items are behind
+    the figure. The caller must still check what the lead may see. One query.
+    Raises UnknownMetric for anything else.
+    """
+    plans = caseload_plans(f)
+    match cell:
+        case ("caseload", "people" | "plans"):
+            pass
+        case ("caseload", "active_plans"):
+            plans = plans.filter(status=Plan.Status.ACTIVE)
+        case ("caseload", "closed_plans"):
+            plans = plans.filter(status=Plan.Status.CLOSED)
+        case ("caseload", "reviews_due" | "reviews_overdue"):
+            today = today or timezone.localdate()
+            plans = plans.exclude(status=Plan.Status.CLOSED)
+            if cell[1] == "reviews_overdue":
+                plans = plans.filter(next_review_date__lt=today)
+            else:
+                plans = plans.filter(
+                    next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW
+                )
+        case ("outcomes", side, state) if side in SIDES and state in CHANGE_STATES:
+            journey = with_rating_journey(caseload_outcomes(f), f.end)
+            plans = plans.filter(pk__in=journey.filter(change_state(side, state)).values("plan"))
+        case ("agreement", state) if state in AGREEMENT_STATES:
+            journey = with_rating_journey(caseload_outcomes(f), f.end)
+            plans = plans.filter(pk__in=journey.filter(AGREEMENT_STATES[state]).values("plan"))
+        case ("achieved", "achieved" | "let_go"):
+            start, end = f.period_bounds
+            closed = caseload_outcomes(f).filter(
+                status=cell[1], status_changed_at__gte=start, status_changed_at__lt=end
+            )
+            plans = plans.filter(pk__in=closed.values("plan"))
+        case ("life_area", name, side) if side in SIDES:
+            journey = with_rating_journey(caseload_outcomes(f), f.end).filter(
+                life_area__name=name, **{f"{side}_ratings__gte": 2}
+            )
+            plans = plans.filter(pk__in=journey.values("plan"))
+        case ("content", side) if side in SIDES:
+            plans = plans.filter(
+                Q(
+                    *(
+                        Q(pk__in=caseload_content(f, kind).filter(created_side=side).values("plan"))
+                        for kind in CONTENT_MODELS
+                    ),
+                    _connector=Q.OR,
+                )
+            )
+        case ("leadership", level) if level in LEADERSHIP_GROUP_LEVELS or level in {
+            str(value) for value in Leadership.values
+        }:
+            levels = LEADERSHIP_GROUP_LEVELS.get(level) or [int(level)]
+            areas = caseload_areas(f).filter(leadership__in=levels)
+            plans = plans.filter(pk__in=areas.values("plan"))
+        case ("proposals", side, state) if side in SIDES and state in PROPOSAL_STATES:
+            proposals = caseload_proposals(f).filter(proposed_side=side)
+            if state != "made":
+                proposals = proposals.filter(
+                    status={"waiting": Proposal.Status.PENDING}.get(state, state)
+                )
+            plans = plans.filter(pk__in=proposals.values("plan"))
+        case _:
+            raise UnknownMetric(f"No dashboard figure called {cell!r}.")
+    return plans.select_related("person__user").order_by(
+        "person__user__display_name", "person__user__username", "pk"
+    )
+
+
+# --- Everything at once -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filter: DashboardFilter
+    caseload: CaseloadFigures
+    outcomes: OutcomeChange
+    achieved: OutcomesClosed
+    life_areas: list[LifeAreaChange]
+    content: ContentShare
+    leadership: LeadershipBalance
+    proposals: dict[str, ProposalFigures]
+
+
+def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
+    """Every figure for one team and filter: seven queries on PostgreSQL, eight on SQLite."""
+    return Dashboard(
+        filter=f,
+        caseload=caseload_figures(f, today=today),
+        outcomes=outcome_change(f),
+        achieved=outcomes_achieved(f),
+        life_areas=change_by_life_area(f),
+        content=content_share(f),
+        leadership=leadership_balance(f),
+        proposals=proposal_figures(f),
+    )
