@@ -1185,8 +1185,8 @@ class _DemoBuilder:
                 created_at=at(self.today - timedelta(days=400)),
             )
             self.library.setdefault(area, []).append(item)
-        for spec in PEOPLE:
-            self._plan(spec)
+        for person in PEOPLE:
+            self._plan(person)
 
     def _user(self, username: str, first: str, last: str) -> User:
         return User.objects.create(
@@ -2190,7 +2190,7 @@ def _synthetic_batch(
         for n in range(count):
             area = areas[rng.randrange(7)]
             r = rng.random()
-            status = (
+            outcome_status = (
                 ValuedOutcome.Status.ACHIEVED
                 if r < 0.12
                 else ValuedOutcome.Status.LET_GO
@@ -2199,11 +2199,11 @@ def _synthetic_batch(
             )
             last_review = n_reviews - 1
             changed_at = None
-            if status != ValuedOutcome.Status.ACTIVE and n_reviews >= 2:
+            if outcome_status != ValuedOutcome.Status.ACTIVE and n_reviews >= 2:
                 last_review = rng.randint(1, n_reviews - 1)
                 changed_at = at(plan_reviews[p][last_review].held_on, 12)
-            elif status != ValuedOutcome.Status.ACTIVE:
-                status = ValuedOutcome.Status.ACTIVE
+            elif outcome_status != ValuedOutcome.Status.ACTIVE:
+                outcome_status = ValuedOutcome.Status.ACTIVE
             by_pro = area.leadership > L.SHARED and rng.random() < 0.5
             author = plan_pros[p][0].user if by_pro else person.user
             outcomes.append(
@@ -2217,7 +2217,7 @@ def _synthetic_batch(
                     text=rng.choice(SYNTHETIC_OUTCOMES[area.name]),
                     why_it_matters="It would make a real difference to my life.",
                     target_date=today + timedelta(days=rng.randint(-30, 240)),
-                    status=status,
+                    status=outcome_status,
                     status_changed_at=changed_at,
                 )
             )
@@ -2295,7 +2295,7 @@ def _synthetic_batch(
         me = person.user
         pro = plan_pros[p][0].user
         areas = areas_rows[p * 7 : p * 7 + 7]
-        mine = outcomes_by_plan.get(plan.pk, [])
+        their_outcomes = outcomes_by_plan.get(plan.pk, [])
         created = at(start + timedelta(days=3), 14)
         expertise += [
             Expertise(plan=plan, life_area=None, kind=S.STRENGTHS, text="I'm a good listener.",
@@ -2307,8 +2307,8 @@ def _synthetic_batch(
                       text="Many people find a routine helps.",
                       created_by=pro, created_side=PRO, created_at=created),
         ]  # fmt: skip
-        if mine:
-            target = mine[0]
+        if their_outcomes:
+            target = their_outcomes[0]
             item = library_by_area.get(target.life_area.name)
             resources.append(
                 Resource(
@@ -2357,10 +2357,10 @@ def _synthetic_batch(
                 )
             )
         proposed_at = at(today - timedelta(days=rng.randint(1, 60)), 16)
-        status = rng.choice(
+        answer = rng.choice(
             (Proposal.Status.PENDING, Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
         )
-        answered = status != Proposal.Status.PENDING
+        answered = answer != Proposal.Status.PENDING
         by_person = rng.random() < 0.4
         proposals.append(
             Proposal(
@@ -2374,7 +2374,7 @@ def _synthetic_batch(
                 proposed_by=me if by_person else pro,
                 proposed_side=PERSON if by_person else PRO,
                 created_at=proposed_at,
-                status=status,
+                status=answer,
                 answered_by=(pro if by_person else me) if answered else None,
                 answered_at=proposed_at + timedelta(hours=rng.randint(2, 120))
                 if answered

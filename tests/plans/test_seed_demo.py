@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -119,9 +120,10 @@ def test_every_item_is_written_by_someone_from_the_side_it_claims() -> None:
     owners = dict(Plan.objects.values_list("pk", "person__user_id"))
     checked = 0
     for model in AUTHORED:
-        for item in model._default_manager.select_related(
+        items: Any = model._default_manager.select_related(
             "created_by__person", "created_by__professional"
-        ):
+        )
+        for item in items:
             author = item.created_by
             assert author.side == item.created_side, (model.__name__, item.pk)
             if item.created_side == Side.PERSON:
