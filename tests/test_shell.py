@@ -109,7 +109,8 @@ def test_wrong_password_explains_and_keeps_the_username(client: Client, cast: Ca
     content = response.content.decode()
     page = Elements(content)
     assert page.find("div", **{"class": "nhsuk-error-summary"})
-    assert "Your username or password is not right" in content
+    assert "We could not sign you in" in content
+    assert len(page.find("a", href="#id_username")) == 1, "the summary links to the username"
     assert "<title>Error: Sign in" in content
     assert page.by_id("id_username")["value"] == "amara"
     assert "value" not in page.by_id("id_password")
