@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from coproduce.models import Professional, Side, Team
@@ -30,7 +30,7 @@ class PlanAccess:
     plan: Plan
     user: Any
     side: Side
-    membership: CareTeamMember | None
+    membership_id: int | None
 
     @property
     def is_owner(self) -> bool:
@@ -49,32 +49,32 @@ class PlanAccess:
 def get_plan_for_user(user: Any, code: UUID | str) -> PlanAccess:
     """The plan with this code, if the user may see it; otherwise 404.
 
-    One query: the plan, its person and the user's current membership (if any).
+    One query: the plan, its person and the user's current membership (if any),
+    so even the live-update check costs a single round trip.
     """
     if not user.is_authenticated:
         raise Http404
+    membership = CareTeamMember.objects.filter(
+        plan=OuterRef("pk"), professional__user=user, removed_at__isnull=True
+    ).values("pk")[:1]
     try:
         plan = (
             Plan.objects.select_related("person__user")
-            .prefetch_related(
-                Prefetch(
-                    "care_team",
-                    queryset=CareTeamMember.objects.filter(
-                        professional__user=user, removed_at__isnull=True
-                    ),
-                    to_attr="my_membership",
-                )
-            )
+            .annotate(my_membership_id=Subquery(membership))
             .get(code=code)
         )
-    except (Plan.DoesNotExist, ValueError):
+    except (Plan.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
 
     if plan.person.user_id == user.pk:
-        return PlanAccess(plan=plan, user=user, side=Side.PERSON, membership=None)
-    memberships = getattr(plan, "my_membership", [])
-    if memberships:
-        return PlanAccess(plan=plan, user=user, side=Side.PROFESSIONAL, membership=memberships[0])
+        return PlanAccess(plan=plan, user=user, side=Side.PERSON, membership_id=None)
+    if plan.my_membership_id is not None:  # type: ignore[attr-defined]
+        return PlanAccess(
+            plan=plan,
+            user=user,
+            side=Side.PROFESSIONAL,
+            membership_id=plan.my_membership_id,  # type: ignore[attr-defined]
+        )
     raise Http404
 
 

@@ -43,7 +43,7 @@ class OutcomeForm(PlanFormMixin, forms.ModelForm):
         labels = {
             "text": "What I want, in my own words",
             "why_it_matters": "Why it matters",
-            "target_date": "By when (optional)",
+            "target_date": "By when",
             "status": "Where things are",
         }
         widgets = {
@@ -90,7 +90,7 @@ class CommitmentForm(PlanFormMixin, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["who", "what", "due_date", "status"]
-        labels = {"what": "What they will do", "due_date": "By when (optional)", "status": "Status"}
+        labels = {"what": "What they will do", "due_date": "By when", "status": "Status"}
         widgets = {"what": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
         error_messages = {"what": {"required": "Say what will be done."}}
 
@@ -123,7 +123,7 @@ class ExpertiseForm(PlanFormMixin, forms.ModelForm):
     class Meta:
         model = Expertise
         fields = ["kind", "life_area", "text"]
-        labels = {"kind": "What kind of knowledge", "life_area": "Part of life (optional)"}
+        labels = {"kind": "What kind of knowledge", "life_area": "Part of life"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
         error_messages = {"text": {"required": "Write what you know."}}
 

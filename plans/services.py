@@ -275,7 +275,13 @@ def _decision(
 def build_form(
     access: PlanAccess, kind: ItemKind, data: Any = None, item: Any = None, **extra: Any
 ) -> forms.ModelForm:
-    kwargs: dict[str, Any] = {"plan": access.plan, "instance": item}
+    # Several forms can be open on one page: give each its own element ids.
+    suffix = getattr(item, "code", None) or "new"
+    kwargs: dict[str, Any] = {
+        "plan": access.plan,
+        "instance": item,
+        "auto_id": f"{kind.name}-{suffix}-%s",
+    }
     if kind.name == "expertise":
         kwargs["side"] = (
             access.side

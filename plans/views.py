@@ -1,15 +1,30 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from coproduce.models import Side, Team
-from plans.access import get_led_team, get_own_plan, get_plan_for_user, get_professional
-from plans.models import CareTeamMember, Plan, Proposal
+from plans import rules, services
+from plans.access import (
+    PlanAccess,
+    get_led_team,
+    get_own_plan,
+    get_plan_for_user,
+    get_professional,
+)
+from plans.forms import DeclineForm, LeadershipForm, ReasonForm
+from plans.models import CareTeamMember, LifeArea, Plan, PlanChange, Proposal
 from plans.queries import load_plan_page
 
 
@@ -47,6 +62,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     page = load_plan_page(access.plan)
+    if access.membership_id is not None:
+        # The caseload shows "changed since you last looked" from this.
+        CareTeamMember.objects.filter(pk=access.membership_id).update(
+            last_seen_version=access.plan.version
+        )
     context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
     return render(request, "plans/plan_detail.html", context)
 
@@ -107,3 +127,406 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     )
     context = {"team": team, "figures": figures, "members": members}
     return render(request, "plans/team_overview.html", context)
+
+
+# --- editing the plan -------------------------------------------------------------
+#
+# One URL and one view serve the full page (no JavaScript) and the fragment
+# (htmx). Every write goes through plans.services, which asks plans.rules
+# whether it applies at once or becomes a proposal.
+
+
+def _kind(name: str) -> services.ItemKind:
+    kind = services.KINDS.get(name)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+def _area(access: PlanAccess, code: str | None) -> LifeArea:
+    if not code:
+        raise Http404
+    try:
+        return LifeArea.objects.get(plan=access.plan, code=code)
+    except (LifeArea.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
+    try:
+        item = services.find_item(kind, access.plan, code)
+    except (ValueError, ValidationError):
+        item = None
+    if item is None:
+        raise Http404
+    return item
+
+
+def _will_propose(
+    access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
+) -> bool:
+    kind_value = (
+        getattr(item, "kind", "")
+        if item is not None
+        else ("my_situation" if access.side == Side.PERSON else "seen_with_others")
+    )
+    leadership = rules.effective_leadership(
+        kind.name,
+        area_leadership=area.leadership if (kind.in_area and area is not None) else None,
+        kind=kind_value,
+    )
+    return rules.decide(leadership, access.side, act) == rules.Decision.PROPOSE
+
+
+def _area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
+    """After a successful htmx write: the refreshed region, and the authorship line."""
+    page = load_plan_page(access.plan)
+    context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
+    if area is not None:
+        context["section"] = next(s for s in page.areas if s.area.pk == area.pk)
+        response = render(request, "plans/plan_detail.html#area-oob", context)
+        return retarget(reswap(response, "none"), "body")
+    response = render(request, "plans/plan_detail.html#everything-oob", context)
+    return retarget(reswap(response, "none"), "body")
+
+
+def _after_write(
+    request: HttpRequest, access: PlanAccess, result: services.Result, area: LifeArea | None
+) -> HttpResponse:
+    if result.applied:
+        message = "Saved."
+    else:
+        message = "Sent as a suggestion. It will apply when the other side accepts it."
+    if request.htmx:
+        response = _area_response(request, access, area)
+        return trigger_client_event(response, "coproduce:saved", {"message": message})
+    messages.success(request, message)
+    anchor = f"#area-{area.code}" if area is not None else ""
+    return redirect(reverse("plan_detail", args=[access.plan.code]) + anchor)
+
+
+def _form_response(
+    request: HttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "plans/item_form.html#form" if request.htmx else "plans/item_form.html"
+    return render(request, template, context, status=status)
+
+
+def _conflict_response(
+    request: HttpRequest,
+    access: PlanAccess,
+    kind: services.ItemKind,
+    conflict: services.Conflict,
+    area: LifeArea | None,
+    action_url: str,
+) -> HttpResponse:
+    current = conflict.current
+    if getattr(current, "removed_at", None):
+        messages.error(
+            request, "Someone removed this while you were editing it. Your text is shown below."
+        )
+    form = conflict.submitted or services.build_form(access, kind, request.POST, item=current)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "form": form,
+        "item": current,
+        "area": area,
+        "conflict": True,
+        "current_picture": services.describe(kind, current),
+        "version": getattr(current, kind.version_field),
+        "action_url": action_url,
+        "will_propose": _will_propose(access, kind, rules.Act.CHANGE, area, current),
+        "title": f"Someone else changed this {kind.label}",
+    }
+    return _form_response(request, context, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+def item_add(request: HttpRequest, code: str, kind_name: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    if kind.name == "about":
+        raise Http404
+    area = (
+        _area(access, request.POST.get("area") or request.GET.get("area")) if kind.in_area else None
+    )
+    form = services.build_form(access, kind)
+    action_url = reverse("item_add", args=[access.plan.code, kind.name])
+    if request.method == "POST":
+        try:
+            result = services.submit_add(
+                access, kind, request.POST, area=area, reason=request.POST.get("reason", "")
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            return _after_write(request, access, result, area)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "form": form,
+        "area": area,
+        "action_url": action_url,
+        "will_propose": _will_propose(access, kind, rules.Act.ADD, area, None),
+        "title": f"Add {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
+    }
+    return _form_response(request, context, status=422 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(
+    request: HttpRequest, code: str, kind_name: str, item_code: str | None = None
+) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
+    area = services._area_of(kind, item, None)
+    if kind.name == "about":
+        action_url = reverse("about_edit", args=[access.plan.code])
+    else:
+        action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
+    form = services.build_form(access, kind, item=item)
+    version = getattr(item, kind.version_field)
+    if request.method == "POST":
+        try:
+            result = services.submit_change(
+                access, kind, item, request.POST, reason=request.POST.get("reason", "")
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+            version = services.parse_version(request.POST) or version
+        except services.Conflict as conflict:
+            return _conflict_response(request, access, kind, conflict, area, action_url)
+        else:
+            return _after_write(request, access, result, area if kind.in_area else None)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "form": form,
+        "item": item,
+        "area": area,
+        "version": version,
+        "action_url": action_url,
+        "will_propose": _will_propose(access, kind, rules.Act.CHANGE, area, item),
+        "title": f"Change {kind.label}",
+    }
+    return _form_response(request, context, status=422 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def item_remove(request: HttpRequest, code: str, kind_name: str, item_code: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    if not kind.removable:
+        raise Http404
+    item = _item(access, kind, item_code)
+    area = services._area_of(kind, item, None)
+    if request.method == "POST":
+        try:
+            result = services.submit_remove(access, kind, item, request.POST)
+        except services.Conflict:
+            messages.error(
+                request,
+                "Someone changed this after you opened it. Have a look at the newer version first.",
+            )
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("plan_detail", args=[access.plan.code]))
+            return redirect("plan_detail", code=access.plan.code)
+        return _after_write(request, access, result, area if kind.in_area else None)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "item": item,
+        "area": area,
+        "picture": services.describe(kind, item),
+        "will_propose": _will_propose(access, kind, rules.Act.REMOVE, area, item),
+    }
+    template = "plans/item_remove.html#confirm" if request.htmx else "plans/item_remove.html"
+    return render(request, template, context)
+
+
+@require_GET
+def area_fragment(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
+    """One life area on its own: what "Cancel" puts back when an edit is abandoned."""
+    access = get_plan_for_user(request.user, code)
+    area = _area(access, area_code)
+    if not request.htmx:
+        return redirect(reverse("plan_detail", args=[access.plan.code]) + f"#area-{area.code}")
+    page = load_plan_page(access.plan)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "page": page,
+        "Side": Side,
+        "section": next(s for s in page.areas if s.area.pk == area.pk),
+    }
+    return render(request, "plans/plan_detail.html#area", context)
+
+
+@require_http_methods(["GET", "POST"])
+def leadership_propose(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    area = _area(access, area_code)
+    pending = area.proposals.filter(
+        action=Proposal.Action.LEADERSHIP, status=Proposal.Status.PENDING
+    ).first()
+    form = LeadershipForm(current=area.leadership)
+    status = 200
+    if request.method == "POST" and pending is None:
+        form = LeadershipForm(request.POST, current=area.leadership)
+        if form.is_valid():
+            try:
+                services.propose_leadership(
+                    access, area, form.cleaned_data["leadership"], form.cleaned_data["reason"]
+                )
+            except services.AlreadyAnswered:
+                messages.error(request, "Someone suggested a new balance here a moment ago.")
+                return redirect(
+                    reverse("plan_detail", args=[access.plan.code]) + f"#area-{area.code}"
+                )
+            return _after_write(request, access, services.Result(applied=False), area)
+        status = 422
+    elif request.method == "POST":
+        status = 409
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "area": area,
+        "form": form,
+        "pending": pending,
+    }
+    template = "plans/leadership.html#form" if request.htmx else "plans/leadership.html"
+    return render(request, template, context, status=status)
+
+
+ANSWERS = {"accept", "decline", "withdraw"}
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_answer(
+    request: HttpRequest, code: str, proposal_code: str, answer: str
+) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    if answer not in ANSWERS:
+        raise Http404
+    try:
+        proposal = Proposal.objects.select_related("proposed_by", "life_area", "answered_by").get(
+            plan=access.plan, code=proposal_code
+        )
+    except (Proposal.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    allowed = (
+        rules.may_withdraw(proposal, access.user)
+        if answer == "withdraw"
+        else rules.may_answer(proposal, access.side)
+    )
+    if proposal.is_pending and not allowed:
+        raise PermissionDenied("This suggestion is not yours to answer.")
+    form_class = DeclineForm if answer == "decline" else ReasonForm
+    form = form_class(request.POST if request.method == "POST" else None)
+    status = 200
+    if not proposal.is_pending:
+        status = 409
+        form.is_bound and form.add_error(None, "This suggestion has already been answered.")
+    elif request.method == "POST":
+        if form.is_valid():
+            reason = form.cleaned_data.get("reason", "")
+            try:
+                if answer == "accept":
+                    services.accept_proposal(access, proposal, reason)
+                elif answer == "decline":
+                    services.decline_proposal(access, proposal, reason)
+                else:
+                    services.withdraw_proposal(access, proposal)
+            except services.AlreadyAnswered:
+                proposal.refresh_from_db()
+                status = 409
+            except services.ProposalCannotApply as cannot:
+                form.add_error(None, f"This suggestion can no longer be applied. {cannot.why}")
+                status = 409
+            else:
+                done = {"accept": "Accepted.", "decline": "Declined.", "withdraw": "Withdrawn."}[
+                    answer
+                ]
+                if request.htmx:
+                    response = _area_response(request, access, proposal.life_area)
+                    return trigger_client_event(response, "coproduce:saved", {"message": done})
+                messages.success(request, done)
+                anchor = (
+                    f"#area-{proposal.life_area.code}" if proposal.life_area else "#suggestions"
+                )
+                return redirect(reverse("plan_detail", args=[access.plan.code]) + anchor)
+        else:
+            status = 422
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "proposal": proposal,
+        "answer": answer,
+        "form": form,
+    }
+    template = "plans/proposal_answer.html#form" if request.htmx else "plans/proposal_answer.html"
+    return render(request, template, context, status=status)
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+@require_GET
+def history(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    changes = PlanChange.objects.filter(plan=access.plan).select_related("actor", "life_area")
+    areas = list(LifeArea.objects.filter(plan=access.plan).order_by("position", "id"))
+    area_code = request.GET.get("area", "")
+    selected = next((a for a in areas if str(a.code) == area_code), None)
+    if area_code and selected is None:
+        raise Http404
+    if selected is not None:
+        changes = changes.filter(life_area=selected)
+    paginator = Paginator(changes.order_by("-at", "-id"), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "page_obj": page,
+        "areas": areas,
+        "selected": selected,
+    }
+    return render(request, "plans/history.html", context)
+
+
+@require_GET
+def live(request: HttpRequest, code: str) -> HttpResponse:
+    """Has the plan changed since version v? One small query when it has not.
+
+    Open plan pages ask every few seconds. Nothing changed: 204, htmx does
+    nothing. Something changed: the regions that changed, swapped out of band.
+    """
+    access = get_plan_for_user(request.user, code)
+    try:
+        seen = int(request.GET.get("v", ""))
+    except ValueError:
+        return HttpResponseBadRequest("v must be a plan version number")
+    plan = access.plan
+    if seen >= plan.version:
+        return HttpResponse(status=204)
+    changed = set(
+        PlanChange.objects.filter(plan=plan, plan_version__gt=seen).values_list(
+            "life_area_id", flat=True
+        )
+    )
+    page = load_plan_page(plan)
+    context = {
+        "access": access,
+        "plan": plan,
+        "page": page,
+        "Side": Side,
+        "changed_sections": [s for s in page.areas if s.area.pk in changed],
+        "whole_plan_changed": None in changed or not changed,
+    }
+    return render(request, "plans/plan_detail.html#live-update", context)

@@ -45,3 +45,73 @@ def first_name(who: Any) -> str:
     """'Amara' from a user, a person, a professional or a plain name."""
     name = getattr(who, "name", None) or str(who or "")
     return name.split(" ")[0]
+
+
+@register.simple_tag
+def live_poll_ms() -> int:
+    from django.conf import settings
+
+    return settings.LIVE_POLL_MS
+
+
+FIELD_LABELS = {
+    "text": "Text",
+    "why_it_matters": "Why it matters",
+    "target_date": "By when",
+    "status": "Status",
+    "name": "Name",
+    "provider": "Who provides it",
+    "how_to_access": "How to get it",
+    "control": "Where it comes from",
+    "outcomes": "Helps with",
+    "who": "Who",
+    "what": "What",
+    "due_date": "By when",
+    "kind": "Kind",
+    "life_area": "Part of life",
+    "about_admire": "What people like and admire",
+    "about_matters": "What matters",
+    "about_support": "How best to support",
+    "leadership": "Who leads",
+}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def show_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+_ITEM_WORDS = {
+    "outcome": "an outcome",
+    "resource": "a resource",
+    "commitment": "a commitment",
+    "expertise": "some expertise",
+    "about": "what is written about the person",
+    "life_area": "a part of life",
+}
+
+
+@register.simple_tag
+def proposal_sentence(proposal: Any) -> str:
+    thing = _ITEM_WORDS.get(proposal.item_type, proposal.item_type)
+    if proposal.action == "leadership":
+        area = proposal.life_area.name if proposal.life_area else "this area"
+        return f"a new balance of leadership in {area}."
+    verb = {"add": "adding", "change": "changing", "remove": "removing"}.get(proposal.action, "")
+    if proposal.item_type == "about":
+        return f"{verb} {thing}."
+    return f"{verb} {thing}."
