@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy .
+	DEBUG=1 $(BIN)/mypy .
 
 migrations-check: setup
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

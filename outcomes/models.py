@@ -42,7 +42,7 @@ class ValuedOutcome(PlanItem):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ValuedOutcomeQuerySet.as_manager()
+    objects = ValuedOutcomeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["created_at", "id"]
