@@ -26,6 +26,7 @@ from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans.models import (
     DEFAULT_LIFE_AREAS,
+    AccessRequest,
     CareTeamMember,
     Commitment,
     Expertise,
@@ -34,6 +35,7 @@ from plans.models import (
     LifeArea,
     Plan,
     PlanChange,
+    PlanView,
     Proposal,
     Resource,
     ResourceControl,
@@ -1145,11 +1147,17 @@ def demo_usernames() -> list[str]:
     return [LEAD.username, *(s.username for s in STAFF), *(p.username for p in PEOPLE)]
 
 
-def build_demo(today: date | None = None) -> DemoResult:
-    """Write the demo team once; on later runs only reset the demo passwords."""
+def build_demo(today: date | None = None, *, reset: bool = False) -> DemoResult:
+    """Write the demo team once; on later runs only reset the demo passwords.
+
+    With reset, first delete the demo team and everything on its people's plans,
+    then write it afresh (its dates are relative to the day it is written).
+    """
     today = today or timezone.localdate()
     password = make_password(DEMO_PASSWORD)  # hashing is slow: once, then copied
     with transaction.atomic():
+        if reset:
+            delete_demo()
         if Team.objects.filter(name=DEMO_TEAM_NAME).exists():
             User.objects.filter(username__in=demo_usernames()).update(
                 password=password, is_active=True
@@ -1157,6 +1165,40 @@ def build_demo(today: date | None = None) -> DemoResult:
             return DemoResult(created=False, logins=demo_logins())
         _DemoBuilder(today, password).build()
     return DemoResult(created=True, logins=demo_logins())
+
+
+def delete_demo() -> None:
+    """Remove the demo team, its people and their plans, children first.
+
+    Items point at life areas and users with PROTECT, so a plain cascade from
+    Plan would refuse; deleting in this order never meets a protected row.
+    Anything outside the demo that points at a demo user (say ben was added to
+    a real plan) still protects it, and the whole reset rolls back.
+    """
+    users = User.objects.filter(username__in=demo_usernames())
+    plans = Plan.objects.filter(person__user__in=users)
+    for model in (
+        Rating,
+        Review,
+        Resource,
+        Commitment,
+        Expertise,
+        PlanChange,
+        Proposal,
+        ValuedOutcome,
+        LifeArea,
+        CareTeamMember,
+        AccessRequest,
+        PlanView,
+    ):
+        model._default_manager.filter(plan__in=plans).delete()
+    plans.delete()
+    Person.objects.filter(user__in=users).delete()
+    teams = Team.objects.filter(name=DEMO_TEAM_NAME)
+    ResourceLibraryItem.objects.filter(team__in=teams).delete()
+    teams.delete()
+    Professional.objects.filter(user__in=users).delete()
+    users.delete()
 
 
 class _DemoBuilder:

@@ -26,6 +26,7 @@ from plans.models import (
     Expertise,
     LifeArea,
     Plan,
+    PlanView,
     Proposal,
     Resource,
 )
@@ -170,3 +171,19 @@ def test_synthetic_caseload_is_added_once() -> None:
     after_first = counts()
     seed("--people", "30")
     assert counts() == after_first
+
+
+@pytest.mark.django_db
+def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
+    seed("--people", "5")
+    fresh = counts()
+    plan = Plan.objects.get(person__user__username="amara")
+    ben = User.objects.get(username="ben")
+    PlanView.objects.create(plan=plan, viewer=ben, page="plan")  # someone used the demo
+    seed("--reset")
+    assert counts() == fresh
+    rebuilt = Plan.objects.get(person__user__username="amara")
+    assert rebuilt.code != plan.code
+    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
+    # The synthetic team is not part of the demo and stays as it was.
+    assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5

@@ -26,14 +26,22 @@ class Command(BaseCommand):
             help="Also make sure the synthetic team has this many people, each with a full plan.",
         )
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo team and its plans first, then write them afresh "
+            "(the synthetic team is left alone).",
+        )
+        parser.add_argument(
             "--batch",
             type=int,
             default=500,
             help="Synthetic people written per transaction (default 500).",
         )
 
-    def handle(self, *args: Any, people: int, batch: int, verbosity: int, **options: Any) -> None:
-        demo = build_demo()
+    def handle(
+        self, *args: Any, people: int, batch: int, reset: bool, verbosity: int, **options: Any
+    ) -> None:
+        demo = build_demo(reset=reset)
         if verbosity:
             self.stdout.write(
                 "Demo team created."
