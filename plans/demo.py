@@ -1642,7 +1642,9 @@ class _DemoBuilder:
                     if rng.random() < 0.75
                     else ((pros[0].user, PRO) if side == PERSON else (user, PERSON))
                 )
-                if spec.status == Plan.Status.CLOSED or number == 0:
+                if spec.status == Plan.Status.DRAFT:  # only just started: all still to do
+                    status, due = Commitment.Status.OPEN, today + timedelta(days=rng.randint(7, 28))
+                elif spec.status == Plan.Status.CLOSED or number == 0:
                     status, due = (
                         Commitment.Status.DONE,
                         today - timedelta(days=rng.randint(10, 80)),

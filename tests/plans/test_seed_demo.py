@@ -187,3 +187,14 @@ def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
     assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
     # The synthetic team is not part of the demo and stays as it was.
     assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5
+
+
+@pytest.mark.django_db
+def test_nothing_on_a_plan_predates_the_plan() -> None:
+    seed()
+    started = {plan.pk: plan.created_at for plan in Plan.objects.all()}
+    for model in AUTHORED:
+        for plan_id, created_at in model._default_manager.values_list("plan_id", "created_at"):
+            assert created_at >= started[plan_id], model.__name__
+    for plan_id, rated_on in Rating.objects.values_list("plan_id", "rated_on"):
+        assert rated_on >= started[plan_id].date()
