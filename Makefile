@@ -46,8 +46,17 @@ migrations-check: setup
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
 
+# Production settings (DEBUG off) over plain HTTP, in-process; prints figures.
+# BENCH_ARGS="--people 1000" for a quicker run.
 bench: setup
-	$(BIN)/python manage.py bench
+	DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+		$(BIN)/python manage.py migrate --no-input
+	DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+		$(BIN)/python manage.py createcachetable
+	DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+		$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

@@ -31,6 +31,7 @@ register_converter(AnswerConverter, "answer")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("caseload/", views.caseload, name="caseload"),

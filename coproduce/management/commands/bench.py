@@ -1,0 +1,106 @@
+"""Server-side latency of the pages that matter, at caseload scale.
+
+Creates (or reuses) the synthetic caseload from `seed_demo --people N`, then
+requests the plan page, the caseload page and the team dashboard in-process
+through Django's test client, and prints the median and 95th percentile time
+per request and the number of queries each request ran. A trivial view
+(`/healthz/`) is measured in the same run as a reference for the machine's
+speed. Timings are printed, never asserted: tests assert query counts.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from coproduce.models import Person, Professional, Team
+from plans.models import Plan
+
+SYNTHETIC_TEAM = "Synthetic team"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Command(BaseCommand):
+    help = "Measure plan, caseload and dashboard pages on a large synthetic caseload."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=10_000)
+        parser.add_argument("--requests", type=int, default=30)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        people: int = options["people"]
+        count: int = options["requests"]
+        team = Team.objects.filter(name=SYNTHETIC_TEAM).first()
+        existing = Person.objects.filter(user__username__startswith="synthetic_person_").count()
+        if team is None or existing < people:
+            self.stdout.write(f"Creating the synthetic caseload ({people} people)…")
+            call_command("seed_demo", people=people, stdout=self.stdout)
+            team = Team.objects.get(name=SYNTHETIC_TEAM)
+        assert team.lead is not None
+
+        busiest = (
+            Professional.objects.filter(team=team)
+            .annotate(n=Count("memberships", filter=Q(memberships__removed_at__isnull=True)))
+            .order_by("-n")
+            .first()
+        )
+        assert busiest is not None
+        plan = (
+            Plan.objects.for_team(team.pk)
+            .filter(status=Plan.Status.ACTIVE)
+            .order_by("pk")[people // 2 : people // 2 + 1]
+            .get()
+        )
+        targets: list[tuple[str, Any, str]] = [
+            ("trivial view (reference)", None, reverse("healthz")),
+            ("plan page (person)", plan.person.user, reverse("plan_detail", args=[plan.code])),
+            ("caseload page", busiest.user, reverse("caseload")),
+            ("team overview", team.lead.user, reverse("team_overview")),
+        ]
+        try:
+            targets.append(("team dashboard", team.lead.user, reverse("team_dashboard")))
+        except NoReverseMatch:
+            self.stdout.write("(no team_dashboard URL yet: skipped)")
+
+        caseload_size = getattr(busiest, "n", 0)
+        self.stdout.write(
+            f"\nCaseload: {Plan.objects.for_team(team.pk).count()} plans in {team.name}; "
+            f"busiest professional is on {caseload_size} plans; {count} requests per page; "
+            f"database: {connection.vendor}\n"
+        )
+        header = f"{'page':<28}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for label, user, url in targets:
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            client.get(url)  # warm caches and connections
+            timings: list[float] = []
+            queries = 0
+            status = 0
+            for _ in range(count):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                queries = len(captured.captured_queries)
+                status = response.status_code
+            self.stdout.write(
+                f"{label:<28}{statistics.median(timings):>11.1f}"
+                f"{percentile(timings, 0.95):>9.1f}{queries:>9}{status:>8}"
+            )
