@@ -8,7 +8,15 @@ from django import forms
 
 from coproduce.models import Side
 from outcomes.models import ValuedOutcome
-from plans.models import Commitment, Expertise, Leadership, LifeArea, Plan, Resource
+from plans.models import (
+    Commitment,
+    Expertise,
+    Leadership,
+    LifeArea,
+    Plan,
+    Resource,
+    ResourceLibraryItem,
+)
 
 TEXT_LIMIT = "Keep this under {limit} characters (you have written {length})."
 
@@ -75,13 +83,73 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
             "control": {"required": "Say where the resource comes from."},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    library_item = forms.ModelChoiceField(
+        label="From the team's resource library",
+        queryset=ResourceLibraryItem.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="Something new (describe it below)",
+        help_text="Choose a resource your team offers again and again, or describe a new one.",
+    )
+    save_to_library = forms.BooleanField(
+        label="Add it to my team's resource library, to reuse on other plans",
+        required=False,
+    )
+    field_order = ["library_item", "name", "provider", "how_to_access", "control", "outcomes"]
+
+    def __init__(self, *args: Any, library_team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.library_team = library_team
         self.fields["outcomes"].queryset = ValuedOutcome.objects.current().filter(plan=self.plan)
         self.fields["outcomes"].to_field_name = "code"
         self.fields["outcomes"].error_messages["invalid_choice"] = (
             "Choose outcomes from this plan only."
         )
+        # The libraries of every team with someone on this care team.
+        teams = self.plan.care_team.current().values("professional__team")
+        library = ResourceLibraryItem.objects.filter(team__in=teams).order_by("name")
+        self.fields["library_item"].queryset = library
+        self.fields["library_item"].error_messages["invalid_choice"] = (
+            "Choose a resource from the list."
+        )
+        if self.instance.pk or not library.exists():
+            del self.fields["library_item"]
+        if library_team is None or self.instance.pk:
+            del self.fields["save_to_library"]
+        # Filled in from the library when one is chosen, so checked in clean().
+        self.fields["name"].required = False
+        self.fields["control"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = data.get("library_item")
+        if chosen is not None:
+            for field in ("name", "provider", "how_to_access", "control"):
+                if not data.get(field):
+                    data[field] = getattr(chosen, field)
+                    setattr(self.instance, field, data[field])
+            self.instance.library_item = chosen
+        if not data.get("name"):
+            self.add_error("name", "Say what the resource is, or choose one from the library.")
+        if not data.get("control"):
+            self.add_error("control", "Say where the resource comes from.")
+        return data
+
+    def add_to_library(self, resource: Resource, user: Any) -> None:
+        """Keep a new resource in the team's library, if asked (once per name)."""
+        if self.library_team is None or not self.cleaned_data.get("save_to_library"):
+            return
+        item, _ = ResourceLibraryItem.objects.get_or_create(
+            team=self.library_team,
+            name=resource.name,
+            defaults={
+                "provider": resource.provider,
+                "how_to_access": resource.how_to_access,
+                "control": resource.control,
+                "created_by": user,
+            },
+        )
+        Resource.objects.filter(pk=resource.pk).update(library_item=item)
 
 
 class CommitmentForm(PlanFormMixin, forms.ModelForm):

@@ -282,6 +282,9 @@ def build_form(
         "instance": item,
         "auto_id": f"{kind.name}-{suffix}-%s",
     }
+    if kind.name == "resource":
+        professional = getattr(access.user, "professional", None)
+        kwargs["library_team"] = professional.team if professional else None
     if kind.name == "expertise":
         kwargs["side"] = (
             access.side
@@ -349,6 +352,8 @@ def _create(
         item.created_side = author_side or access.side
     item.save()
     form.save_m2m()
+    if kind.name == "resource":
+        form.add_to_library(item, author or access.user)  # type: ignore[attr-defined]
     record(
         access,
         access.plan,

@@ -341,3 +341,57 @@ def test_expertise_belongs_to_its_side(client: Client, cast: Cast) -> None:
     entry.refresh_from_db()
     assert entry.text == "Poor sleep"  # her edit to Ben's expertise is a suggestion
     assert Proposal.objects.get().proposed_side == "person"
+
+
+def test_professional_adds_resource_from_team_library(client: Client, cast: Cast) -> None:
+    from plans.models import Resource, ResourceLibraryItem
+
+    area = set_balance(cast, "Work and learning", Leadership.SHARED)
+    goal = f.make_outcome(cast.plan, text="Find paid work")
+    library = ResourceLibraryItem.objects.create(
+        team=cast.team,
+        name="Individual Placement and Support",
+        provider="Riverside IPS service",
+        how_to_access="Ben refers you",
+        control="our_service",
+    )
+    login(client, cast.ben)
+    form_page = client.get(add_url(cast, "resource") + f"?area={area.code}").content.decode()
+    assert "Individual Placement and Support" in form_page
+    response = client.post(
+        add_url(cast, "resource"),
+        {"area": str(area.code), "library_item": str(library.code), "outcomes": [str(goal.code)]},
+    )
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert (resource.name, resource.provider, resource.library_item) == (
+        "Individual Placement and Support",
+        "Riverside IPS service",
+        library,
+    )
+    assert list(resource.outcomes.all()) == [goal]
+
+
+def test_new_resource_can_join_the_library(client: Client, cast: Cast) -> None:
+    from plans.models import Resource, ResourceLibraryItem
+
+    area = set_balance(cast, "Money", Leadership.SHARED)
+    login(client, cast.ben)
+    data = {
+        "area": str(area.code),
+        "name": "Citizens Advice debt clinic",
+        "control": "elsewhere",
+        "save_to_library": "on",
+    }
+    assert client.post(add_url(cast, "resource"), data).status_code == 302
+    item = ResourceLibraryItem.objects.get()
+    assert (item.team, item.name, item.control) == (
+        cast.team,
+        "Citizens Advice debt clinic",
+        "elsewhere",
+    )
+    assert Resource.objects.get().library_item == item
+    # Nothing chosen and nothing written: a clear message, not a crash.
+    response = client.post(add_url(cast, "resource"), {"area": str(area.code)})
+    assert response.status_code == 422
+    assert "Say what the resource is" in response.content.decode()
