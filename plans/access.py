@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from coproduce.models import Professional, Side, Team
+from coproduce.models import Person, Professional, Side, Team
 from plans.models import CareTeamMember, Plan
 
 
@@ -102,3 +102,11 @@ def get_led_team(user: Any) -> Team:
     if team is None:
         raise PermissionDenied("This page is for team leads.")
     return team
+
+
+def get_person(user: Any) -> Person:
+    """The signed-in person, or 403: some decisions (closing an account) are theirs alone."""
+    person = getattr(user, "person", None)
+    if person is None:
+        raise PermissionDenied("This page is for the person whose plan it is.")
+    return person
