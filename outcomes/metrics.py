@@ -20,27 +20,28 @@ from typing import Any
 from django.db import NotSupportedError, connections
 from django.db.models import (
     Aggregate,
-    Avg,
-    Case,
+    BigIntegerField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Abs, Coalesce, RowNumber
+from django.db.models.functions import Abs, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
-from outcomes.models import Rating, ValuedOutcome
+from outcomes.models import ValuedOutcome
 from plans.models import (
     CareTeamMember,
     Commitment,
@@ -135,43 +136,73 @@ def caseload_outcomes(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
     return outcomes
 
 
-def with_rating_journey(outcomes: QuerySet[ValuedOutcome], end: dt.date) -> QuerySet[Any]:
-    """Annotate each outcome, for each side, with `<side>_ratings` (how many ratings
-    on or before `end`), `<side>_first` (the first score ever) and `<side>_latest`
-    (the latest score on or before `end`), plus `latest_gap`, the distance between
-    the two sides' latest scores (null unless both sides have rated).
+class DaysSince1900(Func):
+    """Whole days from 1 January 1900 to a date: a small integer that sorts like the date."""
 
-    Ratings on the same day are ordered by when they were recorded. Six
-    correlated subqueries, all served by the rating_seq index; no extra query.
+    arity = 1
+    output_field = BigIntegerField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, *args: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        raise NotSupportedError("DaysSince1900 supports SQLite and PostgreSQL only.")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"CAST(julianday({sql}) - 2415020.5 AS INTEGER)", list(params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql} - DATE '1900-01-01')", list(params)
+
+
+# A rating's place in its outcome's sequence with its score in the last four bits:
+# ((days since 1900) * 2^40 + id) * 16 + score. The smallest of a side's keys is its
+# first rating and the largest its latest, so one pass of MIN/MAX over the ratings,
+# grouped by outcome, finds both scores without a window or a subquery per outcome.
+# Fits in 63 bits until the year 2079 and for the first 2^40 ratings.
+SCORE_BITS = 16
+RATING_KEY = ExpressionWrapper(
+    (DaysSince1900("rated__rated_on") * Value(2**40) + F("rated__id")) * Value(SCORE_BITS)
+    + F("rated__score"),
+    output_field=BigIntegerField(),
+)
+
+
+def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
+    """One row per caseload outcome (`caseload_outcomes`) with, for each side,
+    `<side>_ratings` (how many ratings up to the end of the period), `<side>_first`
+    (the first score) and `<side>_latest` (the latest score on or before the end),
+    plus `latest_gap`, how far apart the two sides' latest scores are (null unless
+    both sides have rated), and the outcome's `plan` and `area` (its life area's name).
+
+    Ratings given on the same day count in the order they were recorded. One
+    grouped query over the outcomes and their ratings.
     """
-    annotations: dict[str, Any] = {}
+    rated = FilteredRelation("ratings", condition=Q(ratings__rated_on__lte=f.end))
+    aggregates: dict[str, Any] = {}
     for side in SIDES:
-        ratings = Rating.objects.filter(outcome=OuterRef("pk"), side=side, rated_on__lte=end)
-        annotations[f"{side}_ratings"] = Coalesce(
-            Subquery(
-                ratings.order_by().values("outcome").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
+        mine = Q(rated__side=side)
+        aggregates[f"{side}_ratings"] = Count("rated", filter=mine)
+        aggregates[f"{side}_first"] = Min(RATING_KEY, filter=mine) % SCORE_BITS
+        aggregates[f"{side}_latest"] = Max(RATING_KEY, filter=mine) % SCORE_BITS
+    person_latest, professional_latest = (
+        Max(RATING_KEY, filter=Q(rated__side=side)) % SCORE_BITS for side in SIDES
+    )
+    return (
+        caseload_outcomes(f)
+        .alias(rated=rated)
+        .values("pk", "plan", area=F("life_area__name"))
+        .annotate(
+            **aggregates,
+            latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
         )
-        annotations[f"{side}_first"] = Subquery(
-            ratings.order_by("rated_on", "created_at", "id").values("score")[:1],
-            output_field=IntegerField(),
-        )
-        annotations[f"{side}_latest"] = Subquery(
-            ratings.order_by("-rated_on", "-created_at", "-id").values("score")[:1],
-            output_field=IntegerField(),
-        )
-    return outcomes.annotate(**annotations).annotate(
-        latest_gap=Abs(
-            F(f"{Side.PERSON}_latest") - F(f"{Side.PROFESSIONAL}_latest"),
-            output_field=IntegerField(),
-        )
+        .order_by()
     )
 
 
 def change_state(side: str, state: str) -> Q:
-    """The condition, on an outcome annotated by `with_rating_journey`, for one cell
+    """The condition, on a row of `rating_journeys`, for one cell
     of the improved / unchanged / worsened table."""
     ratings, first, latest = f"{side}_ratings", f"{side}_first", f"{side}_latest"
     enough = Q(**{f"{ratings}__gte": 2})
@@ -346,30 +377,14 @@ def outcome_change(f: DashboardFilter) -> OutcomeChange:
     side: compare that side's latest rating on or before the end of the period
     with its very first rating. Improved: the latest score is higher; unchanged:
     the same; worsened: lower. An outcome that side has rated only once is
-    "not enough ratings"; never rated by then, "not rated".
+    "not enough ratings"; never rated by then, "not rated". Ratings given on the
+    same day count in the order they were recorded.
     Agreement: among outcomes both sides have rated, the two sides agree when
     their latest scores are at most 1 point apart (7 and 8 agree, 6 and 8 do
     not); the mean gap is the average distance between the two latest scores.
-    The latest ratings may be from different days. One query."""
-    journey = with_rating_journey(caseload_outcomes(f), f.end)
-    aggregates: dict[str, Any] = {"outcomes": Count("pk")}
-    for side in SIDES:
-        for state in CHANGE_STATES:
-            aggregates[f"{side}_{state}"] = Count("pk", filter=change_state(side, state))
-    for name, condition in AGREEMENT_STATES.items():
-        aggregates[name] = Count("pk", filter=condition)
-    aggregates["mean_gap"] = Avg("latest_gap")
-    row = journey.aggregate(**aggregates)
-
-    def side_change(side: str) -> SideChange:
-        return SideChange(**{state: row[f"{side}_{state}"] for state in CHANGE_STATES})
-
-    return OutcomeChange(
-        outcomes=row["outcomes"],
-        person=side_change(Side.PERSON),
-        professional=side_change(Side.PROFESSIONAL),
-        agreement=Agreement(**{name: row[name] for name in [*AGREEMENT_STATES, "mean_gap"]}),
-    )
+    The two latest ratings may be from different days. One query, shared with
+    `change_by_life_area` (see `outcome_figures`)."""
+    return outcome_figures(f).change
 
 
 # --- 3. Achieved in the period -----------------------------------------------------------
@@ -415,23 +430,89 @@ def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
     the average change on the 1-10 scale from each side, that is the latest
     rating on or before the end of the period minus the first rating, over the
     outcomes that side has rated at least twice (and how many those are).
-    Blank when that side has rated no outcome in the area twice. One query."""
-    journey = with_rating_journey(caseload_outcomes(f), f.end)
-    aggregates: dict[str, Any] = {"outcomes": Count("pk")}
+    Blank when that side has rated no outcome in the area twice. One query,
+    shared with `outcome_change` (see `outcome_figures`)."""
+    return outcome_figures(f).by_area
+
+
+@dataclass(frozen=True)
+class OutcomeFigures:
+    change: OutcomeChange
+    by_area: list[LifeAreaChange]
+
+
+def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
+    """`outcome_change` and `change_by_life_area` from one query: the per-outcome
+    rows of `rating_journeys`, summed once per life area name and once overall."""
+    # Django cannot group the rows of an already grouped query, so the outer
+    # GROUP BY is written by hand around the ORM's per-outcome query. Both
+    # databases read the same standard SQL; the tests run it on each.
+    journeys = rating_journeys(f)
+    inner, params = journeys.query.sql_with_params()
+    columns = {"outcomes": "COUNT(*)"}
     for side in SIDES:
-        enough = Q(**{f"{side}_ratings__gte": 2})
-        aggregates[f"{side}_outcomes"] = Count("pk", filter=enough)
-        aggregates[f"{side}_average"] = Avg(
-            Case(
-                When(enough, then=F(f"{side}_latest") - F(f"{side}_first")),
-                output_field=IntegerField(),
-            )
+        ratings, first, latest = (f'"{side}_{part}"' for part in ("ratings", "first", "latest"))
+        enough = f"{ratings} >= 2"
+        conditions = {
+            "improved": f"{enough} AND {latest} > {first}",
+            "unchanged": f"{enough} AND {latest} = {first}",
+            "worsened": f"{enough} AND {latest} < {first}",
+            "not_enough_ratings": f"{ratings} = 1",
+            "not_rated": f"{ratings} = 0",
+        }
+        for state, condition in conditions.items():
+            columns[f"{side}_{state}"] = f"COUNT(CASE WHEN {condition} THEN 1 END)"
+        columns[f"{side}_outcomes"] = f"COUNT(CASE WHEN {enough} THEN 1 END)"
+        columns[f"{side}_average"] = f"AVG(CASE WHEN {enough} THEN {latest} - {first} END)"
+    gap = '"latest_gap"'
+    columns["both_rated"] = f"COUNT({gap})"
+    columns["agree"] = f"COUNT(CASE WHEN {gap} <= {AGREEMENT_POINTS:d} THEN 1 END)"
+    columns["disagree"] = f"COUNT(CASE WHEN {gap} > {AGREEMENT_POINTS:d} THEN 1 END)"
+    columns["mean_gap"] = f"AVG({gap})"
+    select = ", ".join(columns.values())
+    # Life area names are never null, so the overall row is the one without a name.
+    sql = (
+        f"WITH journey AS ({inner}) "  # noqa: S608 - only our own column names are interpolated
+        f'SELECT "area", {select} FROM journey GROUP BY "area" '
+        f"UNION ALL SELECT NULL, {select} FROM journey"
+    )
+    with connections[journeys.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
+    (total,) = (row for row in rows if row["area"] is None)
+    areas = sorted((row for row in rows if row["area"] is not None), key=lambda r: r["area"])
+
+    def side_change(side: str) -> SideChange:
+        return SideChange(**{state: total[f"{side}_{state}"] for state in CHANGE_STATES})
+
+    change = OutcomeChange(
+        outcomes=total["outcomes"],
+        person=side_change(Side.PERSON),
+        professional=side_change(Side.PROFESSIONAL),
+        agreement=Agreement(
+            both_rated=total["both_rated"],
+            agree=total["agree"],
+            disagree=total["disagree"],
+            mean_gap=_float_or_none(total["mean_gap"]),
+        ),
+    )
+    by_area = [
+        LifeAreaChange(
+            name=row["area"],
+            outcomes=row["outcomes"],
+            person_outcomes=row["person_outcomes"],
+            person_average=_float_or_none(row["person_average"]),
+            professional_outcomes=row["professional_outcomes"],
+            professional_average=_float_or_none(row["professional_average"]),
         )
-    rows = journey.values("life_area__name").annotate(**aggregates).order_by("life_area__name")
-    return [
-        LifeAreaChange(name=row.pop("life_area__name"), **row)  # at most one row per area name
-        for row in rows
+        for row in areas
     ]
+    return OutcomeFigures(change=change, by_area=by_area)
+
+
+def _float_or_none(value: Any) -> float | None:
+    # PostgreSQL averages integers as numeric, which arrives as a Decimal.
+    return None if value is None else float(value)
 
 
 # --- 5. Co-production ------------------------------------------------------------------------
@@ -622,11 +703,11 @@ def plans_behind(
                     next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW
                 )
         case ("outcomes", side, state) if side in SIDES and state in CHANGE_STATES:
-            journey = with_rating_journey(caseload_outcomes(f), f.end)
-            plans = plans.filter(pk__in=journey.filter(change_state(side, state)).values("plan"))
+            journeys = rating_journeys(f).filter(change_state(side, state))
+            plans = plans.filter(pk__in=journeys.values("plan"))
         case ("agreement", state) if state in AGREEMENT_STATES:
-            journey = with_rating_journey(caseload_outcomes(f), f.end)
-            plans = plans.filter(pk__in=journey.filter(AGREEMENT_STATES[state]).values("plan"))
+            journeys = rating_journeys(f).filter(AGREEMENT_STATES[state])
+            plans = plans.filter(pk__in=journeys.values("plan"))
         case ("achieved", "achieved" | "let_go"):
             start, end = f.period_bounds
             closed = caseload_outcomes(f).filter(
@@ -634,10 +715,8 @@ def plans_behind(
             )
             plans = plans.filter(pk__in=closed.values("plan"))
         case ("life_area", name, side) if side in SIDES:
-            journey = with_rating_journey(caseload_outcomes(f), f.end).filter(
-                life_area__name=name, **{f"{side}_ratings__gte": 2}
-            )
-            plans = plans.filter(pk__in=journey.values("plan"))
+            journeys = rating_journeys(f).filter(area=name, **{f"{side}_ratings__gte": 2})
+            plans = plans.filter(pk__in=journeys.values("plan"))
         case ("content", side) if side in SIDES:
             plans = plans.filter(
                 Q(
@@ -684,13 +763,14 @@ class Dashboard:
 
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
-    """Every figure for one team and filter: seven queries on PostgreSQL, eight on SQLite."""
+    """Every figure for one team and filter: six queries on PostgreSQL, seven on SQLite."""
+    outcomes = outcome_figures(f)
     return Dashboard(
         filter=f,
         caseload=caseload_figures(f, today=today),
-        outcomes=outcome_change(f),
+        outcomes=outcomes.change,
         achieved=outcomes_achieved(f),
-        life_areas=change_by_life_area(f),
+        life_areas=outcomes.by_area,
         content=content_share(f),
         leadership=leadership_balance(f),
         proposals=proposal_figures(f),
