@@ -6,7 +6,7 @@ from coproduce.models import Person, Professional, Team, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Coproduce", {"fields": ("display_name",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Coproduce", {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "email", "is_staff")
     search_fields = ("username", "display_name", "email")
 

@@ -100,15 +100,15 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, library_team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.library_team = library_team
-        self.fields["outcomes"].queryset = ValuedOutcome.objects.current().filter(plan=self.plan)
-        self.fields["outcomes"].to_field_name = "code"
-        self.fields["outcomes"].error_messages["invalid_choice"] = (
-            "Choose outcomes from this plan only."
-        )
+        outcomes: Any = self.fields["outcomes"]
+        outcomes.queryset = ValuedOutcome.objects.current().filter(plan=self.plan)
+        outcomes.to_field_name = "code"
+        outcomes.error_messages["invalid_choice"] = "Choose outcomes from this plan only."
         # The libraries of every team with someone on this care team.
         teams = self.plan.care_team.current().values("professional__team")
         library = ResourceLibraryItem.objects.filter(team__in=teams).order_by("name")
-        self.fields["library_item"].queryset = library
+        library_field: Any = self.fields["library_item"]
+        library_field.queryset = library
         self.fields["library_item"].error_messages["invalid_choice"] = (
             "Choose a resource from the list."
         )
@@ -121,7 +121,7 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         self.fields["control"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen = data.get("library_item")
         if chosen is not None:
             for field in ("name", "provider", "how_to_access", "control"):
@@ -171,7 +171,8 @@ class CommitmentForm(PlanFormMixin, forms.ModelForm):
             choices.append(
                 (user.pk, f"{user.name} ({member.professional.get_discipline_display()})")
             )
-        self.fields["who"].choices = choices
+        who: Any = self.fields["who"]
+        who.choices = choices
         self.fields["who"].error_messages["invalid_choice"] = (
             "Choose someone from this plan: the person or their care team."
         )
@@ -198,14 +199,16 @@ class ExpertiseForm(PlanFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, side: str = Side.PERSON, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         citizen = side == Side.PERSON
-        self.fields["kind"].choices = [
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = [
             (value, label)
             for value, label in Expertise.Kind.choices
             if (value in Expertise.CITIZEN_KINDS) == citizen
         ]
-        self.fields["life_area"].queryset = LifeArea.objects.filter(plan=self.plan)
-        self.fields["life_area"].to_field_name = "code"
-        self.fields["life_area"].empty_label = "The whole plan"
+        area_field: Any = self.fields["life_area"]
+        area_field.queryset = LifeArea.objects.filter(plan=self.plan)
+        area_field.to_field_name = "code"
+        area_field.empty_label = "The whole plan"
         self.fields["text"].label = "What I know" if citizen else "What we know"
 
 

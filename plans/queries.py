@@ -69,8 +69,7 @@ def load_plan_page(plan: Plan) -> PlanPage:
     by_area: dict[int, AreaSection] = {a.pk: AreaSection(area=a) for a in areas}
 
     outcomes = (
-        ValuedOutcome.objects.current()
-        .filter(plan=plan)
+        ValuedOutcome.objects.filter(plan=plan, removed_at__isnull=True)
         .select_related(*AUTHORS)
         .with_latest_ratings()
         .order_by("status", "created_at", "id")
@@ -92,7 +91,8 @@ def load_plan_page(plan: Plan) -> PlanPage:
     ):
         by_area[commitment.life_area_id].commitments.append(commitment)
 
-    citizen, professional = [], []
+    citizen: list[Expertise] = []
+    professional: list[Expertise] = []
     for entry in (
         Expertise.objects.current().filter(plan=plan).select_related(*AUTHORS, "life_area")
     ):

@@ -47,7 +47,7 @@ class ItemKind:
 
     name: str
     label: str
-    model: type[models.Model]
+    model: Any
     form: type[forms.ModelForm]
     fields: tuple[str, ...]
     version_field: str = "version"
@@ -176,7 +176,7 @@ def describe(kind: ItemKind, item: Any, m2m: dict[str, Any] | None = None) -> di
     """A JSON-safe picture of an item's user-facing fields, for history and proposals."""
     picture: dict[str, Any] = {}
     for name in kind.fields:
-        model_field = kind.model._meta.get_field(name)
+        model_field: Any = kind.model._meta.get_field(name)
         if model_field.many_to_many:
             if m2m is not None and name in m2m:
                 value = list(m2m[name])
@@ -422,7 +422,7 @@ def _save_change(
     instance = form.save(commit=False)
     values: dict[str, Any] = {}
     for name in kind.fields:
-        model_field = kind.model._meta.get_field(name)
+        model_field: Any = kind.model._meta.get_field(name)
         if model_field.many_to_many:
             continue
         if name == "who":
@@ -683,6 +683,7 @@ def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") ->
         author = proposal.proposed_by
         side = proposal.proposed_side
         if proposal.action == Proposal.Action.LEADERSHIP:
+            assert proposal.life_area_id is not None
             area = LifeArea.objects.select_for_update().get(pk=proposal.life_area_id)
             before = {"leadership": Leadership(area.leadership).label}
             area.leadership = int(proposal.payload["data"]["leadership"])

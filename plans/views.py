@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
 from coproduce.models import Side, Team
 from plans import rules, services
@@ -27,6 +28,10 @@ from plans.access import (
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
 from plans.models import CareTeamMember, LifeArea, Plan, PlanChange, Proposal
 from plans.queries import load_plan_page
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 class LoginView(auth_views.LoginView):
@@ -44,13 +49,13 @@ class LoginView(auth_views.LoginView):
 
 @login_not_required
 @require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: HtmxHttpRequest) -> HttpResponse:
     """For load balancers, and the reference point of `manage.py bench`."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """Send each person to the page they came for."""
     user = request.user
     if hasattr(user, "person"):
@@ -67,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+def plan_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     page = load_plan_page(access.plan)
     if access.membership_id is not None:
@@ -80,7 +85,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: HtmxHttpRequest) -> HttpResponse:
     """The plans this professional is on, with what needs them first."""
     professional = get_professional(request.user)
     waiting_for_professionals = Proposal.objects.filter(
@@ -110,13 +115,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "today": today,
         "overdue_count": sum(1 for m in rows if m.plan.review_overdue),
-        "waiting_count": sum(m.proposals_waiting for m in rows),
+        "waiting_count": sum(m.proposals_waiting for m in rows),  # type: ignore[attr-defined]
     }
     return render(request, "plans/caseload.html", context)
 
 
 @require_GET
-def team_overview(request: HttpRequest) -> HttpResponse:
+def team_overview(request: HtmxHttpRequest) -> HttpResponse:
     """The lead's view of the team: who is in it and how big each caseload is."""
     team = get_led_team(request.user)
     caseload = Plan.objects.for_team(team.pk)
@@ -186,7 +191,9 @@ def _will_propose(
     return rules.decide(leadership, access.side, act) == rules.Decision.PROPOSE
 
 
-def _area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
+def _area_response(
+    request: HtmxHttpRequest, access: PlanAccess, area: LifeArea | None
+) -> HttpResponse:
     """After a successful htmx write: the refreshed region, and the authorship line."""
     page = load_plan_page(access.plan)
     context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
@@ -199,7 +206,7 @@ def _area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | No
 
 
 def _after_write(
-    request: HttpRequest, access: PlanAccess, result: services.Result, area: LifeArea | None
+    request: HtmxHttpRequest, access: PlanAccess, result: services.Result, area: LifeArea | None
 ) -> HttpResponse:
     if result.applied:
         message = "Saved."
@@ -214,14 +221,14 @@ def _after_write(
 
 
 def _form_response(
-    request: HttpRequest, context: dict[str, Any], status: int = 200
+    request: HtmxHttpRequest, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     template = "plans/item_form.html#form" if request.htmx else "plans/item_form.html"
     return render(request, template, context, status=status)
 
 
 def _conflict_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     access: PlanAccess,
     kind: services.ItemKind,
     conflict: services.Conflict,
@@ -252,7 +259,7 @@ def _conflict_response(
 
 
 @require_http_methods(["GET", "POST"])
-def item_add(request: HttpRequest, code: str, kind_name: str) -> HttpResponse:
+def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     kind = _kind(kind_name)
     if kind.name == "about":
@@ -260,7 +267,7 @@ def item_add(request: HttpRequest, code: str, kind_name: str) -> HttpResponse:
     area = (
         _area(access, request.POST.get("area") or request.GET.get("area")) if kind.in_area else None
     )
-    form = services.build_form(access, kind)
+    form: Any = services.build_form(access, kind)
     action_url = reverse("item_add", args=[access.plan.code, kind.name])
     if request.method == "POST":
         try:
@@ -286,7 +293,7 @@ def item_add(request: HttpRequest, code: str, kind_name: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def item_edit(
-    request: HttpRequest, code: str, kind_name: str, item_code: str | None = None
+    request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
 ) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     kind = _kind(kind_name)
@@ -296,7 +303,7 @@ def item_edit(
         action_url = reverse("about_edit", args=[access.plan.code])
     else:
         action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
-    form = services.build_form(access, kind, item=item)
+    form: Any = services.build_form(access, kind, item=item)
     version = getattr(item, kind.version_field)
     if request.method == "POST":
         try:
@@ -326,7 +333,9 @@ def item_edit(
 
 
 @require_http_methods(["GET", "POST"])
-def item_remove(request: HttpRequest, code: str, kind_name: str, item_code: str) -> HttpResponse:
+def item_remove(
+    request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
+) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     kind = _kind(kind_name)
     if not kind.removable:
@@ -359,7 +368,7 @@ def item_remove(request: HttpRequest, code: str, kind_name: str, item_code: str)
 
 
 @require_GET
-def area_fragment(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
+def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """One life area on its own: what "Cancel" puts back when an edit is abandoned."""
     access = get_plan_for_user(request.user, code)
     area = _area(access, area_code)
@@ -377,7 +386,7 @@ def area_fragment(request: HttpRequest, code: str, area_code: str) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def leadership_propose(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
+def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     area = _area(access, area_code)
     pending = area.proposals.filter(
@@ -417,7 +426,7 @@ ANSWERS = {"accept", "decline", "withdraw"}
 
 @require_http_methods(["GET", "POST"])
 def proposal_answer(
-    request: HttpRequest, code: str, proposal_code: str, answer: str
+    request: HtmxHttpRequest, code: str, proposal_code: str, answer: str
 ) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     if answer not in ANSWERS:
@@ -486,7 +495,7 @@ HISTORY_PAGE_SIZE = 25
 
 
 @require_GET
-def history(request: HttpRequest, code: str) -> HttpResponse:
+def history(request: HtmxHttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     changes = PlanChange.objects.filter(plan=access.plan).select_related("actor", "life_area")
     areas = list(LifeArea.objects.filter(plan=access.plan).order_by("position", "id"))
@@ -509,7 +518,7 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def live(request: HttpRequest, code: str) -> HttpResponse:
+def live(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Has the plan changed since version v? One small query when it has not.
 
     Open plan pages ask every few seconds. Nothing changed: 204, htmx does

@@ -77,9 +77,9 @@ def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
     edits = list(
         PlanChange.objects.filter(item_code=outcome.code, action="edit").order_by("plan_version")
     )
-    assert [e.after["text"] for e in edits] == [
+    assert [(e.after or {})["text"] for e in edits] == [
         text for text, _ in sorted(applied, key=lambda p: p[1])
     ]
-    assert edits[0].before["text"] == "start"
+    assert (edits[0].before or {})["text"] == "start"
     for earlier, later in zip(edits, edits[1:], strict=False):
-        assert later.before["text"] == earlier.after["text"]
+        assert (later.before or {})["text"] == (earlier.after or {})["text"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +13,7 @@ from plans.models import Leadership, LifeArea, Plan, PlanChange, Proposal
 from tests import factories as f
 from tests.conftest import Cast, login
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def add_url(cast: Cast, kind: str = "outcome") -> str:
@@ -42,7 +44,7 @@ def test_person_adds_outcome_in_area_she_leads(client: Client, cast: Cast) -> No
     assert (outcome.created_by, outcome.created_side) == (cast.amara.user, "person")
     change = PlanChange.objects.get()
     assert change.action == "create"
-    assert change.after["text"] == "Get back to work by the summer"
+    assert (change.after or {})["text"] == "Get back to work by the summer"
     cast.plan.refresh_from_db()
     assert cast.plan.version == change.plan_version == 2
 
