@@ -619,6 +619,20 @@ def test_plans_behind_each_figure(
     assert len(names) == len(expected)
 
 
+def test_plans_behind_follow_the_filter(staff: Staff, caseload: Caseload) -> None:
+    def names(f: DashboardFilter, cell: tuple[str, ...]) -> list[str]:
+        return plan_names(caseload, metrics.plans_behind(f, cell))
+
+    # Home outcomes improved from the professional side: o7 only.
+    assert names(north(staff, life_area_name="Home"), ("outcomes", "professional", "improved")) == [
+        "B"
+    ]
+    assert names(north(staff, professional_id=staff.dana.pk), ("content", "person")) == ["B"]
+    may = north(staff, start=dt.date(2026, 5, 2), end=dt.date(2026, 5, 31))
+    assert names(may, ("achieved", "achieved")) == ["A"]
+    assert names(may, ("proposals", "person", "made")) == ["A"]
+
+
 @pytest.mark.parametrize(
     "cell",
     [
