@@ -7,7 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from django_htmx.middleware import HtmxDetails
 
 from coproduce.models import Side, Team
-from plans import rules, services
+from plans import rules, services, services_power
 from plans.access import (
     PlanAccess,
     get_led_team,
@@ -74,6 +75,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    services_power.log_view(access, "plan")
     page = load_plan_page(access.plan)
     if access.membership_id is not None:
         # The caseload shows "changed since you last looked" from this.
@@ -84,38 +86,93 @@ def plan_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
+CASELOAD_PAGE_SIZE = 25
+CASELOAD_FILTERS = {
+    "all": "Everyone",
+    "waiting": "Suggestions waiting for me",
+    "overdue": "Reviews overdue",
+    "changed": "Changed since I last looked",
+}
+
+
 @require_GET
 def caseload(request: HtmxHttpRequest) -> HttpResponse:
-    """The plans this professional is on, with what needs them first."""
+    """The plans this professional is on, with what needs them first.
+
+    Sorted so that the plans waiting for an answer, then overdue reviews,
+    then recent changes come first; searchable by name; paginated.
+    """
     professional = get_professional(request.user)
-    waiting_for_professionals = Proposal.objects.filter(
-        plan=OuterRef("plan"), status=Proposal.Status.PENDING, proposed_side=Side.PERSON
+    today = timezone.localdate()
+    waiting = (
+        Proposal.objects.filter(
+            plan=OuterRef("plan"),
+            status=Proposal.Status.PENDING,
+            proposed_side=Side.PERSON,
+        )
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    overdue = Q(plan__next_review_date__lt=today) & ~Q(plan__status=Plan.Status.CLOSED)
+    changed = Q(plan__version__gt=F("last_seen_version"))
     memberships = (
         CareTeamMember.objects.current()
         .filter(professional=professional)
         .select_related("plan__person__user")
         .annotate(
-            proposals_waiting=Count(
-                "plan__proposals",
-                filter=Q(
-                    plan__proposals__status=Proposal.Status.PENDING,
-                    plan__proposals__proposed_side=Side.PERSON,
+            proposals_waiting=Coalesce(Subquery(waiting), 0),
+            changed=changed,
+            overdue=overdue,
+        )
+    )
+    summary = (
+        CareTeamMember.objects.current()
+        .filter(professional=professional)
+        .aggregate(
+            total=Count("id"),
+            waiting=Count(
+                "id",
+                filter=Exists(
+                    Proposal.objects.filter(
+                        plan=OuterRef("plan"),
+                        status=Proposal.Status.PENDING,
+                        proposed_side=Side.PERSON,
+                    )
                 ),
             ),
-            has_waiting=Exists(waiting_for_professionals),
-            changed=Q(plan__version__gt=F("last_seen_version")),
+            overdue=Count("id", filter=overdue),
+            changed=Count("id", filter=changed),
         )
-        .order_by("plan__next_review_date", "plan__person__user__display_name")
     )
-    today = timezone.localdate()
-    rows = list(memberships)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        memberships = memberships.filter(plan__person__user__display_name__icontains=query)
+    shown = request.GET.get("show", "all")
+    if shown not in CASELOAD_FILTERS:
+        shown = "all"
+    if shown == "waiting":
+        memberships = memberships.filter(proposals_waiting__gt=0)
+    elif shown in ("overdue", "changed"):
+        memberships = memberships.filter(**{shown: True})
+    memberships = memberships.order_by(
+        F("proposals_waiting").desc(),
+        F("overdue").desc(nulls_last=True),
+        F("changed").desc(nulls_last=True),
+        F("plan__next_review_date").asc(nulls_last=True),
+        "plan__person__user__display_name",
+    )
+    page = Paginator(memberships, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "professional": professional,
-        "rows": rows,
+        "page_obj": page,
+        "rows": page.object_list,
+        "summary": summary,
+        "query": query,
+        "shown": shown,
+        "filters": CASELOAD_FILTERS,
         "today": today,
-        "overdue_count": sum(1 for m in rows if m.plan.review_overdue),
-        "waiting_count": sum(m.proposals_waiting for m in rows),  # type: ignore[attr-defined]
     }
     return render(request, "plans/caseload.html", context)
 
@@ -497,6 +554,7 @@ HISTORY_PAGE_SIZE = 25
 @require_GET
 def history(request: HtmxHttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    services_power.log_view(access, "history")
     changes = PlanChange.objects.filter(plan=access.plan).select_related("actor", "life_area")
     areas = list(LifeArea.objects.filter(plan=access.plan).order_by("position", "id"))
     area_code = request.GET.get("area", "")
@@ -524,7 +582,14 @@ def live(request: HtmxHttpRequest, code: str) -> HttpResponse:
     Open plan pages ask every few seconds. Nothing changed: 204, htmx does
     nothing. Something changed: the regions that changed, swapped out of band.
     """
-    access = get_plan_for_user(request.user, code)
+    try:
+        access = get_plan_for_user(request.user, code)
+    except Http404:
+        if request.htmx:
+            # Access ended (removed from the care team) while the page was open:
+            # htmx follows HX-Redirect even on a 404, so the page stops and says so.
+            return HttpResponse(status=404, headers={"HX-Redirect": reverse("access_ended")})
+        raise
     try:
         seen = int(request.GET.get("v", ""))
     except ValueError:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories as f
 from tests.conftest import Cast, login
 
 
@@ -60,6 +61,45 @@ def test_caseload_lists_only_current_memberships(client: Client, cast: Cast) -> 
     response = client.get(reverse("caseload"))
     assert response.status_code == 200
     assert [row.plan for row in response.context["rows"]] == [cast.plan]
+
+
+def test_caseload_puts_what_needs_the_professional_first(
+    client: Client, cast: Cast, django_assert_max_num_queries
+) -> None:
+    from datetime import date, timedelta
+
+    from plans.models import CareTeamMember, Plan, Proposal
+
+    plans = {}
+    for name in ("Quiet", "Overdue", "Waiting", "Zed"):
+        person = f.make_person(name.lower(), f"{name} Person")
+        plans[name] = f.make_plan(person)
+        f.add_to_care_team(plans[name], cast.ben)
+    Plan.objects.filter(pk=plans["Overdue"].pk).update(
+        next_review_date=date.today() - timedelta(days=3)
+    )
+    Proposal.objects.create(
+        plan=plans["Waiting"],
+        action="add",
+        item_type="outcome",
+        proposed_by=plans["Waiting"].person.user,
+        proposed_side="person",
+    )
+    CareTeamMember.objects.filter(professional=cast.ben).update(last_seen_version=1)
+    Plan.objects.filter(pk=plans["Zed"].pk).update(version=5)
+    login(client, cast.ben)
+    # session, user, profile, summary, count, rows, session save (+2 savepoints)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("caseload"))
+    names = [row.plan.person.user.name for row in response.context["rows"]]
+    assert names[:3] == ["Waiting Person", "Overdue Person", "Zed Person"]
+    assert response.context["summary"] == {"total": 5, "waiting": 1, "overdue": 1, "changed": 1}
+    only = client.get(reverse("caseload"), {"show": "overdue"}).context["rows"]
+    assert [row.plan for row in only] == [plans["Overdue"]]
+    found = client.get(reverse("caseload"), {"q": "zed"}).context["rows"]
+    assert [row.plan for row in found] == [plans["Zed"]]
+    # Unknown filters and page numbers fall back instead of failing.
+    assert client.get(reverse("caseload"), {"show": "<b>", "page": "999"}).status_code == 200
 
 
 def test_team_overview_is_for_the_lead_only(client: Client, cast: Cast) -> None:
