@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from plans.demo import DEMO_PASSWORD, SYNTHETIC_LEAD, build_demo, build_synthetic
@@ -59,6 +60,11 @@ class Command(BaseCommand):
                 disable=verbosity == 0,
             ) as bar:
                 result = build_synthetic(people, batch_people=batch, progress=bar.update)
+            if result.created:
+                # Fresh statistics, or the planner guesses one row per table
+                # after a bulk load and picks far slower plans.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             elapsed = time.monotonic() - started
             if verbosity:
                 if result.created:
