@@ -1,0 +1,297 @@
+"""The person's power over their plan: who is on the care team, who looked, closing.
+
+Every change of access runs in one transaction with its history entry
+(PlanChange, action "access"), like every other write in plans.services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from coproduce.models import Person, Professional, Side
+from plans.access import PlanAccess
+from plans.models import AccessRequest, CareTeamMember, Plan, PlanChange, PlanView
+from plans.services import record
+
+# --- who has looked ------------------------------------------------------------------
+
+
+def log_view(access: PlanAccess, page: str) -> None:
+    """Remember that a professional looked at this plan: one insert, nothing else.
+
+    The person's own views are not logged: the log is there so the person can
+    see who else has looked.
+    """
+    if access.is_professional:
+        PlanView.objects.create(plan=access.plan, viewer=access.user, page=page)
+
+
+# --- share codes ---------------------------------------------------------------------
+#
+# A professional asks to join a plan by typing a short code the person shows
+# them. The code is derived from the plan's UUID with a keyed hash, so it
+# reveals nothing about the plan and cannot be worked out without the
+# server's secret. There is no column for it, so finding a plan by its code
+# means hashing every open plan's UUID: a few milliseconds for thousands of
+# plans. A stored, indexed share code would be the next step if that grows.
+
+SHARE_CODE_SALT = "coproduce.plans.share-code"
+# Crockford's base32: no I, L, O or U, so a code read aloud cannot be misheard.
+SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHARE_CODE_LENGTH = 8
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def share_code(plan: Plan) -> str:
+    digest = salted_hmac(SHARE_CODE_SALT, str(plan.code), algorithm="sha256").digest()
+    number = int.from_bytes(digest[:5], "big")  # 40 bits, 8 base32 characters
+    chars = []
+    for _ in range(SHARE_CODE_LENGTH):
+        number, index = divmod(number, 32)
+        chars.append(SHARE_ALPHABET[index])
+    return "".join(reversed(chars))
+
+
+def display_share_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_share_code(text: str) -> str:
+    """What the professional typed, as a code: case, spaces and dashes do not matter."""
+    cleaned = "".join(text.split()).replace("-", "").upper().translate(_READ_AS)
+    return cleaned
+
+
+def is_well_formed_share_code(code: str) -> bool:
+    return len(code) == SHARE_CODE_LENGTH and all(c in SHARE_ALPHABET for c in code)
+
+
+def find_plan_by_share_code(code: str) -> Plan | None:
+    """The open plan with this share code, if any. Closed plans cannot be joined."""
+    if not is_well_formed_share_code(code):
+        return None
+    open_plans = Plan.objects.exclude(status=Plan.Status.CLOSED).only("pk", "code")
+    for plan in open_plans.iterator(chunk_size=2000):
+        if share_code(plan) == code:
+            return plan
+    return None
+
+
+# --- the care team -------------------------------------------------------------------
+
+
+class AlreadyOnTeam(Exception):
+    """The professional is already on this care team."""
+
+
+class NotOnTeam(Exception):
+    """The membership had already ended when the removal arrived."""
+
+
+class NotPending(Exception):
+    """The access request was answered before this answer arrived."""
+
+
+def _who(professional: Professional) -> str:
+    return f"{professional.user.name} ({professional.get_discipline_display().lower()})"
+
+
+def _membership_picture(member: CareTeamMember) -> dict[str, Any]:
+    professional = member.professional
+    return {
+        "professional": professional.user.name,
+        "discipline": professional.get_discipline_display(),
+        "team": str(professional.team) if professional.team else "",
+    }
+
+
+def professional_directory(name: str = "", team_id: int | None = None) -> Any:
+    """Professionals the person can invite, found by name and team."""
+    professionals = Professional.objects.filter(user__is_active=True).select_related("user", "team")
+    for word in name.split()[:5]:
+        professionals = professionals.filter(
+            Q(user__display_name__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    if team_id is not None:
+        professionals = professionals.filter(team_id=team_id)
+    return professionals.order_by("user__display_name", "user__username", "pk")
+
+
+def _add_member(access: PlanAccess, professional: Professional) -> CareTeamMember:
+    """A new membership row; a removed professional invited again gets a fresh one."""
+    try:
+        with transaction.atomic():
+            return CareTeamMember.objects.create(
+                plan=access.plan, professional=professional, added_by=access.user
+            )
+    except IntegrityError:
+        raise AlreadyOnTeam from None
+
+
+def invite(access: PlanAccess, professional: Professional) -> CareTeamMember:
+    """The person adds a professional to their care team. Access starts at once."""
+    access.require_owner()
+    with transaction.atomic():
+        if (
+            CareTeamMember.objects.current()
+            .filter(plan=access.plan, professional=professional)
+            .exists()
+        ):
+            raise AlreadyOnTeam
+        member = _add_member(access, professional)
+        # Inviting someone who was waiting to join answers their request too.
+        AccessRequest.objects.filter(
+            plan=access.plan, professional=professional, status=AccessRequest.Status.PENDING
+        ).update(status=AccessRequest.Status.ACCEPTED, answered_at=timezone.now())
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.ACCESS,
+            f"Invited {_who(professional)} onto the care team",
+            after=_membership_picture(member),
+        )
+    return member
+
+
+def remove(access: PlanAccess, member: CareTeamMember) -> None:
+    """The person takes a professional off the care team: their next request is refused."""
+    access.require_owner()
+    with transaction.atomic():
+        ended = CareTeamMember.objects.filter(
+            pk=member.pk, plan=access.plan, removed_at__isnull=True
+        ).update(removed_at=timezone.now(), removed_by=access.user)
+        if not ended:
+            raise NotOnTeam
+        record(
+            access,
+            access.plan,
+            PlanChange.Action.ACCESS,
+            f"Removed {_who(member.professional)} from the care team",
+            before=_membership_picture(member),
+        )
+
+
+def request_access(professional: Professional, code: str, message: str = "") -> None:
+    """A professional asks to join the plan with this share code.
+
+    Says nothing back, whatever happens: a wrong code, a plan they are already
+    on and a request already waiting all look the same to the professional,
+    so the form cannot be used to learn whether a plan exists.
+    """
+    with transaction.atomic():
+        plan = find_plan_by_share_code(code)
+        if plan is None:
+            return
+        on_team = CareTeamMember.objects.current().filter(plan=plan, professional=professional)
+        if on_team.exists():
+            return
+        try:
+            with transaction.atomic():
+                request = AccessRequest.objects.create(
+                    plan=plan, professional=professional, message=message
+                )
+        except IntegrityError:
+            return  # already waiting for an answer
+        record(
+            None,
+            plan,
+            PlanChange.Action.ACCESS,
+            f"{_who(professional)} asked to join the care team",
+            after={"professional": professional.user.name, "message": request.message},
+            actor=professional.user,
+            side=Side.PROFESSIONAL,
+        )
+
+
+def answer_request(access: PlanAccess, request: AccessRequest, accept: bool) -> None:
+    """The person lets a professional join, or not."""
+    access.require_owner()
+    status = AccessRequest.Status.ACCEPTED if accept else AccessRequest.Status.DECLINED
+    with transaction.atomic():
+        answered = AccessRequest.objects.filter(
+            pk=request.pk, plan=access.plan, status=AccessRequest.Status.PENDING
+        ).update(status=status, answered_at=timezone.now())
+        if not answered:
+            raise NotPending
+        professional = request.professional
+        if accept:
+            try:
+                member = _add_member(access, professional)
+            except AlreadyOnTeam:
+                member = None  # invited meanwhile: the request is simply settled
+            summary = f"Let {_who(professional)} join the care team"
+            after = _membership_picture(member) if member else None
+        else:
+            summary = f"Said no to {_who(professional)} joining the care team"
+            after = None
+        record(access, access.plan, PlanChange.Action.ACCESS, summary, after=after)
+
+
+# --- closing an account --------------------------------------------------------------
+
+
+@dataclass
+class Closed:
+    plans: int
+    memberships: int
+
+
+def close_account(person: Person) -> Closed:
+    """The person leaves: plans closed and kept, every professional's access ended.
+
+    Nothing is deleted: a plan is a health record and is kept for the legal
+    retention period. The sign-in is switched off, which also ends every other
+    session the person has open.
+    """
+    user = person.user
+    now = timezone.now()
+    closed = Closed(plans=0, memberships=0)
+    with transaction.atomic():
+        plans = list(Plan.objects.select_for_update().filter(person=person).order_by("pk"))
+        for plan in plans:
+            members = list(
+                CareTeamMember.objects.current()
+                .filter(plan=plan)
+                .select_related("professional__user", "professional__team")
+            )
+            for member in members:
+                CareTeamMember.objects.filter(pk=member.pk).update(removed_at=now, removed_by=user)
+                record(
+                    None,
+                    plan,
+                    PlanChange.Action.ACCESS,
+                    f"Access ended for {_who(member.professional)}: the account was closed",
+                    before=_membership_picture(member),
+                    actor=user,
+                    side=Side.PERSON,
+                )
+            closed.memberships += len(members)
+            AccessRequest.objects.filter(plan=plan, status=AccessRequest.Status.PENDING).update(
+                status=AccessRequest.Status.DECLINED, answered_at=now
+            )
+            if plan.status != Plan.Status.CLOSED:
+                before = plan.get_status_display()
+                Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED, closed_at=now)
+                record(
+                    None,
+                    plan,
+                    PlanChange.Action.EDIT,
+                    "Closed the plan: the account was closed",
+                    before={"status": before},
+                    after={"status": Plan.Status.CLOSED.label},
+                    actor=user,
+                    side=Side.PERSON,
+                )
+                closed.plans += 1
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return closed
