@@ -1,0 +1,275 @@
+"""Rating progress and reviewing the plan. Every plan is fetched through plans.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from coproduce.models import Side
+from outcomes import services
+from outcomes.forms import CompleteReviewForm, RatingForm, ReviewRatingForm
+from outcomes.models import Rating, Review, ValuedOutcome
+from plans import rules
+from plans.access import PlanAccess, get_plan_for_user
+from plans.queries import load_plan_page
+from plans.templatetags.plan_tags import first_name
+
+
+def _outcome(access: PlanAccess, code: str) -> ValuedOutcome:
+    try:
+        return (
+            ValuedOutcome.objects.current()
+            .select_related("life_area")
+            .get(plan=access.plan, code=code)
+        )
+    except (ValuedOutcome.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def _review(access: PlanAccess, code: str) -> Review:
+    try:
+        return Review.objects.select_related("started_by").get(plan=access.plan, code=code)
+    except (Review.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def _question(access: PlanAccess) -> str:
+    if access.is_owner:
+        return "How close am I to this outcome?"
+    return f"How close is {first_name(access.plan.person)} to this outcome?"
+
+
+# --- rating one outcome ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def rate_outcome(request: HttpRequest, code: str, outcome_code: str) -> HttpResponse:
+    """A new rating from the signed-in user's side: inline with htmx, or a page of its own."""
+    access = get_plan_for_user(request.user, code)
+    outcome = _outcome(access, outcome_code)
+    services.require_may_rate(access, outcome)
+    form = RatingForm(
+        request.POST if request.method == "POST" else None,
+        question=_question(access),
+        auto_id=f"rate-{outcome.code.hex[:8]}-%s",
+    )
+    if form.is_valid():
+        # Only the form's own fields are read: a "side" in the POST is ignored.
+        services.rate_outcome(
+            access,
+            outcome,
+            score=form.cleaned_data["score"],
+            note=form.cleaned_data["note"],
+            rated_on=form.cleaned_data["rated_on"],
+        )
+        message = "Your rating is saved."
+        if request.htmx:  # type: ignore[attr-defined]
+            page = load_plan_page(access.plan)
+            context = {
+                "access": access,
+                "plan": access.plan,
+                "page": page,
+                "Side": Side,
+                "section": next(s for s in page.areas if s.area.pk == outcome.life_area_id),
+            }
+            response = render(request, "plans/plan_detail.html#area-oob", context)
+            response = retarget(reswap(response, "none"), "body")
+            return trigger_client_event(response, "coproduce:saved", {"message": message})
+        messages.success(request, message)
+        return redirect(
+            reverse("plan_detail", args=[access.plan.code]) + f"#outcome-{outcome.code}"
+        )
+    context = {"access": access, "plan": access.plan, "outcome": outcome, "form": form}
+    template = "outcomes/rate.html#form" if request.htmx else "outcomes/rate.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=422 if form.is_bound else 200)
+
+
+# --- reviews -----------------------------------------------------------------------
+
+
+@require_GET
+def review_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    reviews = (
+        Review.objects.filter(plan=access.plan)
+        .select_related("started_by")
+        .prefetch_related("participants")
+        .order_by("-held_on", "-id")
+    )
+    context = {"access": access, "plan": access.plan, "reviews": reviews}
+    return render(request, "outcomes/review_list.html", context)
+
+
+@require_POST
+def review_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Start a review, or join the one the other side already started."""
+    access = get_plan_for_user(request.user, code)
+    review, created = services.start_review(access)
+    if created:
+        messages.success(request, "You started a review. Rate each outcome, then finish it.")
+    else:
+        messages.info(request, "A review is already under way: add your view to it.")
+    return redirect("review_detail", code=access.plan.code, review_code=review.code)
+
+
+def _answer_forms(
+    access: PlanAccess, outcomes: list[ValuedOutcome], data: Any = None
+) -> list[tuple[ValuedOutcome, ReviewRatingForm]]:
+    question = _question(access)
+    return [
+        (
+            outcome,
+            ReviewRatingForm(
+                data,
+                prefix=outcome.code.hex,
+                question=question,
+                may_set_status=access.is_owner,
+                initial={"status": outcome.status},
+            ),
+        )
+        for outcome in outcomes
+        if outcome.status == ValuedOutcome.Status.ACTIVE
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, code: str, review_code: str) -> HttpResponse:
+    """The review: both sides' ratings side by side, and this side's questions."""
+    access = get_plan_for_user(request.user, code)
+    review = _review(access, review_code)
+    outcomes = _review_outcomes(access, review)
+    answer_forms = _answer_forms(access, outcomes)
+    nothing_given = False
+    if request.method == "POST":
+        if review.completed_at is not None:
+            messages.error(request, "This review has been completed, so nothing more can be added.")
+            return redirect("review_detail", code=access.plan.code, review_code=review.code)
+        services.require_plan_open(access)
+        answer_forms = _answer_forms(access, outcomes, request.POST)
+        if all(form.is_valid() for _, form in answer_forms):
+            answers = [
+                services.ReviewAnswer(
+                    outcome=outcome,
+                    score=form.cleaned_data["score"],
+                    note=form.cleaned_data["note"],
+                    # Only the person's form has this field; anything else posted is ignored.
+                    status=form.cleaned_data.get("status", ""),
+                )
+                for outcome, form in answer_forms
+            ]
+            try:
+                recorded = services.answer_review(access, review, answers)
+            except services.ReviewCompleted:
+                messages.error(request, "Someone completed this review while you were answering.")
+                return redirect("review_detail", code=access.plan.code, review_code=review.code)
+            if recorded:
+                messages.success(request, "Saved. The other side can add their view too.")
+                return redirect("review_detail", code=access.plan.code, review_code=review.code)
+            nothing_given = True
+    return _review_page(
+        request,
+        access,
+        review,
+        outcomes,
+        answer_forms,
+        CompleteReviewForm(),
+        nothing_given=nothing_given,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def review_complete(request: HttpRequest, code: str, review_code: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    review = _review(access, review_code)
+    services.require_plan_open(access)
+    form = CompleteReviewForm(request.POST)
+    if review.completed_at is None and form.is_valid():
+        try:
+            services.complete_review(
+                access, review, form.cleaned_data["next_review_date"], form.cleaned_data["notes"]
+            )
+        except services.ReviewCompleted:
+            pass
+        else:
+            messages.success(request, "The review is complete and the next one is booked in.")
+            return redirect("plan_detail", code=access.plan.code)
+    if review.completed_at is not None:
+        messages.error(request, "This review has already been completed.")
+        return redirect("review_detail", code=access.plan.code, review_code=review.code)
+    outcomes = _review_outcomes(access, review)
+    return _review_page(
+        request, access, review, outcomes, _answer_forms(access, outcomes), form, status=422
+    )
+
+
+def _review_outcomes(access: PlanAccess, review: Review) -> list[ValuedOutcome]:
+    """Current outcomes, each with this review's ratings attached: two queries in all."""
+    in_review = Rating.objects.filter(review=review).select_related("rated_by")
+    return list(
+        ValuedOutcome.objects.current()
+        .filter(plan=access.plan)
+        .select_related("life_area")
+        .prefetch_related(Prefetch("ratings", queryset=in_review, to_attr="review_ratings"))
+        .order_by("life_area__position", "created_at", "id")
+    )
+
+
+def _latest_by_side(ratings: list[Rating]) -> dict[str, Rating]:
+    latest: dict[str, Rating] = {}
+    for rating in ratings:  # oldest first (Rating's ordering), so later ones win
+        latest[rating.side] = rating
+    return latest
+
+
+def _review_page(
+    request: HttpRequest,
+    access: PlanAccess,
+    review: Review,
+    outcomes: list[ValuedOutcome],
+    answer_forms: list[tuple[ValuedOutcome, ReviewRatingForm]],
+    complete_form: CompleteReviewForm,
+    *,
+    nothing_given: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    rows = []
+    for outcome in outcomes:
+        latest = _latest_by_side(outcome.review_ratings)  # type: ignore[attr-defined]
+        decided_here = (
+            outcome.status != ValuedOutcome.Status.ACTIVE
+            and outcome.status_changed_at is not None
+            and timezone.localdate(outcome.status_changed_at) >= review.held_on
+        )
+        if outcome.status == ValuedOutcome.Status.ACTIVE or latest or decided_here:
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "person": latest.get(Side.PERSON),
+                    "professional": latest.get(Side.PROFESSIONAL),
+                }
+            )
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "review": review,
+        "rows": rows,
+        "participants": list(review.participants.order_by("display_name")),
+        "answer_forms": answer_forms,
+        "complete_form": complete_form,
+        "nothing_given": nothing_given,
+        "answers_invalid": any(form.is_bound and form.errors for _, form in answer_forms),
+        "is_open": review.completed_at is None and not rules.plan_is_closed(access.plan),
+    }
+    return render(request, "outcomes/review_detail.html", context, status=status)

@@ -78,8 +78,9 @@ def grow(cast: Cast, n: int) -> None:
         f.make_expertise(cast.plan, ben, ExpertiseKind.SEEN_WITH_OTHERS)
 
 
-# session + user, plan + membership, 9 for the plan content, session save (+2 savepoints)
-PLAN_PAGE_QUERIES = 16
+# session + user, plan + membership, 9 for the plan content, session save (+2 savepoints),
+# +1 all ratings of the plan's outcomes (progress charts), +1 latest reviews (outcomes extras)
+PLAN_PAGE_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [1, 25])
