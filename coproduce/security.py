@@ -1,0 +1,105 @@
+"""The security log, and the sign-in throttle's backend.
+
+`coproduce.security` writes one JSON object per line to stderr: sign-ins that
+failed or succeeded, sign-outs, lockouts, two-step failures and refused pages
+(403/404) of signed-in users. What it never writes: a password, a name, a
+username in clear (only a keyed hash, enough to see "the same username again")
+or anything from a plan. A user is an id; a page is its URL pattern.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_client_ip_address
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+logger = logging.getLogger("coproduce.security")
+
+
+def username_hash(username: object) -> str:
+    """The same username always gives the same short hash; it cannot be read back."""
+    key = settings.SECRET_KEY.encode()
+    text = str(username or "").strip().lower().encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()[:16]
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return get_client_ip_address(request)
+
+
+def log_event(event: str, request: HttpRequest | None = None, **fields: Any) -> None:
+    """Write one security event. Pass ids and codes only, never names or text."""
+    data: dict[str, Any] = {"event": event}
+    if request is not None:
+        data["ip"] = client_ip(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "user_id" not in fields:
+            data["user_id"] = user.pk
+    data.update(fields)
+    level = logging.INFO if event in {"sign_in", "sign_out", "two_factor_ok"} else logging.WARNING
+    logger.log(level, event, extra={"security": data})
+
+
+class ThrottledSignIn(AxesStandaloneBackend):
+    """django-axes' lockout check, for sign-ins that come over HTTP.
+
+    Code that checks a password without a request (a management command, a
+    test) cannot be a guessing attack from outside, so it is not throttled;
+    django-axes would raise instead.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    log_event(
+        "sign_in_failed",
+        request,
+        username_hash=username_hash(credentials.get("username")),
+        locked_out=bool(getattr(request, "axes_locked_out", False)),
+    )
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        from coproduce.middleware import mark_active
+
+        mark_active(request)
+    log_event("sign_in", request, user_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    reason = getattr(request, "sign_out_reason", "asked")
+    log_event("sign_out", request, user_id=getattr(user, "pk", None), reason=reason)
+
+
+@receiver(user_locked_out)
+def _locked_out(
+    sender: object, request: HttpRequest, username: str | None, ip_address: str | None, **kw: Any
+) -> None:
+    log_event("locked_out", request, username_hash=username_hash(username))
