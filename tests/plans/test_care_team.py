@@ -184,7 +184,7 @@ def test_directory_finds_professionals_by_name_and_team(client: Client, cast: Ca
     assert "Already on your care team." in by_team
     assert "Invite Ben Okafor" not in by_team
 
-    both = client.get(url, {"name": "olu", "team": cast.other_team.pk}).content.decode()
+    both = client.get(url, {"name": "olu", "team": str(cast.other_team.pk)}).content.decode()
     assert "No professionals found" in both
 
 
@@ -338,8 +338,8 @@ def test_an_open_page_polling_after_removal_is_told_where_to_go(client: Client, 
 
 def test_the_access_ended_page_names_no_plan(client: Client, cast: Cast) -> None:
     f.make_outcome(cast.plan, text="Back to work by summer")
-    for who in [cast.ben, cast.oscar, cast.priya]:
-        login(client, who)
+    for who in ["ben", "oscar", "priya"]:
+        login(client, getattr(cast, who))
         response = client.get(reverse("access_ended"))
         assert response.status_code == 200
         body = response.content.decode()

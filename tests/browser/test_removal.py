@@ -1,0 +1,66 @@
+"""Removal takes effect at once, even on a page that is already open (issue 5).
+
+Ben has Amara's plan open; Amara removes him from her care team on her phone.
+Ben's open page stops updating and tells him plainly that he no longer has
+access, without showing anything of the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from plans.models import CareTeamMember
+from tests import factories as f
+from tests.browser.conftest import FAST_POLL_MS, LIVE_WITHIN_MS, assert_accessible, goto, sign_in
+from tests.conftest import Cast
+
+OpenPage = Callable[..., Page]
+
+
+def test_amara_removes_ben_and_his_open_page_stops_and_tells_him(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    cast = browser_cast
+    f.make_outcome(cast.plan, text="I want to get back to work by the summer")
+    plan_path = f"/plans/{cast.plan.code}/"
+
+    ben = open_page("desktop")
+    sign_in(ben, "ben")
+    goto(ben, plan_path, "Ben has Amara's plan open")
+    expect(ben.get_by_role("heading", level=1)).to_have_text("Amara Osei's plan")
+    polls: list[str] = []
+    ben.on("request", lambda request: "/live/" in request.url and polls.append(request.url))
+    ben.wait_for_timeout(2 * FAST_POLL_MS)
+    assert polls, "the open page should be asking for changes"
+
+    amara = open_page("phone")
+    sign_in(amara, "amara")
+    amara.get_by_role("link", name="People who help me").click()
+    expect(amara.get_by_role("heading", level=1)).to_have_text("People who help me")
+    assert_accessible(amara, "Amara's care team")
+    amara.get_by_role("link", name="Remove Ben Okafor from my care team").click()
+    expect(amara.get_by_role("heading", level=1)).to_have_text(
+        "Remove Ben Okafor from your care team?"
+    )
+    assert_accessible(amara, "confirm removing Ben")
+    amara.get_by_role("button", name="Yes, remove Ben Okafor").click()
+    expect(amara.get_by_text("Ben Okafor can no longer see your plan.")).to_be_visible()
+    assert_accessible(amara, "Ben removed")
+    assert not CareTeamMember.objects.current().filter(plan=cast.plan, professional=cast.ben)
+
+    # Ben did nothing: his open page finds out on its next poll.
+    ben.wait_for_url("**/access-ended/", timeout=LIVE_WITHIN_MS)
+    expect(ben.get_by_role("heading", level=1)).to_have_text(
+        "You no longer have access to this plan"
+    )
+    body = ben.locator("main").inner_text()
+    assert "Amara" not in body
+    assert "back to work" not in body
+    assert_accessible(ben, "Ben told his access has ended")
+
+    # And it has stopped asking.
+    polls.clear()
+    ben.wait_for_timeout(3 * FAST_POLL_MS)
+    assert polls == []
