@@ -78,6 +78,7 @@ class ReviewRatingForm(RatingForm):
     def __init__(self, *args: Any, may_set_status: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"].required = False
+        self.fields["score"].empty_value = None  # type: ignore[attr-defined]
         # Ratings in a review are dated the day they are given.
         del self.fields["rated_on"]
         if not may_set_status:
@@ -85,7 +86,7 @@ class ReviewRatingForm(RatingForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("score") in (None, "") and data.get("note"):
+        if data.get("score") is None and data.get("note"):
             self.add_error("score", "Choose a number from 1 to 10 to go with your note.")
         return data
 

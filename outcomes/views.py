@@ -265,7 +265,9 @@ def _review_page(
         "plan": access.plan,
         "review": review,
         "rows": rows,
-        "participants": list(review.participants.order_by("display_name")),
+        "participants": list(
+            review.participants.select_related("person", "professional").order_by("display_name")
+        ),
         "answer_forms": answer_forms,
         "complete_form": complete_form,
         "nothing_given": nothing_given,

@@ -15,7 +15,7 @@ from plans.models import Plan, PlanChange
 from tests import factories as f
 from tests.conftest import Cast, login
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def rate_url(cast: Cast, outcome: ValuedOutcome) -> str:
@@ -178,7 +178,7 @@ def test_bad_input_is_422_and_keeps_the_note(
     if data["rated_on"] == "tomorrow":
         data["rated_on"] = (today() + datetime.timedelta(days=1)).isoformat()
     login(client, cast.amara)
-    response = client.post(rate_url(cast, outcome), data, **(HTMX if htmx else {}))
+    response = client.post(rate_url(cast, outcome), data, headers=HTMX if htmx else {})
     assert response.status_code == 422
     body = response.content.decode()
     assert message in body
@@ -236,7 +236,7 @@ def test_htmx_get_returns_the_inline_form(
     client: Client, cast: Cast, outcome: ValuedOutcome
 ) -> None:
     login(client, cast.amara)
-    response = client.get(rate_url(cast, outcome), **HTMX)
+    response = client.get(rate_url(cast, outcome), headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
@@ -251,7 +251,9 @@ def test_htmx_post_refreshes_the_life_area(
 ) -> None:
     f.make_rating(outcome, cast.ben.user, 6, on=today() - datetime.timedelta(days=30))
     login(client, cast.amara)
-    response = client.post(rate_url(cast, outcome), {"score": "3", "rated_on": today()}, **HTMX)
+    response = client.post(
+        rate_url(cast, outcome), {"score": "3", "rated_on": today()}, headers=HTMX
+    )
     assert response.status_code == 200
     assert response["HX-Reswap"] == "none"
     assert "coproduce:saved" in response["HX-Trigger"]
