@@ -1,0 +1,688 @@
+"""The team lead's outcome dashboard: figures, charts, drill-downs and CSV.
+
+Every figure comes from `outcomes.metrics` (computed by the database, a fixed
+number of queries whatever the caseload's size). These views only parse the
+filter, reshape the handful of aggregated numbers for the page, and decide
+what the lead may see in a drill-down: names only for the plans whose care
+team they are on now (that is all their access allows), a count for the rest.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from coproduce.models import Professional, Side, Team
+from outcomes import metrics
+from outcomes.dashboard_csv import (
+    ACHIEVED_LABELS,
+    AGREEMENT_LABELS,
+    CASELOAD_LABELS,
+    CHANGE_LABELS,
+    DASHBOARD_HEADER,
+    LEADERSHIP_GROUP_LABELS,
+    PROPOSAL_LABELS,
+    SECTIONS,
+    Figure,
+    csv_response,
+    dashboard_csv_rows,
+    definition,
+    figure_rows,
+    format_value,
+    safe_cell,
+)
+from plans.access import get_led_team
+from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, Leadership, LifeArea, Plan
+
+DEFAULT_MONTHS = 6
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+LONGEST_PERIOD_YEARS = 5
+DRILLDOWN_PAGE_SIZE = 25
+INVALID_STATUS = 422  # htmx swaps it in; a plain browser shows the page with its errors
+
+
+# --- The filter -------------------------------------------------------------------------
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, or the last day of that month if it is shorter."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    return months_before(today, DEFAULT_MONTHS), today
+
+
+class DashboardForm(forms.Form):
+    """Parses the dashboard's filter (GET). Choices come from the lead's own team."""
+
+    start = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day of the period",
+            "invalid": "Enter the first day of the period as a real date, like 2026-04-01",
+        },
+    )
+    end = forms.DateField(
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day of the period",
+            "invalid": "Enter the last day of the period as a real date, like 2026-06-30",
+        },
+    )
+    area = forms.ChoiceField(
+        label="Life area",
+        required=False,
+        error_messages={"invalid_choice": "Choose a life area from the list"},
+    )
+    professional = forms.TypedChoiceField(
+        label="Professional",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a professional from your team"},
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        area_names: list[str],
+        members: list[Professional],
+    ) -> None:
+        super().__init__(data)
+        area = cast(forms.ChoiceField, self.fields["area"])
+        area.choices = [("", "All life areas")] + [(n, n) for n in area_names]
+        professional = cast(forms.ChoiceField, self.fields["professional"])
+        professional.choices = [("", "Everyone in the team")] + [
+            (str(m.pk), m.user.name) for m in members
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day is not None and not EARLIEST <= day <= LATEST:
+                self.add_error(
+                    name, f"Enter a date between {EARLIEST:%Y} and {LATEST:%Y}"
+                )  # also keeps the period's arithmetic clear of year 1 and 9999
+                data.pop(name, None)
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None:
+            if end < start:
+                self.add_error("end", "The last day must be on or after the first day")
+            elif end > months_before(start, -12 * LONGEST_PERIOD_YEARS):
+                self.add_error("end", f"Choose a period of at most {LONGEST_PERIOD_YEARS} years")
+        return data
+
+
+def area_choices(team: Team) -> list[str]:
+    """The seven default life areas, then every other name on the caseload's plans. One query."""
+    names = (
+        LifeArea.objects.filter(plan__in=Plan.objects.for_team(team.pk))
+        .exclude(name__in=DEFAULT_LIFE_AREAS)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    return [*DEFAULT_LIFE_AREAS, *names]
+
+
+def team_members(team: Team) -> list[Professional]:
+    return list(team.members.select_related("user").order_by("user__display_name", "pk"))
+
+
+@dataclass
+class ParsedFilter:
+    form: DashboardForm
+    team: Team
+    lead: Professional
+    members: list[Professional]
+    filter: metrics.DashboardFilter | None = None
+    querystring: str = ""
+
+
+def parse_filter(request: HttpRequest) -> ParsedFilter:
+    """The lead's team (403 for anyone else) and the filter in the query string.
+
+    Fields left out of the query string take their defaults (the last six
+    months, everyone, all life areas); fields sent empty or wrong are errors.
+    """
+    team = get_led_team(request.user)
+    lead = request.user.professional  # type: ignore[union-attr]
+    start, end = default_period(timezone.localdate())
+    data: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
+    for name in ("start", "end", "area", "professional"):
+        if name in request.GET:
+            data[name] = request.GET[name]
+    members = team_members(team)
+    form = DashboardForm(data, area_names=area_choices(team), members=members)
+    parsed = ParsedFilter(form=form, team=team, lead=lead, members=members)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        parsed.filter = metrics.DashboardFilter(
+            team_id=team.pk,
+            start=cleaned["start"],
+            end=cleaned["end"],
+            life_area_name=cleaned["area"] or None,
+            professional_id=cleaned["professional"],
+        )
+        query = {"start": cleaned["start"].isoformat(), "end": cleaned["end"].isoformat()}
+        if cleaned["area"]:
+            query["area"] = cleaned["area"]
+        if cleaned["professional"] is not None:
+            query["professional"] = str(cleaned["professional"])
+        parsed.querystring = urlencode(query)
+    return parsed
+
+
+# --- Tables: the figures reshaped for the page ---------------------------------------------
+
+
+@dataclass
+class TableCell:
+    value: str
+    url: str | None
+
+
+@dataclass
+class TableRow:
+    label: str
+    whole: TableCell | None = None  # a figure about the whole caseload (no side)
+    sides: dict[str, TableCell] = field(default_factory=dict)
+
+    @property
+    def person(self) -> TableCell | None:
+        return self.sides.get(Side.PERSON.value)
+
+    @property
+    def professional(self) -> TableCell | None:
+        return self.sides.get(Side.PROFESSIONAL.value)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    definition: str
+    rows: list[TableRow]
+    by_side: bool
+
+
+def drilldown_url(querystring: str, cell: tuple[str, ...] | None) -> str | None:
+    if cell is None:
+        return None
+    figure = urlencode([("figure", part) for part in cell])
+    return f"{reverse('team_dashboard_plans')}?{querystring}&{figure}"
+
+
+def sections(figures: list[Figure], querystring: str) -> list[Section]:
+    """The figures as one table per section, person and professional side by side."""
+    result: dict[str, Section] = {}
+    for figure in figures:
+        section = result.get(figure.section)
+        if section is None:
+            title = SECTIONS[figure.section][0]
+            section = Section(figure.section, title, definition(figure.section), [], False)
+            result[figure.section] = section
+        row = next((r for r in section.rows if r.label == figure.label), None)
+        if row is None:
+            row = TableRow(label=figure.label)
+            section.rows.append(row)
+        cell = TableCell(format_value(figure.value), drilldown_url(querystring, figure.cell))
+        if figure.side:
+            row.sides[figure.side] = cell
+            section.by_side = True
+        else:
+            row.whole = cell
+    return list(result.values())
+
+
+# --- Charts: small inline SVG, drawn on the server ---------------------------------------------
+#
+# No JavaScript, no network, a fixed viewBox (the chart arrives at its final
+# size: no layout shift), presentation attributes only (the CSP forbids inline
+# styles). The two sides differ by colour *and* pattern: the person's bars are
+# solid, the professionals' hatched, shared ones dotted. Every chart has a
+# text alternative and sits next to a table with the same numbers.
+
+PERSON_COLOUR = "#330072"
+PROFESSIONAL_COLOUR = "#005eb8"
+SHARED_COLOUR = "#4c6272"
+TEXT_COLOUR = "#212b32"
+CHART_WIDTH = 640
+
+
+def _patterns(prefix: str) -> str:
+    return format_html(
+        "<defs>"
+        '<pattern id="{0}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        '<rect width="8" height="8" fill="{1}"/>'
+        '<rect width="3" height="8" fill="#ffffff"/></pattern>'
+        '<pattern id="{0}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="{2}"/>'
+        '<circle cx="3" cy="3" r="1.5" fill="#ffffff"/></pattern>'
+        "</defs>",
+        prefix,
+        PROFESSIONAL_COLOUR,
+        SHARED_COLOUR,
+    )
+
+
+def _fills(prefix: str) -> dict[str, str]:
+    return {
+        "person": PERSON_COLOUR,
+        "professional": f"url(#{prefix}-hatch)",
+        "shared": f"url(#{prefix}-dots)",
+    }
+
+
+def _svg_open(prefix: str, height: int, label: str) -> str:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
+        'role="img" aria-label="{}" focusable="false" id="{}">',
+        CHART_WIDTH,
+        height,
+        label,
+        prefix,
+    ) + _patterns(prefix)
+
+
+def _legend(prefix: str, items: list[tuple[str, str]], y: int) -> str:
+    fills = _fills(prefix)
+    parts = []
+    x = 0
+    for kind, text in items:
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="14" height="14" fill="{}" stroke="{}"/>'
+                '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
+                x,
+                y,
+                fills[kind],
+                TEXT_COLOUR,
+                x + 20,
+                y + 12,
+                TEXT_COLOUR,
+                text,
+            )
+        )
+        x += 20 + 8 * len(text) + 24
+    return "".join(parts)
+
+
+def change_chart(change: metrics.OutcomeChange) -> SafeString:
+    """Improved, unchanged and worsened from each side: pairs of horizontal bars."""
+    prefix = "chart-change"
+    states = [("improved", "Improved"), ("unchanged", "Unchanged"), ("worsened", "Worsened")]
+    sides = [("person", "Person\u2019s view"), ("professional", "Professionals\u2019 view")]
+    values = {(s, st): getattr(getattr(change, s), st) for s, _ in sides for st, _ in states}
+    biggest = max([*values.values(), 1])
+    label_width, bar_left, bar_height, gap = 110, 120, 18, 14
+    bar_room = CHART_WIDTH - bar_left - 60
+    top = 34
+    height = top + len(states) * (2 * bar_height + gap) + 4
+    summary = " ".join(
+        f"{side_label}: "
+        + ", ".join(f"{values[(side, st)]} {st_label.lower()}" for st, st_label in states)
+        + "."
+        for side, side_label in sides
+    )
+    parts = [
+        _svg_open(prefix, height, f"Outcome change since the first rating. {summary}"),
+        _legend(prefix, [(s, label) for s, label in sides], 0),
+    ]
+    fills = _fills(prefix)
+    y = top
+    for state, state_label in states:
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="{}">{}</text>',
+                label_width,
+                y + bar_height + 4,
+                TEXT_COLOUR,
+                state_label,
+            )
+        )
+        for side, _ in sides:
+            value = values[(side, state)]
+            width = round(bar_room * value / biggest, 1)
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
+                    'data-side="{}" data-state="{}" data-value="{}"/>'
+                    '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
+                    bar_left,
+                    y,
+                    width,
+                    bar_height - 2,
+                    fills[side],
+                    fills[side] if side == "person" else PROFESSIONAL_COLOUR,
+                    side,
+                    state,
+                    value,
+                    bar_left + width + 6,
+                    y + bar_height - 4,
+                    TEXT_COLOUR,
+                    value,
+                )
+            )
+            y += bar_height
+        y += gap
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value went through format_html
+
+
+def _stacked_bar(
+    prefix: str, y: int, label: str, segments: list[tuple[str, str, int]]
+) -> list[str]:
+    """One 100% bar; each segment (kind, words, count) labelled below it."""
+    fills = _fills(prefix)
+    total = sum(count for _, _, count in segments)
+    parts: list[str] = [
+        format_html(
+            '<text x="0" y="{}" font-size="14" font-weight="bold" fill="{}">{}</text>',
+            y + 14,
+            TEXT_COLOUR,
+            label,
+        )
+    ]
+    bar_y = y + 22
+    if total == 0:
+        parts.append(
+            format_html(
+                '<rect x="0" y="{}" width="{}" height="24" fill="#ffffff" stroke="{}"/>'
+                '<text x="8" y="{}" font-size="13" fill="{}">Nothing to show</text>',
+                bar_y,
+                CHART_WIDTH,
+                SHARED_COLOUR,
+                bar_y + 17,
+                TEXT_COLOUR,
+            )
+        )
+    x = 0.0
+    for kind, _, count in segments:
+        if not total or not count:
+            continue
+        width = CHART_WIDTH * count / total
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="24" fill="{}" stroke="#ffffff" '
+                'data-kind="{}" data-value="{}"/>',
+                round(x, 1),
+                bar_y,
+                round(width, 1),
+                fills[kind],
+                kind,
+                count,
+            )
+        )
+        x += width
+    words = "   ".join(
+        f"{text}: {count}" + (f" ({round(100 * count / total)}%)" if total else "")
+        for _, text, count in segments
+    )
+    parts.append(
+        format_html(
+            '<text x="0" y="{}" font-size="13" fill="{}">{}</text>',
+            bar_y + 44,
+            TEXT_COLOUR,
+            words,
+        )
+    )
+    return parts
+
+
+def coproduction_chart(
+    content: metrics.ContentShare, leadership: metrics.LeadershipBalance
+) -> SafeString:
+    """Who wrote the plans, and who leads the life areas: two 100% bars."""
+    prefix = "chart-coproduction"
+    written = [
+        ("person", "Written by people", content.person),
+        ("professional", "Written by professionals", content.professional),
+    ]
+    led = [
+        ("person", "Person-led", leadership.person_led),
+        ("shared", "Shared", leadership.shared),
+        ("professional", "Professional-led", leadership.professional_led),
+    ]
+    summary = (
+        f"Plan content: {content.person} items written by people, "
+        f"{content.professional} by professionals. Life areas: {leadership.person_led} "
+        f"person-led, {leadership.shared} shared, {leadership.professional_led} "
+        "professional-led."
+    )
+    parts = [
+        _svg_open(prefix, 172, f"How co-produced the plans are. {summary}"),
+        *_stacked_bar(prefix, 0, "Who wrote the plans", written),
+        *_stacked_bar(prefix, 86, "Who leads the life areas", led),
+        "</svg>",
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every value went through format_html
+
+
+# --- The pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class LifeAreaRow:
+    name: str
+    outcomes: int
+    person: TableCell
+    person_outcomes: int
+    professional: TableCell
+    professional_outcomes: int
+
+
+def _signed(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"
+
+
+def life_area_rows(board: metrics.Dashboard, querystring: str) -> list[LifeAreaRow]:
+    return [
+        LifeAreaRow(
+            name=area.name,
+            outcomes=area.outcomes,
+            person=TableCell(
+                _signed(area.person_average),
+                drilldown_url(querystring, ("life_area", area.name, Side.PERSON.value)),
+            ),
+            person_outcomes=area.person_outcomes,
+            professional=TableCell(
+                _signed(area.professional_average),
+                drilldown_url(querystring, ("life_area", area.name, Side.PROFESSIONAL.value)),
+            ),
+            professional_outcomes=area.professional_outcomes,
+        )
+        for area in board.life_areas
+    ]
+
+
+@require_GET
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    """The lead's outcome dashboard for their team, filtered by period, area and professional."""
+    parsed = parse_filter(request)
+    context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
+    if parsed.filter is None:
+        return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
+    board = metrics.dashboard(parsed.filter)
+    figures = figure_rows(board)
+    by_key = {s.key: s for s in sections(figures, parsed.querystring)}
+    context.update(
+        {
+            "board": board,
+            "sections": by_key,
+            "life_areas": life_area_rows(board, parsed.querystring),
+            "life_area_definition": definition("life_area"),
+            "change_chart": change_chart(board.outcomes),
+            "coproduction_chart": coproduction_chart(board.content, board.leadership),
+            "querystring": parsed.querystring,
+            "professional_name": next(
+                (m.user.name for m in parsed.members if m.pk == parsed.filter.professional_id),
+                None,
+            ),
+        }
+    )
+    return render(request, "outcomes/dashboard.html", context)
+
+
+def _invalid_csv(parsed: ParsedFilter) -> HttpResponse:
+    errors = "; ".join(str(e) for errors in parsed.form.errors.values() for e in errors)
+    return HttpResponse(
+        f"The filter is not valid: {errors}",
+        status=INVALID_STATUS,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_GET
+def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """Every figure on the dashboard, for the same filter, as CSV."""
+    parsed = parse_filter(request)
+    if parsed.filter is None:
+        return _invalid_csv(parsed)
+    board = metrics.dashboard(parsed.filter)
+    f = parsed.filter
+    filename = f"dashboard-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
+    return csv_response(filename, DASHBOARD_HEADER, dashboard_csv_rows(figure_rows(board)))
+
+
+PART_LABELS: dict[str, str] = {
+    **CASELOAD_LABELS,
+    **CHANGE_LABELS,
+    **AGREEMENT_LABELS,
+    **ACHIEVED_LABELS,
+    **LEADERSHIP_GROUP_LABELS,
+    **PROPOSAL_LABELS,
+    **{str(level): label for level, label in Leadership.choices},
+    Side.PERSON.value: "people\u2019s side",
+    Side.PROFESSIONAL.value: "professionals\u2019 side",
+}
+
+
+def figure_label(cell: tuple[str, ...]) -> str:
+    """A drill-down's figure in words, e.g. "Outcomes: people's side, Improved"."""
+    section = cell[0]
+    title = SECTIONS[section][0] if section in SECTIONS else section
+    words = [PART_LABELS.get(part, part) for part in cell[1:]]
+    return f"{title}: {', '.join(words)}" if words else title
+
+
+@dataclass
+class Drilldown:
+    cell: tuple[str, ...]
+    label: str
+    mine: Any  # the plans the lead is on the care team of
+    mine_count: int
+    others: int
+
+
+def drilldown(parsed: ParsedFilter, cell: tuple[str, ...]) -> Drilldown:
+    """The plans behind one figure, split by what the lead may see. Two queries
+    (one count of each kind); the caller pages through `mine`."""
+    assert parsed.filter is not None
+    try:
+        plans = metrics.plans_behind(parsed.filter, cell)
+    except metrics.UnknownMetric:
+        raise Http404 from None
+    on_care_team = Exists(
+        CareTeamMember.objects.current().filter(plan=OuterRef("pk"), professional=parsed.lead)
+    )
+    counts = plans.order_by().aggregate(
+        mine=Count("pk", filter=Q(on_care_team)), others=Count("pk", filter=~Q(on_care_team))
+    )
+    return Drilldown(
+        cell=cell,
+        label=figure_label(cell),
+        mine=plans.filter(on_care_team),
+        mine_count=counts["mine"],
+        others=counts["others"],
+    )
+
+
+def _cell(request: HttpRequest) -> tuple[str, ...]:
+    cell = tuple(request.GET.getlist("figure"))
+    if not cell or len(cell) > 3 or any(len(part) > 200 for part in cell):
+        raise Http404
+    return cell
+
+
+@require_GET
+def team_dashboard_plans(request: HttpRequest) -> HttpResponse:
+    """The plans behind one figure: names where the lead is on the care team, else a count."""
+    parsed = parse_filter(request)
+    cell = _cell(request)
+    context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
+    if parsed.filter is None:
+        return render(request, "outcomes/drilldown.html", context, status=INVALID_STATUS)
+    found = drilldown(parsed, cell)
+    paginator = Paginator(found.mine, DRILLDOWN_PAGE_SIZE)
+    paginator.count = found.mine_count  # known already: saves a COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    figure = urlencode([("figure", part) for part in cell])
+    context.update(
+        {
+            "found": found,
+            "page_obj": page,
+            "querystring": parsed.querystring,
+            "csv_url": f"{reverse('team_dashboard_plans_csv')}?{parsed.querystring}&{figure}",
+            "dashboard_url": f"{reverse('team_dashboard')}?{parsed.querystring}",
+            "filter": parsed.filter,
+        }
+    )
+    return render(request, "outcomes/drilldown.html", context)
+
+
+@require_GET
+def team_dashboard_plans_csv(request: HttpRequest) -> HttpResponse:
+    """The drill-down as CSV: a row per plan the lead may see, then a count of the rest."""
+    parsed = parse_filter(request)
+    cell = _cell(request)
+    if parsed.filter is None:
+        return _invalid_csv(parsed)
+    found = drilldown(parsed, cell)
+    rows = [
+        [
+            safe_cell(plan.person.user.name),
+            plan.get_status_display(),
+            plan.next_review_date.isoformat() if plan.next_review_date else "",
+            request.build_absolute_uri(reverse("plan_detail", args=[plan.code])),
+        ]
+        for plan in found.mine
+    ]
+    rows.append(
+        [
+            "Other plans (you are not on their care team)",
+            "",
+            "",
+            str(found.others),
+        ]
+    )
+    header = ["person", "plan status", "next review", "plan"]
+    f = parsed.filter
+    assert f is not None
+    name = "-".join(part for part in cell if part.isidentifier())
+    filename = f"dashboard-{name or 'figure'}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
+    return csv_response(filename, header, rows)
