@@ -161,6 +161,11 @@ class ParsedFilter:
     filter: metrics.DashboardFilter | None = None
     querystring: str = ""
 
+    @property
+    def professional_name(self) -> str | None:
+        chosen = self.filter.professional_id if self.filter else None
+        return next((m.user.name for m in self.members if m.pk == chosen), None)
+
 
 def parse_filter(request: HttpRequest) -> ParsedFilter:
     """The lead's team (403 for anyone else) and the filter in the query string.
@@ -539,10 +544,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "change_chart": change_chart(board.outcomes),
             "coproduction_chart": coproduction_chart(board.content, board.leadership),
             "querystring": parsed.querystring,
-            "professional_name": next(
-                (m.user.name for m in parsed.members if m.pk == parsed.filter.professional_id),
-                None,
-            ),
+            "professional_name": parsed.professional_name,
         }
     )
     return render(request, "outcomes/dashboard.html", context)
@@ -650,6 +652,7 @@ def team_dashboard_plans(request: HttpRequest) -> HttpResponse:
             "csv_url": f"{reverse('team_dashboard_plans_csv')}?{parsed.querystring}&{figure}",
             "dashboard_url": f"{reverse('team_dashboard')}?{parsed.querystring}",
             "filter": parsed.filter,
+            "professional_name": parsed.professional_name,
         }
     )
     return render(request, "outcomes/drilldown.html", context)

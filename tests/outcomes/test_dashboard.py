@@ -144,6 +144,13 @@ def test_dashboard_shows_the_team_figures(
     assert 'data-side="person" data-state="improved" data-value="2"' in html
     assert '<table class="nhsuk-table" id="table-outcomes">' in html
     assert "Download all figures (CSV)" in html
+    # A zero has nothing behind it to list: no link (people made no withdrawn suggestions).
+    querystring = response.context["querystring"]
+    nothing = views_dashboard.drilldown_url(querystring, ("proposals", "person", "withdrawn"))
+    something = views_dashboard.drilldown_url(querystring, ("proposals", "person", "waiting"))
+    assert nothing is not None and something is not None
+    assert nothing.replace("&", "&amp;") not in html
+    assert something.replace("&", "&amp;") in html
 
 
 def test_default_period_is_the_last_six_months(
@@ -385,6 +392,14 @@ def test_drilldown_names_only_plans_the_lead_is_on(
     )
     assert (response.context["found"].mine_count, response.context["found"].others) == (0, 1)
     assert "1 plan you are not on the care team of." in response.content.decode()
+
+    # The professional filter reaches the drill-down too: dana is on B and D.
+    response = lead_client.get(
+        reverse("team_dashboard_plans"),
+        drill(("caseload", "plans"), professional=str(staff.dana.pk)),
+    )
+    assert (response.context["found"].mine_count, response.context["found"].others) == (1, 1)
+    assert "plans Dana is on the care team of" in response.content.decode()
 
     # A plan chloe was removed from is counted, not named.
     of.remove_from_care_team(caseload.plans["B"], chloe)
