@@ -1,0 +1,472 @@
+"""Who gets what, on every page: each URL in the project x each role x GET/POST.
+
+The URLs come from the URLconf itself (``get_resolver()``, walked
+recursively), so a new URL without a line in ``RULES`` fails
+``test_every_url_has_a_rule`` by name. Django's admin is left to its own
+staff checks, with one explicit test of them below.
+
+The roles, all looking at Amara's plan:
+
+    anonymous   not signed in
+    amara       the person whose plan it is
+    priya       another person, with her own plan
+    ben         a nurse on Amara's care team
+    oscar       a professional in another team, not on it
+    removed     a nurse in Ben's team, taken off Amara's care team
+    chloe       lead of Ben's team, not on Amara's care team
+    other_lead  lead of Oscar's team
+    staff       a superuser with no Person or Professional profile
+
+Each cell sends one request (POST with an empty body) and asserts the exact
+status. The expected status is derived from a small rule per URL, not written
+out cell by cell:
+
+- anonymous is sent to sign in (with ``next=``) except on the few public pages;
+- a method the view does not take is a 405 for everyone signed in;
+- "plan" pages: the person and the care team get the view's answer; anyone
+  else gets a 404 that does not name the person;
+- "owner" pages (decisions that are the person's alone): the professional on
+  the care team gets a 403, anyone else a 404;
+- "professional", "lead" and "person" pages: anyone else gets a 403.
+
+Matrix size: 39 URLs x 9 roles x 2 methods = 702 cells; with the second and
+third answer of ``proposal_answer`` (accept / decline / withdraw) and of
+``access_request_answer`` (accept / decline) it is 42 cases, 756 cells.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from coproduce.models import Discipline, User
+from outcomes import services as outcome_services
+from plans import services
+from plans.access import get_plan_for_user
+from plans.models import AccessRequest, CareTeamMember, Proposal
+from tests import factories as f
+from tests.conftest import Cast
+from tests.conftest import cast as cast_fixture
+
+ROLES = [
+    "anonymous",
+    "amara",
+    "priya",
+    "ben",
+    "oscar",
+    "removed",
+    "chloe",
+    "other_lead",
+    "staff",
+]
+METHODS = ["GET", "POST"]
+
+PEOPLE = {"amara", "priya"}
+PROFESSIONALS = {"ben", "oscar", "removed", "chloe", "other_lead"}
+LEADS = {"chloe", "other_lead"}
+
+# Scopes: who is let in at all.
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed-in"  # anyone signed in
+PROFESSIONAL = "professional"  # professionals (leads included); others 403
+LEAD = "lead"  # team leads; others 403
+PERSON = "person"  # people; others 403
+PLAN = "plan"  # Amara and her care team; others 404
+OWNER = "owner"  # Amara; her care team 403; others 404
+
+LOGIN = "sign-in"  # 302 to the sign-in page with next=
+
+Pair = tuple[int, int]  # (GET, POST)
+Query = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class World:
+    """Amara's plan with one of everything on it, and a user for each role."""
+
+    cast: Cast
+    users: Mapping[str, User | None]
+    url_kwargs: Mapping[str, Any]
+    plan_version: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: str
+    answer: Pair  # what the roles let in get, for GET and for an empty POST
+    ben: Pair | None = None  # plan scope only: Ben's answer, when not the same as Amara's
+    roles: Mapping[str, Pair] = field(default_factory=dict)  # exceptions, by role
+    kwargs: Mapping[str, str] = field(default_factory=dict)  # fixed URL parts
+    query: Callable[[World], Query] | None = None
+
+    def expected(self, role: str, method: str) -> int | str:
+        i = METHODS.index(method)
+        if role in self.roles:
+            return self.roles[role][i]
+        if role == "anonymous" and self.scope != PUBLIC:
+            return LOGIN
+        allowed = self.answer[i]
+        if allowed == 405:
+            # The method check comes before any lookup, so it says nothing about the plan.
+            return 405
+        if self.scope in (PUBLIC, SIGNED_IN):
+            return allowed
+        if self.scope == PROFESSIONAL:
+            return allowed if role in PROFESSIONALS else 403
+        if self.scope == LEAD:
+            return allowed if role in LEADS else 403
+        if self.scope == PERSON:
+            return allowed if role in PEOPLE else 403
+        if role == "amara":
+            return allowed
+        if role == "ben":
+            if self.scope == OWNER:
+                return 403
+            return (self.ben or self.answer)[i]
+        return 404  # PLAN and OWNER: to anyone else the plan does not exist
+
+
+def _area(world: World) -> Query:
+    return [("area", str(world.url_kwargs["area_code"]))]
+
+
+def _version(world: World) -> Query:
+    return [("v", str(world.plan_version))]
+
+
+def _figure(world: World) -> Query:
+    return [("figure", "caseload"), ("figure", "plans")]  # one figure of the dashboard
+
+
+PERSONS_404: Mapping[str, Pair] = {"amara": (404, 404), "priya": (404, 404)}
+
+# One line per URL name (a case "name.variant" is the same URL with other fixed parts).
+RULES: dict[str, Rule] = {
+    # --- signing in and out, landing -----------------------------------------------
+    "healthz": Rule(PUBLIC, (200, 405)),
+    "login": Rule(PUBLIC, (302, 302), roles={"anonymous": (200, 200)}),
+    "logout": Rule(SIGNED_IN, (405, 302)),
+    "home": Rule(SIGNED_IN, (302, 405), roles={"staff": (200, 405)}),
+    "two_factor_verify": Rule(SIGNED_IN, (302, 302), roles=PERSONS_404),
+    "two_factor_setup": Rule(SIGNED_IN, (200, 200), roles=PERSONS_404),
+    "session_keepalive": Rule(SIGNED_IN, (405, 204)),
+    "access_ended": Rule(SIGNED_IN, (200, 405)),
+    "account_closed": Rule(PUBLIC, (302, 405), roles={"anonymous": (200, 405)}),
+    "close_account": Rule(PERSON, (200, 422)),
+    # --- professionals and leads ---------------------------------------------------
+    "caseload": Rule(PROFESSIONAL, (200, 405)),
+    "join_request": Rule(PROFESSIONAL, (200, 422)),
+    "team_overview": Rule(LEAD, (200, 405)),
+    "team_dashboard": Rule(LEAD, (200, 405)),
+    "team_dashboard_csv": Rule(LEAD, (200, 405)),
+    "team_dashboard_plans": Rule(LEAD, (200, 405), query=_figure),
+    "team_dashboard_plans_csv": Rule(LEAD, (200, 405), query=_figure),
+    # --- the plan: the person and the care team ------------------------------------
+    "plan_detail": Rule(PLAN, (200, 405)),
+    "plan_live": Rule(PLAN, (204, 405), query=_version),
+    "plan_history": Rule(PLAN, (200, 405)),
+    "plan_print": Rule(PLAN, (200, 405)),
+    "plan_export_fhir": Rule(PLAN, (200, 405)),
+    "area_fragment": Rule(PLAN, (302, 405)),  # without htmx: back to the plan page
+    "about_edit": Rule(PLAN, (200, 422)),
+    "leadership_propose": Rule(PLAN, (200, 422)),
+    "item_add": Rule(PLAN, (200, 422), query=_area),
+    "item_edit": Rule(PLAN, (200, 422)),
+    "item_remove": Rule(PLAN, (200, 302)),  # Amara removes; Ben's removal is a suggestion
+    # Ben's suggestion: Amara answers it, only Ben withdraws it.
+    "proposal_answer.accept": Rule(PLAN, (200, 302), ben=(403, 403), kwargs={"answer": "accept"}),
+    "proposal_answer.decline": Rule(PLAN, (200, 422), ben=(403, 403), kwargs={"answer": "decline"}),
+    "proposal_answer.withdraw": Rule(
+        PLAN, (403, 403), ben=(200, 302), kwargs={"answer": "withdraw"}
+    ),
+    "outcome_rate": Rule(PLAN, (200, 422)),
+    "review_list": Rule(PLAN, (200, 405)),
+    "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
+    "review_detail": Rule(PLAN, (200, 422)),
+    "review_complete": Rule(PLAN, (405, 422)),
+    # --- the person's decisions ----------------------------------------------------
+    "care_team": Rule(OWNER, (200, 405)),
+    "care_team_invite": Rule(OWNER, (200, 302)),  # nobody chosen: back to the search
+    "care_team_remove": Rule(OWNER, (200, 302)),
+    "access_request_answer.accept": Rule(OWNER, (405, 302), kwargs={"decision": "accept"}),
+    "access_request_answer.decline": Rule(OWNER, (405, 302), kwargs={"decision": "decline"}),
+    "who_has_looked": Rule(OWNER, (200, 405)),
+}
+
+
+def url_name(case: str) -> str:
+    return case.split(".", 1)[0]
+
+
+# --- the URLconf -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    params: frozenset[str]
+
+
+def discover_urls() -> dict[str, Route]:
+    """Every named URL in the project except the admin's, with the parameters it takes."""
+    found: dict[str, Route] = {}
+
+    def walk(patterns: list[Any], prefix: str, params: frozenset[str], namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            here = params | frozenset(getattr(pattern.pattern, "converters", {}))
+            if route.startswith("admin/"):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}{pattern.namespace}:"
+                walk(pattern.url_patterns, route, here, inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}{pattern.name}" if pattern.name else f"(unnamed) {route}"
+                found[name] = Route(route, here)
+
+    walk(get_resolver().url_patterns, "", frozenset(), "")
+    return found
+
+
+def test_every_url_has_a_rule() -> None:
+    covered = {url_name(case) for case in RULES}
+    missing = sorted(set(discover_urls()) - covered)
+    assert not missing, (
+        f"These URLs have no line in RULES in {__name__}: {', '.join(missing)}. "
+        "Say who may GET and POST each one."
+    )
+
+
+def test_every_rule_is_for_a_url() -> None:
+    stale = sorted({url_name(case) for case in RULES} - set(discover_urls()))
+    assert not stale, f"RULES names URLs the project no longer has: {', '.join(stale)}"
+
+
+def test_matrix_size() -> None:
+    urls = len(discover_urls())
+    cells = len(RULES) * len(ROLES) * len(METHODS)
+    print(
+        f"access matrix: {urls} URLs x {len(ROLES)} roles x {len(METHODS)} methods; {cells} cells"
+    )
+    assert (urls, len(RULES), cells) == (39, 42, 756), "update the sizes in the docstring"
+
+
+# --- the people and the plan ------------------------------------------------------
+
+
+def build_world(cast: Cast) -> World:
+    plan = cast.plan
+    amara, ben = cast.amara.user, cast.ben.user
+
+    rita = f.make_professional("rita", "Rita Moss", cast.team, Discipline.NURSE)
+    f.add_to_care_team(plan, rita)
+    CareTeamMember.objects.filter(plan=plan, professional=rita).update(
+        removed_at=timezone.now(), removed_by=amara
+    )
+    hana = f.make_professional("hana", "Hana Berg", cast.other_team, Discipline.TEAM_MANAGER)
+    cast.other_team.lead = hana
+    cast.other_team.save()
+    staff = f.make_user("sam", "Sam Admin", is_staff=True, is_superuser=True)
+
+    work = f.area(plan)
+    outcome = f.make_outcome(plan, text="Back to work by the summer")
+    # Ben's suggestion, made as he would make it (Work and learning is person-led).
+    result = services.submit_add(
+        get_plan_for_user(ben, plan.code),
+        services.KINDS["outcome"],
+        {"text": "Try a work placement", "status": "active"},
+        area=work,
+        reason="It helped others",
+    )
+    assert not result.applied
+    proposal = Proposal.objects.get(plan=plan, proposed_by=ben, status=Proposal.Status.PENDING)
+    review, _ = outcome_services.start_review(get_plan_for_user(amara, plan.code))
+    access_request = AccessRequest.objects.create(plan=plan, professional=cast.oscar)
+    plan.refresh_from_db()
+
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "amara": amara,
+        "priya": cast.priya.user,
+        "ben": ben,
+        "oscar": cast.oscar.user,
+        "removed": rita.user,
+        "chloe": cast.chloe.user,
+        "other_lead": hana.user,
+        "staff": staff,
+    }
+    url_kwargs = {
+        "code": plan.code,
+        "area_code": work.code,
+        "kind_name": "outcome",
+        "item_code": outcome.code,
+        "outcome_code": outcome.code,
+        "proposal_code": proposal.code,
+        "member_id": CareTeamMember.objects.get(plan=plan, professional=cast.ben).pk,
+        "request_code": access_request.code,
+        "review_code": review.code,
+    }
+    return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Built once for the module, in a transaction rolled back after its last test.
+
+    Each test runs in a savepoint inside it (pytest-django's `db`), so what one
+    cell's POST changes is undone before the next: the same isolation as a
+    fresh fixture per test, at a fraction of the cost (a few hundred cells).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The conftest personas, built by the fixture's own function (it needs no `db` value).
+        world = build_world(inspect.unwrap(cast_fixture)(None))
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world: World, db: None) -> World:
+    return shared_world
+
+
+def _query(rule: Rule, world: World) -> str:
+    if rule.query is None:
+        return ""
+    return "?" + urlencode(rule.query(world))
+
+
+def url_for(case: str, world: World) -> str:
+    rule = RULES[case]
+    name = url_name(case)
+    params = discover_urls()[name].params
+    kwargs = {key: world.url_kwargs[key] for key in params if key not in rule.kwargs}
+    kwargs.update(rule.kwargs)
+    return reverse(name, kwargs=kwargs) + _query(rule, world)
+
+
+def _cells() -> Iterator[Any]:
+    for case in RULES:
+        for role in ROLES:
+            for method in METHODS:
+                yield pytest.param(case, role, method, id=f"{case}-{role}-{method}")
+
+
+@pytest.mark.parametrize(("case", "role", "method"), list(_cells()))
+def test_access(client: Client, world: World, case: str, role: str, method: str) -> None:
+    rule = RULES[case]
+    url = url_for(case, world)
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(url) if method == "GET" else client.post(url)
+
+    expected = rule.expected(role, method)
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{method} {url}"
+        location = urlsplit(response["Location"])
+        assert location.path == reverse(settings.LOGIN_URL)
+        assert parse_qs(location.query)["next"] == [url]
+        return
+    assert response.status_code == expected, f"{role} {method} {url}"
+    if role not in ON_THE_PLAN:
+        # Not a 404 that names her, and no other page either (a lead's drill-down,
+        # a removed nurse's caseload): only her care team may know Amara has a plan.
+        body = response.content.decode()
+        for part in world.cast.amara.user.name.split():
+            assert part not in body, f"{role} is shown the person's name ({part}) at {url}"
+
+
+ON_THE_PLAN = {"amara", "ben"}
+
+
+# What a URL can name besides the plan (kind_name is a word, not an object).
+OBJECT_PARAMS = {
+    "area_code",
+    "item_code",
+    "outcome_code",
+    "proposal_code",
+    "member_id",
+    "request_code",
+    "review_code",
+}
+
+
+def _cross_plan_cells() -> Iterator[Any]:
+    urls = discover_urls()
+    for case, rule in RULES.items():
+        if rule.scope not in (PLAN, OWNER) or not urls[url_name(case)].params & OBJECT_PARAMS:
+            continue
+        for role in ("priya", "oscar"):
+            for method in METHODS:
+                yield pytest.param(case, role, method, id=f"{case}-{role}-{method}")
+
+
+@pytest.mark.parametrize(("case", "role", "method"), list(_cross_plan_cells()))
+def test_objects_of_one_plan_through_another(
+    client: Client, world: World, case: str, role: str, method: str
+) -> None:
+    """Priya's plan code, which Priya and Oscar may open, with Amara's things in the rest of
+    the URL: every lookup is within the plan, so each is a 404 (or the usual 403/405
+    before anything is looked up)."""
+    rule = RULES[case]
+    url = url_for(case, world).replace(
+        str(world.cast.plan.code), str(world.cast.priya_plan.code), 1
+    )
+    client.force_login(world.users[role])  # type: ignore[arg-type]
+
+    response = client.get(url) if method == "GET" else client.post(url)
+
+    if rule.answer[METHODS.index(method)] == 405:
+        expected = 405
+    elif rule.scope == OWNER and role == "oscar":
+        expected = 403  # the person's decision, refused before anything is looked up
+    else:
+        expected = 404
+    assert response.status_code == expected, f"{role} {method} {url}"
+    assert "Amara" not in response.content.decode()
+
+
+# --- Django's admin: its own staff checks -----------------------------------------
+
+
+def test_admin_is_for_staff_only(client: Client, world: World) -> None:
+    index = reverse("admin:index")
+    plans = reverse("admin:plans_plan_changelist")
+    sign_in_pages = {reverse("admin:login"), reverse(settings.LOGIN_URL)}
+
+    def sent_to_sign_in(url: str) -> bool:
+        response = client.get(url)
+        location = urlsplit(response.get("Location", ""))
+        return (
+            response.status_code == 302
+            and location.path in sign_in_pages
+            and parse_qs(location.query).get("next") == [url]
+        )
+
+    assert sent_to_sign_in(index)
+    assert sent_to_sign_in(plans)
+
+    # Signed in, but not staff: the admin's own sign-in page, never the records.
+    for role in ("amara", "ben", "chloe"):
+        client.force_login(world.users[role])  # type: ignore[arg-type]
+        for url in (index, plans):
+            response = client.get(url)
+            assert response.status_code == 302, (role, url)
+            assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+    client.force_login(world.users["staff"])  # type: ignore[arg-type]
+    assert client.get(index).status_code == 200
+    assert client.get(plans).status_code == 200
