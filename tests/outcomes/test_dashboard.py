@@ -442,7 +442,7 @@ def test_drilldown_pages_through_the_names(
     assert len(first.context["page_obj"]) == 2
     assert [p.person.user.name for p in last.context["page_obj"]] == ["Dev"]
     # The page links keep the filter and the figure.
-    assert "figure=caseload&amp;figure=plans" in first.content.decode()
+    assert "figure=caseload&amp;figure=plans&amp;page=2" in first.content.decode()
     assert lead_client.get(url, {**drill(("caseload", "plans")), "page": "x"}).status_code == 200
 
 
