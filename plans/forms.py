@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from coproduce.models import Side
+from coproduce.models import Side, User
 from outcomes.models import ValuedOutcome
 from plans.models import (
     Commitment,
@@ -179,10 +179,12 @@ class CommitmentForm(PlanFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial["who"] = self.instance.who_id
 
-    def save(self, commit: bool = True) -> Commitment:
-        from coproduce.models import User
+    def clean_who(self) -> User:
+        # The choice is a user id; the model field (and construct_instance) wants the user.
+        return User.objects.get(pk=self.cleaned_data["who"])
 
-        user = User.objects.get(pk=self.cleaned_data["who"])
+    def save(self, commit: bool = True) -> Commitment:
+        user = self.cleaned_data["who"]
         self.instance.who = user
         self.instance.who_side = user.side or Side.PERSON
         return super().save(commit)

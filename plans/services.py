@@ -27,6 +27,7 @@ from plans.forms import (
     ExpertiseForm,
     LifeAreaForm,
     OutcomeForm,
+    ReasonForm,
     ResourceForm,
 )
 from plans.models import (
@@ -302,12 +303,23 @@ def parse_version(data: Any) -> int | None:
     return value if value > 0 else None
 
 
+def _checked_reason(form: forms.BaseForm, reason: str) -> str:
+    """The optional "why" sent with a suggestion is checked like any other text."""
+    checked = ReasonForm({"reason": reason})
+    if not checked.is_valid():
+        for error in checked.errors["reason"]:
+            form.add_error(None, f"Why you are suggesting this: {error}")
+        raise Invalid(form)
+    return checked.cleaned_data["reason"]
+
+
 def submit_add(
     access: PlanAccess, kind: ItemKind, data: Any, *, area: LifeArea | None = None, reason: str = ""
 ) -> Result:
     form = build_form(access, kind, data)
     if not form.is_valid():
         raise Invalid(form)
+    reason = _checked_reason(form, reason)
     kind_value = form.cleaned_data.get("kind", "")
     target_area = area if kind.in_area else None
     decision = _decision(access, kind, rules.Act.ADD, target_area, kind_value)
@@ -381,6 +393,7 @@ def submit_change(
     old_kind_value = getattr(item, "kind", "")
     if not form.is_valid():
         raise Invalid(form)
+    reason = _checked_reason(form, reason)
     if base_version is None:
         form.add_error(None, "This form is missing its version. Reload the page and try again.")
         raise Invalid(form)
@@ -468,7 +481,10 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     if not kind.removable:
         raise PermissionDenied("This cannot be removed.")
     base_version = parse_version(data)
-    reason = str(data.get("reason", ""))[:1000]
+    reason_form = ReasonForm({"reason": data.get("reason", "")})
+    if not reason_form.is_valid():
+        raise Invalid(reason_form)
+    reason = reason_form.cleaned_data["reason"]
     if base_version is not None and base_version != item.version:
         raise Conflict(kind.model.objects.get(pk=item.pk))
     area = _area_of(kind, item, None)

@@ -399,9 +399,12 @@ def item_remove(
         raise Http404
     item = _item(access, kind, item_code)
     area = services._area_of(kind, item, None)
+    reason_form = None
     if request.method == "POST":
         try:
             result = services.submit_remove(access, kind, item, request.POST)
+        except services.Invalid as invalid:
+            reason_form = invalid.form
         except services.Conflict:
             messages.error(
                 request,
@@ -410,7 +413,8 @@ def item_remove(
             if request.htmx:
                 return HttpResponseClientRedirect(reverse("plan_detail", args=[access.plan.code]))
             return redirect("plan_detail", code=access.plan.code)
-        return _after_write(request, access, result, area if kind.in_area else None)
+        else:
+            return _after_write(request, access, result, area if kind.in_area else None)
     context = {
         "access": access,
         "plan": access.plan,
@@ -419,9 +423,10 @@ def item_remove(
         "area": area,
         "picture": services.describe(kind, item),
         "will_propose": _will_propose(access, kind, rules.Act.REMOVE, area, item),
+        "reason_form": reason_form,
     }
     template = "plans/item_remove.html#confirm" if request.htmx else "plans/item_remove.html"
-    return render(request, template, context)
+    return render(request, template, context, status=422 if reason_form else 200)
 
 
 @require_GET

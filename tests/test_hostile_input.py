@@ -1,0 +1,792 @@
+"""Bad input never hurts: hypothesis throws hostile data at every form and POST endpoint.
+
+What it tries
+-------------
+Endpoints (POST, each signed in as the role that may use it; plan items as both
+Amara the person and Ben the professional, so both "applies at once" and
+"becomes a suggestion" paths run):
+
+- plan items: ``item_add``, ``item_edit`` for outcome, resource, commitment,
+  expertise and life_area; ``about_edit``; ``item_remove`` for the removable
+  kinds; ``leadership_propose``; ``proposal_answer`` (accept, decline, withdraw);
+- the person's power: ``care_team_invite``, ``care_team_remove`` (random and
+  huge member ids in the URL), ``access_request_answer`` (accept, decline),
+  ``close_account``; Ben's ``join_request``;
+- outcomes: ``outcome_rate``, ``review_start``, ``review_detail``,
+  ``review_complete``;
+- sign-in: ``login`` (anonymous), ``logout``, ``two_factor_setup``,
+  ``two_factor_verify``, ``session_keepalive``.
+
+Query strings (GET) are fuzzed too: Chloe's dashboard filter on
+``team_dashboard``, ``team_dashboard_csv``, ``team_dashboard_plans`` and
+``team_dashboard_plans_csv`` (start, end, area, professional, figure, page),
+Ben's ``caseload`` (q, show, page), ``care_team_invite`` search, and
+``plan_history``, ``plan_live``, ``who_has_looked``.
+
+Hostile values: very long strings (10,000 to 100,000 characters of ASCII,
+accents, emoji, ``<b>``, NUL or RTL marks), arbitrary unicode, NUL bytes
+(alone and inside text), RTL overrides, zero-width characters, emoji
+sequences, HTML and script (``<script>x-probe</script>``,
+``"><img src=x onerror=alert(1)>``), template and format syntax, SQL; numbers
+that are wrong (-1, 0, 11, 10**20, 2**63, "1e9", "NaN", "inf", Arabic-Indic
+digits); impossible and extreme dates ("2026-02-30", "0000-00-00",
+"9999-12-31", year 1); unknown ids (random UUIDs, non-UUIDs, integers, huge
+integers); lists where a single value is expected; fields left out; and
+extra fields that are not on the form (``side``, ``plan``, ``created_by``).
+Each field is sometimes given a valid value instead, so that forms also
+validate and store hostile text next to valid values.
+
+Every example is posted twice, as a plain POST and as htmx (``HX-Request:
+true``), each in its own savepoint that is rolled back afterwards, and:
+
+1. the response is never a 500;
+2. when the response refuses the input (4xx, or a redirect back to the form),
+   the row counts of ValuedOutcome, Resource, Commitment, Expertise,
+   Proposal, Rating, Review, LifeArea, CareTeamMember, AccessRequest and
+   PlanChange are unchanged; on SQLite (which, unlike PostgreSQL, would
+   accept them) no text column of those models holds a NUL byte;
+3. the response, the page a redirect leads to, the plan page and the history
+   page never contain the injected markup unescaped.
+
+``EXAMPLES`` examples per endpoint and role (so twice that many requests).
+``test_every_url_is_fuzzed_or_takes_no_input`` fails when a URL pattern is
+added that is neither fuzzed here nor listed as taking no input.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import operator
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, models, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from outcomes import services as outcome_services
+from outcomes.models import Rating, Review, ValuedOutcome
+from plans import services, services_power
+from plans.access import get_plan_for_user
+from plans.models import (
+    AccessRequest,
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    Leadership,
+    LifeArea,
+    PlanChange,
+    Proposal,
+    Resource,
+    ResourceControl,
+)
+from tests import factories as f
+from tests.conftest import Cast
+
+# Tuned so the whole file runs in about a minute on SQLite; raise it for a deeper search,
+# e.g. HOSTILE_EXAMPLES=200 pytest tests/test_hostile_input.py
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "12"))
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,  # no .hypothesis/ directory; every run explores afresh
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# --- hostile values ------------------------------------------------------------------
+
+PROBE_SCRIPT = "<script>x-probe</script>"
+PROBE_IMG = '"><img src=x onerror=alert(1)>'
+MARKERS = ("<script>x-probe", "<img src=x onerror")
+
+SPECIAL_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "before\x00after",
+    PROBE_SCRIPT,
+    PROBE_IMG,
+    f"Walk the dog {PROBE_SCRIPT}{PROBE_IMG}",
+    "\u202eevil\u202c reversed",
+    "\u200b\u200c\u200d\ufeff",
+    "\U0001f469\U0001f3fd\u200d\U0001f9b1 \U0001f3f3\ufe0f\u200d\U0001f308",
+    "\U0001d56c\U0001d592\U0001d586",
+    "Robert'); DROP TABLE plans_plan;--",
+    "{{ request.user }}{% debug %}",
+    "%(name)s %s {0} {}",
+    "\r\n\t\x0b\x0c",
+    "javascript:alert(1)",
+    "../../../etc/passwd",
+]
+NUMBERS = [
+    "-1",
+    "0",
+    "1",
+    "5",
+    "10",
+    "11",
+    "-0",
+    "1e9",
+    "NaN",
+    "inf",
+    "1.5",
+    " 3 ",
+    "\u0663",  # Arabic-Indic 3: int() accepts it
+    "0x10",
+    str(10**20),
+    str(-(10**20)),
+    str(2**31),
+    str(2**63),
+]
+DATES = [
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "0001-01-01",
+    "1900-01-01",
+    "2026-13-01",
+    "99999-01-01",
+    "2026-1-1",
+    "25/11/2026",
+    "2026-11-25T10:00",
+    "-2026-01-01",
+    "tomorrow",
+]
+IDS = [
+    "not-a-uuid",
+    "1",
+    "-1",
+    str(10**20),
+    "00000000-0000-0000-0000-000000000000",
+    "\x00",
+]
+
+long_text = st.builds(
+    operator.mul,
+    st.sampled_from(["a", "\u00e9", "\U0001f600", "<b>", "\x00", "\u202e"]),
+    st.integers(10_000, 100_000),
+)
+hostile_text = st.one_of(st.sampled_from(SPECIAL_TEXT), st.text(max_size=40), long_text)
+hostile_number = st.one_of(st.sampled_from(NUMBERS), st.integers(-(2**70), 2**70).map(str))
+hostile_date = st.one_of(st.sampled_from(DATES), st.dates().map(lambda d: d.isoformat()))
+hostile_id = st.one_of(st.uuids().map(str), st.sampled_from(IDS))
+hostile_scalar = st.one_of(hostile_text, hostile_number, hostile_date, hostile_id)
+hostile = st.one_of(hostile_scalar, st.lists(hostile_scalar, min_size=2, max_size=3))
+unknown_fields = st.dictionaries(
+    st.sampled_from(["side", "plan", "created_by", "id", "pk", "rated_by", "csrfmiddlewaretoken"]),
+    hostile,
+    max_size=2,
+)
+
+
+def form_data(valid: dict[str, list[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Each field left out, given a valid value, or given a hostile one; plus strangers."""
+    optional = {
+        name: st.one_of(st.sampled_from(values), hostile) if values else hostile
+        for name, values in valid.items()
+    }
+    return st.builds(
+        lambda known, extra: {**extra, **known},
+        st.fixed_dictionaries({}, optional=optional),
+        unknown_fields,
+    )
+
+
+# --- what is checked after every request -------------------------------------------------
+
+WATCHED: list[Any] = [
+    ValuedOutcome,
+    Resource,
+    Commitment,
+    Expertise,
+    Proposal,
+    Rating,
+    Review,
+    LifeArea,
+    CareTeamMember,
+    AccessRequest,
+    PlanChange,
+]
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in WATCHED}
+
+
+def stored_nul_bytes() -> list[str]:
+    """Text columns holding NUL. Only asked of SQLite: PostgreSQL refuses to store them.
+
+    Read back and checked in Python: SQLite's LIKE stops at a NUL in the pattern.
+    """
+    found = []
+    for model in WATCHED:
+        text_fields = [
+            fld.name
+            for fld in model._meta.concrete_fields
+            if isinstance(fld, models.CharField | models.TextField | models.JSONField)
+        ]
+        for row in model.objects.values_list(*text_fields):
+            # json.dumps writes NUL as \u0000, inside plain text and JSON alike.
+            if "\\u0000" in json.dumps(row, default=str):
+                found.append(model.__name__)
+                break
+    return found
+
+
+def assert_escaped(html: str, where: str) -> None:
+    for marker in MARKERS:
+        assert marker not in html, f"unescaped {marker!r} in {where}"
+
+
+def body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+# --- the endpoints --------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    url: str
+    valid: dict[str, list[Any]] = field(default_factory=dict)
+    # A redirect to this URL is a refusal too (the invite form says so with a message).
+    refused_redirect: str | None = None
+
+
+@dataclass
+class Endpoint:
+    name: str  # the URL name
+    who: str  # "amara", "ben", "chloe" or "anonymous"
+    prepare: Callable[[Cast], Request]
+    method: str = "post"
+
+    def __str__(self) -> str:
+        return f"{self.name}-{self.who}-{self.prepare.__name__}"
+
+
+def _user(cast: Cast, who: str) -> Any:
+    return getattr(cast, who).user
+
+
+def _plan_url(name: str, cast: Cast, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"code": cast.plan.code, **kwargs})
+
+
+def _areas(cast: Cast) -> list[LifeArea]:
+    return list(LifeArea.objects.filter(plan=cast.plan).order_by("position"))
+
+
+def _area_codes(cast: Cast) -> list[str]:
+    return [str(a.code) for a in _areas(cast)]
+
+
+def _today(offset: int = 0) -> str:
+    return (timezone.localdate() + timedelta(days=offset)).isoformat()
+
+
+OUTCOME_FIELDS = {
+    "text": ["Back at college by September"],
+    "why_it_matters": ["I miss learning"],
+    "target_date": [_today(90)],
+    "status": list(ValuedOutcome.Status.values),
+    "reason": ["Because"],
+}
+
+
+def _resource_fields(cast: Cast) -> dict[str, list[Any]]:
+    outcome = f.make_outcome(cast.plan)
+    return {
+        "name": ["Recovery college"],
+        "provider": ["The trust"],
+        "how_to_access": ["Ask Ben"],
+        "control": list(ResourceControl.values),
+        "outcomes": [str(outcome.code)],
+        "library_item": [""],
+        "save_to_library": ["on"],
+        "reason": ["Because"],
+    }
+
+
+def _commitment_fields(cast: Cast) -> dict[str, list[Any]]:
+    return {
+        "who": [str(cast.amara.user.pk), str(cast.ben.user.pk)],
+        "what": ["Phone the college"],
+        "due_date": [_today(14)],
+        "status": list(Commitment.Status.values),
+        "reason": ["Because"],
+    }
+
+
+def _expertise_fields(cast: Cast) -> dict[str, list[Any]]:
+    return {
+        "kind": list(Expertise.Kind.values),
+        "life_area": ["", *_area_codes(cast)],
+        "text": ["I know when I need a quiet day"],
+        "reason": ["Because"],
+    }
+
+
+def add_outcome(cast: Cast) -> Request:
+    url = _plan_url("item_add", cast, kind_name="outcome")
+    return Request(url, {"area": _area_codes(cast), **OUTCOME_FIELDS})
+
+
+def add_resource(cast: Cast) -> Request:
+    url = _plan_url("item_add", cast, kind_name="resource")
+    return Request(url, {"area": _area_codes(cast), **_resource_fields(cast)})
+
+
+def add_commitment(cast: Cast) -> Request:
+    url = _plan_url("item_add", cast, kind_name="commitment")
+    return Request(url, {"area": _area_codes(cast), **_commitment_fields(cast)})
+
+
+def add_expertise(cast: Cast) -> Request:
+    return Request(_plan_url("item_add", cast, kind_name="expertise"), _expertise_fields(cast))
+
+
+def add_life_area(cast: Cast) -> Request:
+    url = _plan_url("item_add", cast, kind_name="life_area")
+    return Request(url, {"name": ["Faith", "Work and learning"], "reason": ["Because"]})
+
+
+def _edit(cast: Cast, kind: str, item: Any, valid: dict[str, list[Any]]) -> Request:
+    url = _plan_url("item_edit", cast, kind_name=kind, item_code=item.code)
+    return Request(url, {**valid, "version": [str(item.version), "1"]})
+
+
+def edit_outcome(cast: Cast) -> Request:
+    return _edit(cast, "outcome", f.make_outcome(cast.plan), OUTCOME_FIELDS)
+
+
+def edit_resource(cast: Cast) -> Request:
+    item = f.make_resource(cast.plan, cast.amara.user)
+    return _edit(cast, "resource", item, _resource_fields(cast))
+
+
+def edit_commitment(cast: Cast) -> Request:
+    item = f.make_commitment(cast.plan, cast.amara.user)
+    return _edit(cast, "commitment", item, _commitment_fields(cast))
+
+
+def edit_expertise(cast: Cast) -> Request:
+    kind = "my_situation"
+    item = f.make_expertise(cast.plan, cast.amara.user, kind)
+    return _edit(cast, "expertise", item, _expertise_fields(cast))
+
+
+def edit_life_area(cast: Cast) -> Request:
+    area = _areas(cast)[0]
+    return _edit(cast, "life_area", area, {"name": ["Faith", "Home"], "reason": ["Because"]})
+
+
+def edit_about(cast: Cast) -> Request:
+    valid = {
+        "about_admire": ["Kind"],
+        "about_matters": ["My sister"],
+        "about_support": ["Quiet voices"],
+        "version": [str(cast.plan.about_version)],
+        "reason": ["Because"],
+    }
+    return Request(_plan_url("about_edit", cast), valid)
+
+
+def _remove(cast: Cast, kind: str, item: Any) -> Request:
+    url = _plan_url("item_remove", cast, kind_name=kind, item_code=item.code)
+    return Request(url, {"version": [str(item.version)], "reason": ["Done with it"]})
+
+
+def remove_outcome(cast: Cast) -> Request:
+    return _remove(cast, "outcome", f.make_outcome(cast.plan))
+
+
+def remove_resource(cast: Cast) -> Request:
+    return _remove(cast, "resource", f.make_resource(cast.plan, cast.amara.user))
+
+
+def remove_commitment(cast: Cast) -> Request:
+    return _remove(cast, "commitment", f.make_commitment(cast.plan, cast.amara.user))
+
+
+def remove_expertise(cast: Cast) -> Request:
+    item = f.make_expertise(cast.plan, cast.ben.user, "seen_with_others")
+    return _remove(cast, "expertise", item)
+
+
+def leadership(cast: Cast) -> Request:
+    area = _areas(cast)[1]
+    url = _plan_url("leadership_propose", cast, area_code=area.code)
+    return Request(url, {"leadership": [str(v) for v in Leadership.values], "reason": ["Why"]})
+
+
+def _ben_suggests(cast: Cast) -> Proposal:
+    """A pending suggestion from Ben: an outcome added in an area Amara leads."""
+    access = get_plan_for_user(cast.ben.user, cast.plan.code)
+    area = _areas(cast)[0]
+    data = {"text": "Sleep better", "status": "active"}
+    result = services.submit_add(access, services.KINDS["outcome"], data, area=area)
+    assert result.proposal is not None, "expected Ben's outcome to become a suggestion"
+    return result.proposal
+
+
+def _answer(cast: Cast, answer: str) -> Request:
+    proposal = _ben_suggests(cast)
+    url = _plan_url("proposal_answer", cast, proposal_code=proposal.code, answer=answer)
+    return Request(url, {"reason": ["Fine by me"]})
+
+
+def accept_suggestion(cast: Cast) -> Request:
+    return _answer(cast, "accept")
+
+
+def decline_suggestion(cast: Cast) -> Request:
+    return _answer(cast, "decline")
+
+
+def withdraw_suggestion(cast: Cast) -> Request:
+    return _answer(cast, "withdraw")
+
+
+def invite(cast: Cast) -> Request:
+    url = _plan_url("care_team_invite", cast)
+    return Request(
+        url,
+        {"professional": [str(cast.oscar.pk), str(cast.chloe.pk), str(cast.ben.pk)]},
+        refused_redirect=url,
+    )
+
+
+def remove_member(cast: Cast) -> Request:
+    member = f.add_to_care_team(cast.plan, f.make_professional(team=cast.team))
+    # An unknown member id in the URL, sometimes huge, is part of the hostility.
+    member_id = cast_draw(st.one_of(st.just(member.pk), st.integers(0, 2**70)))
+    return Request(_plan_url("care_team_remove", cast, member_id=member_id))
+
+
+def _access_request(cast: Cast, decision: str) -> Request:
+    asked = AccessRequest.objects.create(plan=cast.plan, professional=cast.oscar, message="Hi")
+    code = cast_draw(st.one_of(st.just(asked.code), st.uuids()))
+    return Request(_plan_url("access_request_answer", cast, request_code=code, decision=decision))
+
+
+def accept_request(cast: Cast) -> Request:
+    return _access_request(cast, "accept")
+
+
+def decline_request(cast: Cast) -> Request:
+    return _access_request(cast, "decline")
+
+
+def close_account(cast: Cast) -> Request:
+    # The right password is never offered: a closed account would end the example.
+    return Request(reverse("close_account"), {"password": ["wrong-password"]})
+
+
+def join(cast: Cast) -> Request:
+    codes = [
+        services_power.display_share_code(services_power.share_code(cast.priya_plan)),
+        services_power.share_code(cast.plan),
+    ]
+    return Request(reverse("join_request"), {"code": codes, "message": ["I am Ben"]})
+
+
+def rate(cast: Cast) -> Request:
+    outcome = f.make_outcome(cast.plan)
+    code = cast_draw(st.one_of(st.just(outcome.code), st.uuids()))
+    url = _plan_url("outcome_rate", cast, outcome_code=code)
+    valid = {
+        "score": [str(n) for n in range(1, 11)],
+        "note": ["Getting there"],
+        "rated_on": [_today(), _today(-30), _today(1)],
+    }
+    return Request(url, valid)
+
+
+def start_review(cast: Cast) -> Request:
+    return Request(_plan_url("review_start", cast))
+
+
+def _open_review(cast: Cast) -> tuple[Review, list[ValuedOutcome]]:
+    outcomes = [f.make_outcome(cast.plan), f.make_outcome(cast.plan, area_name="Home")]
+    access = get_plan_for_user(cast.amara.user, cast.plan.code)
+    review, _ = outcome_services.start_review(access)
+    return review, outcomes
+
+
+def answer_review(cast: Cast) -> Request:
+    review, outcomes = _open_review(cast)
+    valid: dict[str, list[Any]] = {}
+    for outcome in outcomes:
+        prefix = outcome.code.hex
+        valid[f"{prefix}-score"] = ["", *[str(n) for n in range(1, 11)]]
+        valid[f"{prefix}-note"] = ["", "Better"]
+        valid[f"{prefix}-status"] = list(ValuedOutcome.Status.values)
+    return Request(_plan_url("review_detail", cast, review_code=review.code), valid)
+
+
+def complete_review(cast: Cast) -> Request:
+    review, _ = _open_review(cast)
+    url = _plan_url("review_complete", cast, review_code=review.code)
+    return Request(url, {"next_review_date": [_today(90), _today()], "notes": ["Good review"]})
+
+
+def login(cast: Cast) -> Request:
+    valid = {"username": ["amara", "ben"], "password": [f.PASSWORD, "nope"], "next": ["/"]}
+    return Request(reverse("login"), valid)
+
+
+def logout(cast: Cast) -> Request:
+    return Request(reverse("logout"))
+
+
+def two_factor_setup(cast: Cast) -> Request:
+    return Request(reverse("two_factor_setup"), {"code": ["123456"], "next": ["/"]})
+
+
+def two_factor_verify(cast: Cast) -> Request:
+    TOTPDevice.objects.create(user=cast.ben.user, name="App", confirmed=True)
+    return Request(reverse("two_factor_verify"), {"code": ["123456"], "next": ["/", "//evil"]})
+
+
+def keepalive(cast: Cast) -> Request:
+    return Request(reverse("session_keepalive"))
+
+
+POSTED = [
+    *[
+        Endpoint(name, who, prepare)
+        for who in ("amara", "ben")
+        for name, prepare in [
+            ("item_add", add_outcome),
+            ("item_add", add_resource),
+            ("item_add", add_commitment),
+            ("item_add", add_expertise),
+            ("item_edit", edit_outcome),
+            ("item_edit", edit_resource),
+            ("item_edit", edit_commitment),
+            ("item_edit", edit_expertise),
+            ("item_remove", remove_outcome),
+            ("item_remove", remove_resource),
+            ("item_remove", remove_commitment),
+            ("item_remove", remove_expertise),
+            ("item_add", add_life_area),
+            ("item_edit", edit_life_area),
+            ("about_edit", edit_about),
+            ("leadership_propose", leadership),
+            ("outcome_rate", rate),
+            ("review_detail", answer_review),
+        ]
+    ],
+    Endpoint("review_start", "amara", start_review),
+    Endpoint("review_complete", "amara", complete_review),
+    Endpoint("session_keepalive", "amara", keepalive),
+    Endpoint("logout", "amara", logout),
+    Endpoint("proposal_answer", "amara", accept_suggestion),
+    Endpoint("proposal_answer", "amara", decline_suggestion),
+    Endpoint("proposal_answer", "ben", withdraw_suggestion),
+    Endpoint("care_team_invite", "amara", invite),
+    Endpoint("care_team_remove", "amara", remove_member),
+    Endpoint("access_request_answer", "amara", accept_request),
+    Endpoint("access_request_answer", "amara", decline_request),
+    Endpoint("close_account", "amara", close_account),
+    Endpoint("join_request", "ben", join),
+    Endpoint("login", "anonymous", login),
+    Endpoint("two_factor_setup", "ben", two_factor_setup),
+    Endpoint("two_factor_verify", "ben", two_factor_verify),
+]
+
+
+def _dashboard(name: str) -> Callable[[Cast], Request]:
+    def dashboard_filter(cast: Cast) -> Request:
+        valid: dict[str, list[Any]] = {
+            "start": [_today(-180), "1990-01-01"],
+            "end": [_today(), "2099-12-31"],
+            "area": ["", "Work and learning"],
+            "professional": ["", str(cast.ben.pk)],
+            "figure": [["caseload", "people"], "outcomes"],
+            "page": ["1", "2"],
+        }
+        return Request(reverse(name), valid)
+
+    return dashboard_filter
+
+
+def caseload_query(cast: Cast) -> Request:
+    valid = {"q": ["Amara"], "show": ["all", "waiting", "overdue", "changed"], "page": ["1"]}
+    return Request(reverse("caseload"), valid)
+
+
+def directory_search(cast: Cast) -> Request:
+    url = _plan_url("care_team_invite", cast)
+    return Request(url, {"name": ["Ben"], "team": [str(cast.team.pk)], "page": ["1"]})
+
+
+def history_query(cast: Cast) -> Request:
+    return Request(_plan_url("plan_history", cast), {"area": _area_codes(cast), "page": ["1"]})
+
+
+def live_query(cast: Cast) -> Request:
+    return Request(_plan_url("plan_live", cast), {"v": ["0", "1"]})
+
+
+def who_has_looked_query(cast: Cast) -> Request:
+    return Request(_plan_url("who_has_looked", cast), {"page": ["1", "2"]})
+
+
+QUERIED = [
+    *[
+        Endpoint(name, "chloe", _dashboard(name), method="get")
+        for name in (
+            "team_dashboard",
+            "team_dashboard_csv",
+            "team_dashboard_plans",
+            "team_dashboard_plans_csv",
+        )
+    ],
+    Endpoint("caseload", "ben", caseload_query, method="get"),
+    Endpoint("care_team_invite", "amara", directory_search, method="get"),
+    Endpoint("plan_history", "amara", history_query, method="get"),
+    Endpoint("plan_live", "ben", live_query, method="get"),
+    Endpoint("who_has_looked", "amara", who_has_looked_query, method="get"),
+]
+
+# Pages that read nothing from the request but the ids in their URL (GET only).
+NO_INPUT: dict[str, set[str]] = {
+    "home": set(),
+    "healthz": set(),
+    "team_overview": set(),
+    "plan_detail": {"code"},
+    "area_fragment": {"code", "area_code"},
+    "care_team": {"code"},
+    "plan_print": {"code"},
+    "plan_export_fhir": {"code"},
+    "access_ended": set(),
+    "account_closed": set(),
+    "review_list": {"code"},
+}
+
+# --- the property -----------------------------------------------------------------------
+
+# prepare() functions draw unknown ids for their URLs through this hook.
+_drawer: list[Any] = []
+
+
+def cast_draw(strategy: st.SearchStrategy[Any]) -> Any:
+    return _drawer[-1].draw(strategy)
+
+
+@dataclass
+class Clients:
+    """Signed in once per test; each example starts from the same cookies."""
+
+    acting: Client
+    viewer: Client  # Amara, who reads her plan after every accepted request
+    cookies: Any
+
+    def reset(self) -> None:
+        self.acting.cookies = copy.deepcopy(self.cookies)
+
+
+def _signed_in(cast: Cast, who: str) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(_user(cast, who))
+    return client
+
+
+def _exercise(cast: Cast, endpoint: Endpoint, clients: Clients, data: Any, htmx: bool) -> None:
+    # Each request runs in a savepoint that is rolled back: every example starts
+    # from the same plan, and a database error cannot poison the next example.
+    with transaction.atomic():
+        clients.reset()
+        _drawer.append(data)
+        try:
+            request = endpoint.prepare(cast)
+        finally:
+            _drawer.pop()
+        payload = data.draw(form_data(request.valid), label="data")
+        headers = {"HX-Request": "true"} if htmx else {}
+        before = row_counts()
+        send = clients.acting.post if endpoint.method == "post" else clients.acting.get
+        response = send(request.url, payload, headers=headers)
+        where = f"{endpoint.method.upper()} {endpoint.name} (htmx={htmx})"
+        assert response.status_code < 500, where
+        location = response.get("Location", "") if response.status_code in (301, 302) else ""
+        refused = 400 <= response.status_code < 500 or (
+            request.refused_redirect is not None and location == request.refused_redirect
+        )
+        if refused or endpoint.method == "get":
+            assert row_counts() == before, f"{where} refused the input but stored something"
+        if connection.vendor == "sqlite":
+            assert stored_nul_bytes() == [], f"{where} stored a NUL byte"
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert_escaped(body(response), where)
+        if location.startswith("/"):
+            assert_escaped(body(clients.acting.get(location)), f"the page after {where}")
+        if not refused and endpoint.method == "post":
+            # Whatever was accepted is shown on the plan and in its history.
+            for name in ("plan_detail", "plan_history"):
+                page = clients.viewer.get(_plan_url(name, cast))
+                assert page.status_code == 200
+                assert_escaped(body(page), f"{name} after {where}")
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("endpoint", POSTED + QUERIED, ids=str)
+def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
+    acting = _signed_in(cast, endpoint.who)
+    clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
+
+    @FUZZ
+    @given(data=st.data())
+    def property_holds(data: Any) -> None:
+        for htmx in (False, True):
+            _exercise(cast, endpoint, clients, data, htmx)
+
+    property_holds()
+
+
+# --- every URL is accounted for -----------------------------------------------------------
+
+
+def _url_names(patterns: list[Any], skip: set[str]) -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in skip:
+                continue
+            names |= _url_names(pattern.url_patterns, skip)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_url_is_fuzzed_or_takes_no_input() -> None:
+    # The admin is Django's own, for staff only, and tested by Django.
+    names = _url_names(get_resolver().url_patterns, skip={"admin"})
+    fuzzed = {e.name for e in POSTED + QUERIED}
+    assert names - fuzzed - set(NO_INPUT) == set(), "new URLs: fuzz them here or list them"
+    assert (fuzzed | set(NO_INPUT)) - names == set(), "listed URLs that no longer exist"
+
+
+@pytest.mark.parametrize("name", sorted(NO_INPUT))
+def test_pages_said_to_take_no_input_refuse_posts(name: str, cast: Cast) -> None:
+    """What NO_INPUT claims: these pages only answer GET, so there is nothing to post."""
+    area = _areas(cast)[0]
+    values = {"code": cast.plan.code, "area_code": area.code}
+    url = reverse(name, kwargs={k: values[k] for k in NO_INPUT[name]})
+    for who in ("amara", "ben"):
+        response = _signed_in(cast, who).post(url, {"text": PROBE_SCRIPT})
+        assert response.status_code == 405, (name, who)
