@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from plans.models import CareTeamMember
+from plans import services_power
+from plans.models import AccessRequest, CareTeamMember, PlanView
 from tests import factories as f
 from tests.browser.conftest import FAST_POLL_MS, LIVE_WITHIN_MS, assert_accessible, goto, sign_in
 from tests.conftest import Cast
@@ -64,3 +66,56 @@ def test_amara_removes_ben_and_his_open_page_stops_and_tells_him(
     polls.clear()
     ben.wait_for_timeout(3 * FAST_POLL_MS)
     assert polls == []
+
+
+def test_amara_invites_ben_back_and_sees_who_has_looked(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    """The care team pages are plain links and forms (no script needed), and pass axe."""
+    cast = browser_cast
+    CareTeamMember.objects.filter(plan=cast.plan, professional=cast.ben).update(
+        removed_at=timezone.now(), removed_by=cast.amara.user
+    )
+    PlanView.objects.create(plan=cast.plan, viewer=cast.ben.user, page="plan")
+    page = open_page("phone")
+    sign_in(page, "amara")
+    page.get_by_role("link", name="People who help me").click()
+    page.wait_for_url("**/care-team/")
+    assert_accessible(page, "care team, nobody on it")
+    page.get_by_role("link", name="Invite a professional").click()
+    page.wait_for_url("**/care-team/invite/")
+    assert_accessible(page, "directory")
+    page.get_by_label("Name").fill("ben")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/care-team/invite/?**")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("1 professional found")
+    assert_accessible(page, "directory results")
+    page.get_by_role("button", name="Invite Ben Okafor").click()
+    page.wait_for_url("**/care-team/")
+    expect(page.get_by_text("Ben Okafor can now see your plan.")).to_be_visible()
+    assert_accessible(page, "Ben invited again")
+    assert CareTeamMember.objects.filter(plan=cast.plan, professional=cast.ben).count() == 2
+
+    goto(page, f"/plans/{cast.plan.code}/who-has-looked/", "who has looked")
+    expect(page.locator("main")).to_contain_text("Ben Okafor, community mental health nurse")
+    goto(page, f"/plans/{cast.plan.code}/print/", "printable plan")
+    goto(page, "/account/close/", "close my account")
+
+
+def test_ben_asks_to_join_priyas_plan_with_her_code(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    cast = browser_cast
+    code = services_power.display_share_code(services_power.share_code(cast.priya_plan))
+    page = open_page("phone")
+    sign_in(page, "ben")
+    goto(page, "/care-team/join/", "join form")
+    page.get_by_label("Plan code").fill("nope")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the 8 letters and numbers")
+    assert_accessible(page, "join form with an error")
+    page.get_by_label("Plan code").fill(code)
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_text("Your request has been sent if the code is right.")).to_be_visible()
+    assert_accessible(page, "join request sent")
+    assert AccessRequest.objects.filter(plan=cast.priya_plan, professional=cast.ben).exists()
