@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -365,41 +363,4 @@ def test_no_pagination_for_a_single_page() -> None:
     assert "nhsuk-pagination" not in html
 
 
-# --- in a real browser ------------------------------------------------------------
-
-
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_sign_in_page_passes_axe_on_a_phone(live_server: Any, monkeypatch: Any) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    if not chromium_path():
-        pytest.skip("no Chromium on this machine")
-    # Playwright's sync API runs an event loop in this thread; the database
-    # calls Django makes here are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path())
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(live_server.url + reverse("login"))
-            assert "nhsuk-frontend-supported" in page.evaluate("document.body.className")
-            tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-            options = {"runOnly": {"type": "tag", "values": tags}}
-            for state in ("empty", "wrong password"):
-                if state == "wrong password":
-                    page.fill("#id_username", "amara")
-                    page.fill("#id_password", "not-it")
-                    page.click("button[type=submit]")
-                    page.wait_for_selector(".nhsuk-error-summary")
-                    focused = page.evaluate("document.activeElement.className")
-                    assert "nhsuk-error-summary" in focused, "the summary takes focus"
-                violations = axe_module.Axe().run(page, options=options).response["violations"]
-                assert violations == [], (state, violations)
-        finally:
-            browser.close()
+# The sign-in page in a real browser (axe on a phone): tests/browser/test_sign_in.py.

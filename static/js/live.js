@@ -12,3 +12,64 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
     if (note) note.hidden = false;
   }
 });
+
+// Keyboard and screen-reader users must not be dropped at the top of the page
+// when a part of it is swapped. Opening a form puts focus in it; saving,
+// cancelling or answering puts focus back on the link that opened it (or, if
+// that is gone, on the heading of its life area). Live updates never move focus.
+let returnTo = null;
+
+function focusOn(element) {
+  if (!element) return false;
+  if (!element.matches("a, button, input, select, textarea, [tabindex]")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus();
+  return document.activeElement === element;
+}
+
+function focusLost() {
+  return !document.activeElement || document.activeElement === document.body;
+}
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const source = event.detail.elt;
+  if (!(source instanceof Element) || source.id === "live") return;
+  const area = source.closest(".cp-area");
+  const opener = source.matches("a[hx-get]") && !source.closest("form") ? source : null;
+  returnTo = {
+    href: opener ? opener.getAttribute("href") : returnTo && returnTo.href,
+    area: area ? area.id : returnTo && returnTo.area,
+  };
+});
+
+// A form has just arrived: a conflict or an error is read first, otherwise
+// straight to the first field.
+function focusNewForm(root) {
+  if (!(root instanceof Element)) return false;
+  const form = root.matches("form[data-editing]") ? root : root.querySelector("form[data-editing]");
+  if (!form) return false;
+  return focusOn(
+    form.querySelector(".nhsuk-warning-callout, .nhsuk-error-summary") ||
+      form.querySelector("input:not([type=hidden]), textarea, select, button"),
+  );
+}
+
+// What had focus was swapped away: back to the opener, or to its area.
+function restoreFocus() {
+  if (!returnTo || !focusLost()) return;
+  const link = returnTo.href && document.querySelector(`a[href="${CSS.escape(returnTo.href)}"]`);
+  const heading = returnTo.area && document.getElementById(`${returnTo.area}-heading`);
+  if (focusOn(link) || focusOn(heading)) returnTo = null;
+}
+
+document.addEventListener("htmx:load", (event) => {
+  if (returnTo && !focusNewForm(event.target)) restoreFocus();
+});
+document.addEventListener("htmx:afterSettle", restoreFocus);
+
+// "Saved." and "Sent as a suggestion." are said out loud, not only implied.
+document.addEventListener("coproduce:saved", (event) => {
+  const status = document.getElementById("live-status");
+  if (status && event.detail && event.detail.message) status.textContent = event.detail.message;
+});
