@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from plans import services_power
 from plans.models import AccessRequest, CareTeamMember, PlanView
@@ -33,7 +33,12 @@ def test_amara_removes_ben_and_his_open_page_stops_and_tells_him(
     goto(ben, plan_path, "Ben has Amara's plan open")
     expect(ben.get_by_role("heading", level=1)).to_have_text("Amara Osei's plan")
     polls: list[str] = []
-    ben.on("request", lambda request: "/live/" in request.url and polls.append(request.url))
+
+    def count_polls(request: Request) -> None:
+        if "/live/" in request.url:
+            polls.append(request.url)
+
+    ben.on("request", count_polls)
     ben.wait_for_timeout(2 * FAST_POLL_MS)
     assert polls, "the open page should be asking for changes"
 
