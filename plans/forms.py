@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from coproduce.models import Side, User
 from outcomes.models import ValuedOutcome
@@ -283,3 +285,17 @@ class DeclineForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, so the other person understands."},
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing over-long usernames before they reach authenticate().
+
+    Django sets the username's max_length only for the widget; without the check,
+    a failed sign-in with a very long username reaches django-axes, whose record of
+    the attempt cannot hold it (a 500 on PostgreSQL).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from plans.access import (
     get_plan_for_user,
     get_professional,
 )
-from plans.forms import DeclineForm, LeadershipForm, ReasonForm
+from plans.forms import DeclineForm, LeadershipForm, ReasonForm, SignInForm
 from plans.models import CareTeamMember, LifeArea, Plan, PlanChange, Proposal
 from plans.queries import load_plan_page
 
@@ -39,6 +39,7 @@ class LoginView(auth_views.LoginView):
     """Django's sign-in, with a hint listing the demo logins when DEBUG is on."""
 
     redirect_authenticated_user = True
+    form_class = SignInForm
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         from django.conf import settings
@@ -146,7 +147,8 @@ def caseload(request: HtmxHttpRequest) -> HttpResponse:
             changed=Count("id", filter=changed),
         )
     )
-    query = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL cannot compare text holding NUL: a search for it is a search for the rest.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         memberships = memberships.filter(plan__person__user__display_name__icontains=query)
     shown = request.GET.get("show", "all")
