@@ -223,9 +223,11 @@ def progress_svg(progress: Progress, *, person_label: str, outcome_text: str) ->
                     f"{on:%-d %b %Y}",
                 )
             )
+        # Professionals first, so that when both sides agree the person's round
+        # marker shows inside the professionals' square rather than under it.
         for side, colour, dash in (
-            (Side.PERSON, PERSON_COLOUR, ""),
             (Side.PROFESSIONAL, PROFESSIONAL_COLOUR, ' stroke-dasharray="5 3"'),
+            (Side.PERSON, PERSON_COLOUR, ""),
         ):
             points = progress.series(side)
             if not points:

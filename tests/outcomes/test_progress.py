@@ -172,7 +172,10 @@ def table_rows(body: str, outcome: ValuedOutcome) -> list[tuple[str, str, str]]:
         date = re.search(r'datetime="([\d-]+)"', row)
         cells = re.findall(r'data-side="(?:person|professional)">(.*?)</td>', row, flags=re.S)
         assert date is not None
-        person, professional = (re.sub(r"<span.*?</span>", "", c).strip() for c in cells)
+        person, professional = (
+            re.sub(r'<span class="nhsuk-u-visually-hidden">.*?</span>|<.*?>', "", c).strip()
+            for c in cells
+        )
         rows.append((date.group(1), person, professional))
     return rows
 

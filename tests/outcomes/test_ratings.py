@@ -246,6 +246,16 @@ def test_htmx_get_returns_the_inline_form(
     assert response["Vary"].count("HX-Request") == 1
 
 
+def test_the_page_on_its_own_is_an_ordinary_form(
+    client: Client, cast: Cast, outcome: ValuedOutcome
+) -> None:
+    # With JavaScript on, a form that posted through htmx here would have nowhere to swap.
+    login(client, cast.amara)
+    body = client.get(rate_url(cast, outcome)).content.decode()
+    assert f'action="{rate_url(cast, outcome)}"' in body
+    assert "hx-post" not in body
+
+
 def test_htmx_post_refreshes_the_life_area(
     client: Client, cast: Cast, outcome: ValuedOutcome
 ) -> None:
