@@ -70,8 +70,8 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
             minutes = max(1, round(idle_limit / 60))
             messages.info(
                 request,
-                f"You were signed out after {minutes} minutes without activity, "
-                "to keep your plan private. Sign in again to carry on.",
+                f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
+                "without activity, to keep your plan private. Sign in again to carry on.",
             )
             if request.method == "GET" and not request.headers.get("HX-Request"):
                 return redirect_to_login(request.get_full_path())

@@ -548,3 +548,70 @@ def test_404_page_is_plain_and_names_nobody(client: Client, cast: Cast) -> None:
     assert "Traceback" not in content
     assert "No Plan matches" not in content
     assert "<!DOCTYPE html>" in content, "our page, not Django's technical one"
+
+
+# --- in a real browser: the idle warning, under the CSP ----------------------------
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_idle_warning_in_a_browser_with_csp_and_polling(
+    live_server: Any, cast: Cast, settings: Any, monkeypatch: Any
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    if not _chromium():
+        pytest.skip("no Chromium on this machine")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # A short timeout (warning after 4 s), and a plan page that polls often:
+    # the polls must neither stop the warning nor keep the session alive.
+    settings.SESSION_IDLE_SECONDS = 8
+    settings.LIVE_POLL_MS = 300
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), args=["--headless", "--no-sandbox"]
+        )
+        try:
+            page = browser.new_page()
+            page.add_init_script(
+                "window.cspViolations = [];"
+                "document.addEventListener('securitypolicyviolation',"
+                " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+            )
+            polls: list[str] = []
+            page.on("request", lambda r: polls.append(r.url) if "/live/" in r.url else None)
+            page.goto(live_server.url + reverse("login"))
+            page.get_by_label("Username").fill("amara")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"**{plan_url(cast.plan)}")
+            field = page.locator("a, button").first
+            field.focus()
+
+            dialog = page.get_by_role("alertdialog")
+            dialog.wait_for(state="visible", timeout=8000)
+            assert polls, "htmx polled for changes under the CSP"
+            assert "You will be signed out in 4 seconds for your privacy" in dialog.inner_text()
+            stay = dialog.get_by_role("button", name="Stay signed in")
+            assert page.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
+            violations = axe_module.Axe().run(page).response["violations"]
+            assert violations == [], violations
+
+            page.keyboard.press("Enter")
+            dialog.wait_for(state="hidden")
+            assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON"}
+            assert not stay.is_visible()
+
+            # Nobody does anything now: the page goes to sign-in and says why.
+            page.wait_for_url("**/accounts/login/**", timeout=15000)
+            assert "You were signed out after 1 minute without activity" in page.inner_text("main")
+            assert page.evaluate("window.cspViolations") == []
+        finally:
+            browser.close()
