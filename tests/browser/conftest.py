@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,7 @@ def browser() -> Iterator[Any]:
 class Visits:
     """What one page loaded, what was scanned, and what went wrong in its scripts."""
 
+    javascript: bool = True
     loaded: list[str] = field(default_factory=list)
     scanned: set[str] = field(default_factory=set)
     script_errors: list[str] = field(default_factory=list)
@@ -164,7 +166,7 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
         context.set_default_timeout(LIVE_WITHIN_MS)
         page = context.new_page()
-        visits = _visits[id(page)] = Visits()
+        visits = _visits[id(page)] = Visits(javascript=kind != "nojs")
 
         def on_navigated(frame: Any) -> None:
             if frame == page.main_frame and frame.url != "about:blank":
@@ -203,18 +205,54 @@ def _describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
+def _javascript_copy(page: Any) -> Iterator[Any]:
+    """The page as a browser without JavaScript shows it, in a page that can run axe.
+
+    axe-core needs timers and promises, which never run with JavaScript off.
+    So the very HTML the no-JavaScript page holds is loaded at the same address
+    in a scratch context whose own scripts (htmx, ours) are blocked: the same
+    document and styles, only now axe can run in it.
+    """
+    html = page.content()
+    url = page.url
+    viewport = page.viewport_size
+    context = page.context.browser.new_context(viewport=viewport, locale="en-GB")
+
+    def serve(route: Any) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.url == url:
+            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        context.route("**/*", serve)
+        copy = context.new_page()
+        copy.goto(url)
+        yield copy
+    finally:
+        context.close()
+
+
 def assert_accessible(page: Any, state: str = "", extra_tags: tuple[str, ...] = ()) -> None:
     """Zero axe-core violations against WCAG 2.2 A and AA, in the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
     tags = [*WCAG_TAGS, *extra_tags]
     options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
-    violations = Axe().run(page, options=options).response["violations"]
+    visits = _visits.get(id(page))
+    if visits is not None and not visits.javascript:
+        with _javascript_copy(page) as copy:
+            violations = Axe().run(copy, options=options).response["violations"]
+    else:
+        violations = Axe().run(page, options=options).response["violations"]
     where = f"{page.url}" + (f" ({state})" if state else "")
     assert not violations, f"axe found {len(violations)} problem(s) on {where}:\n" + _describe(
         violations
     )
-    visits = _visits.get(id(page))
     if visits is not None:
         visits.scanned.add(_document(page.url))
 
