@@ -163,3 +163,46 @@ def test_review_by_both_sides_updates_chart_and_table(
         ("professional", 5),
         ("professional", 8),
     ]
+
+
+def test_rating_and_review_without_javascript(
+    open_page: Callable[..., Any], browser_cast: Cast, transactional_db: None
+) -> None:
+    cast = browser_cast
+    outcome = f.make_outcome(cast.plan, text="Cook for friends", area_name="Home")
+    plan_path = f"/plans/{cast.plan.code}/"
+    page = open_page("nojs")
+    sign_in(page, "ben")
+    goto(page, plan_path, "plan without JavaScript")
+
+    # "Rate progress" is a plain link to a page with an ordinary form.
+    outcome_item(page, outcome.code).get_by_role("link", name="Rate progress").click()
+    page.wait_for_url("**/rate/")
+    assert_accessible(page, "rating page without JavaScript")
+    page.get_by_label("Anything to add").fill("Cooked twice this month")
+    page.get_by_role("button", name="Save rating").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert page.get_by_label("Anything to add").input_value() == "Cooked twice this month"
+    assert_accessible(page, "rating page with an error, without JavaScript")
+    page.get_by_label("6", exact=True).check()
+    page.get_by_role("button", name="Save rating").click()
+    page.wait_for_url(f"**{plan_path}#outcome-{outcome.code}")
+    assert_accessible(page, "plan after a rating without JavaScript")
+    item = outcome_item(page, outcome.code)
+    assert chart_scores(item, "professional") == ["6"]
+
+    # A review, start to finish, with JavaScript off.
+    page.get_by_role("button", name="Start a review").click()
+    page.wait_for_url("**/reviews/*/")
+    assert_accessible(page, "review without JavaScript")
+    page.get_by_role("group", name="Cook for friends").get_by_label("7", exact=True).check()
+    page.get_by_role("button", name="Save my view").click()
+    page.wait_for_url("**/reviews/*/")
+    assert_accessible(page, "review with Ben's view, without JavaScript")
+    next_review = timezone.localdate() + datetime.timedelta(days=60)
+    page.get_by_label("Date of the next review").fill(next_review.isoformat())
+    page.get_by_role("button", name="Complete the review").click()
+    page.wait_for_url(f"**{plan_path}")
+    assert_accessible(page, "plan after the review, without JavaScript")
+    assert f"Next review: {next_review:%-d %B %Y}" in page.inner_text("main")
+    assert chart_scores(outcome_item(page, outcome.code), "professional") == ["7"]
