@@ -59,6 +59,8 @@ def test_review_by_both_sides_updates_chart_and_table(
     form = item.locator("form[data-editing]")
     form.wait_for()
     assert "How close am I to this outcome?" in form.inner_text()
+    # Focus goes into the form that opened, so the keyboard carries on from there.
+    assert amara.evaluate("!!document.activeElement.closest('form[data-editing]')")
     assert_accessible(amara, "inline rating form open")
     # Nothing chosen: the form says so, in place, and keeps the note.
     form.get_by_label("Anything to add").fill("Two good nights this week")
@@ -70,6 +72,9 @@ def test_review_by_both_sides_updates_chart_and_table(
     item.locator("form[data-editing]").get_by_label("6", exact=True).check()
     item.get_by_role("button", name="Save rating").click()
     item.locator("form[data-editing]").wait_for(state="detached")
+    # The save is said out loud, and focus is back on the link that opened the form.
+    assert amara.locator("#live-status").inner_text() == "Your rating is saved."
+    amara.wait_for_function("document.activeElement.textContent.startsWith('Rate progress')")
     item = outcome_item(amara, outcome.code)
     assert chart_scores(item, "person") == ["3", "6"]
     item.get_by_text("See the numbers").click()
