@@ -23,7 +23,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Dates in the phone's own picker read day/month/year, as a UK phone shows them.
+    "--lang=en-GB",
 ]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
@@ -205,36 +206,47 @@ def _describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def _javascript_copy(page: Any) -> Iterator[Any]:
+@dataclass
+class _Copier:
+    """One scratch page, with JavaScript on but every script request blocked."""
+
+    page: Any
+    url: str = ""
+    html: str = ""
+
+
+_copiers: dict[int, _Copier] = {}
+
+
+def _javascript_copy(page: Any) -> Any:
     """The page as a browser without JavaScript shows it, in a page that can run axe.
 
     axe-core needs timers and promises, which never run with JavaScript off.
     So the very HTML the no-JavaScript page holds is loaded at the same address
-    in a scratch context whose own scripts (htmx, ours) are blocked: the same
+    in a scratch page whose own scripts (htmx, ours) are blocked: the same
     document and styles, only now axe can run in it.
     """
-    html = page.content()
-    url = page.url
-    viewport = page.viewport_size
-    context = page.context.browser.new_context(viewport=viewport, locale="en-GB")
+    browser = page.context.browser
+    copier = _copiers.get(id(browser))
+    if copier is None:
+        context = browser.new_context(**PHONE, locale="en-GB")
+        copier = _copiers[id(browser)] = _Copier(context.new_page())
 
-    def serve(route: Any) -> None:
-        request = route.request
-        if request.is_navigation_request() and request.url == url:
-            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
-        elif request.resource_type == "script":
-            route.abort()
-        else:
-            route.continue_()
+        def serve(route: Any) -> None:
+            request = route.request
+            if request.is_navigation_request() and request.url == copier.url:
+                body = copier.html
+                route.fulfill(status=200, body=body, content_type="text/html; charset=utf-8")
+            elif request.resource_type == "script":
+                route.abort()
+            else:
+                route.continue_()
 
-    try:
         context.route("**/*", serve)
-        copy = context.new_page()
-        copy.goto(url)
-        yield copy
-    finally:
-        context.close()
+    copier.url, copier.html = page.url, page.content()
+    copier.page.set_viewport_size(page.viewport_size)
+    copier.page.goto(copier.url)
+    return copier.page
 
 
 def assert_accessible(page: Any, state: str = "", extra_tags: tuple[str, ...] = ()) -> None:
@@ -245,8 +257,7 @@ def assert_accessible(page: Any, state: str = "", extra_tags: tuple[str, ...] = 
     options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
     visits = _visits.get(id(page))
     if visits is not None and not visits.javascript:
-        with _javascript_copy(page) as copy:
-            violations = Axe().run(copy, options=options).response["violations"]
+        violations = Axe().run(_javascript_copy(page), options=options).response["violations"]
     else:
         violations = Axe().run(page, options=options).response["violations"]
     where = f"{page.url}" + (f" ({state})" if state else "")

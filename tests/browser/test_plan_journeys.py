@@ -119,6 +119,7 @@ def test_amara_changes_an_outcome_in_place_on_her_phone(
     assert_same_document(page)
     expect(area_section(page, work)).to_contain_text("Individual Placement and Support")
     assert_accessible(page, "after an inline save")
+    screenshot(page, "plan-amara-area", area_section(page, work))
 
     outcome.refresh_from_db()
     assert outcome.text == "I want to be back at work by June, three days a week"
@@ -207,6 +208,9 @@ def test_ben_suggests_amara_sees_it_live_and_accepts_ben_sees_it_applied(
     # Amara's open page shows it without a reload.
     expect(area_section(amara, work)).to_contain_text("Ben suggests", timeout=LIVE_WITHIN_MS)
     expect(area_section(amara, work)).to_contain_text("IPS has a place from May")
+    # The card shows what Ben would change, not every field left as it was.
+    card = amara.locator(".cp-proposal").first
+    expect(card.locator("dt")).to_have_text(["Text"])
     expect(amara.locator("#suggestions")).to_contain_text("Work and learning: 1 suggestion")
     assert_same_document(amara)
     assert_accessible(amara, "a suggestion arrived live")
