@@ -63,9 +63,11 @@ function restoreFocus() {
   if (focusOn(link) || focusOn(heading)) returnTo = null;
 }
 
-document.addEventListener("htmx:load", (event) => {
-  if (returnTo && !focusNewForm(event.target)) restoreFocus();
+// afterSwap fires in the same task as the swap, so the form never shows without focus.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (returnTo) focusNewForm(event.target);
 });
+document.addEventListener("htmx:load", restoreFocus);
 document.addEventListener("htmx:afterSettle", restoreFocus);
 
 // "Saved." and "Sent as a suggestion." are said out loud, not only implied.

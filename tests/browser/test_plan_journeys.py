@@ -258,11 +258,36 @@ def test_ben_suggests_amara_sees_it_live_and_accepts_ben_sees_it_applied(
     assert_same_document(ben)
     assert_accessible(ben, "Ben sees his suggestion applied")
 
+    # Amara declines the other suggestion, inline, with a reason; Ben sees it go.
+    resource = Proposal.objects.get(plan=cast.plan, action=Proposal.Action.ADD)
+    amara.locator(f"#proposal-{resource.code}").get_by_role(
+        "link", name="Decline Ben's suggestion"
+    ).click()
+    answer = amara.locator(f"#answer-{resource.code}")
+    reason = answer.get_by_label("Why are you declining?")
+    expect(reason).to_be_focused()
+    expect(answer.get_by_role("button")).to_have_text(["Decline"])  # only this form
+    assert_accessible(amara, "inline decline form")
+    answer.get_by_role("button", name="Decline").click()
+    expect(answer.locator(".nhsuk-error-summary")).to_contain_text("Say why")
+    assert_accessible(amara, "inline decline without a reason")
+    reason.fill("I will ask my brother first")
+    answer.get_by_role("button", name="Decline").click()
+    expect(answer).to_have_count(0)
+    expect(amara.locator("#live-status")).to_have_text("Declined.")
+    expect(amara.locator("#suggestions")).to_contain_text("No suggestions are waiting")
+    assert_accessible(amara, "declined inline")
+    expect(ben.locator(f"#proposal-{resource.code}")).to_have_count(0, timeout=LIVE_WITHIN_MS)
+    assert_accessible(ben, "Ben sees his suggestion answered")
+
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.ACCEPTED
     outcome.refresh_from_db()
     assert outcome.text == "Back to work by the summer, with IPS support"
-    assert not Resource.objects.filter(plan=cast.plan).exists(), "still only a suggestion"
+    resource.refresh_from_db()
+    assert resource.status == Proposal.Status.DECLINED
+    assert resource.answer_reason == "I will ask my brother first"
+    assert not Resource.objects.filter(plan=cast.plan).exists(), "declined, never added"
 
 
 # --- 3. Two pages save the same outcome: the second gets the conflict view -----------
