@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -57,7 +57,7 @@ def _next_url(request: HttpRequest) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _confirmed_device(user: Any, for_update: bool = False) -> TOTPDevice | None:
@@ -97,11 +97,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Set up already: a password alone must never replace the device.
         if user.is_verified():  # type: ignore[union-attr]
             messages.info(request, "Two-step sign-in is already set up for you.")
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(_next_url(request))
         return redirect("two_factor_verify")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
