@@ -190,6 +190,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins go to the security log; no second copy in the database.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "coproduce.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = (
     int(os.environ.get("PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY") else None

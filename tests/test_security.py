@@ -242,6 +242,16 @@ def test_five_wrong_passwords_lock_that_username_from_that_address(
     assert sign_in(client, "priya", PASSWORD).status_code == 302
 
 
+def test_a_successful_sign_in_clears_earlier_failures(client: Client, cast: Cast) -> None:
+    for _ in range(4):
+        sign_in(client, "amara", "wrong")
+    assert sign_in(client, "amara", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        assert sign_in(client, "amara", "wrong").status_code == 200
+    assert sign_in(client, "amara", PASSWORD).status_code == 302
+
+
 def test_the_lock_lifts_after_the_cool_off(client: Client, cast: Cast) -> None:
     for _ in range(5):
         sign_in(client, "amara", "wrong")
