@@ -4,7 +4,7 @@ Every test in this folder is marked `browser` and gets:
 
 - `open_page(kind)` — a fresh browser context and page: "phone" (390 by 844,
   touch), "desktop", or "nojs" (a phone with JavaScript off). One browser
-  for the whole session, a new context (cookies, storage) per page.
+  per test module, a new context (cookies, storage) per page.
 - `sign_in(page, base_url, username)` — through the real sign-in form.
 - `assert_accessible(page, state)` — axe-core, WCAG 2.2 A/AA, zero violations.
   Each page opened through `open_page` remembers every document it loaded and
@@ -116,7 +116,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # --- the browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, not per session: Playwright's sync API keeps an
+# event loop running while it is started, and a test elsewhere that starts its
+# own Playwright must not find ours still running.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
@@ -133,6 +136,7 @@ def browser() -> Iterator[Any]:
             executable_path=executable, args=CHROMIUM_ARGS, downloads_path=downloads
         )
         yield launched
+        _copiers.pop(id(launched), None)
         launched.close()
 
 
