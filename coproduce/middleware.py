@@ -153,3 +153,30 @@ class SecurityLogMiddleware:
                     url_name=match.view_name if match is not None else None,
                 )
         return response
+
+
+class AccessEndedMiddleware:
+    """An open plan page whose access has ended says so, instead of going quiet.
+
+    When the person removes a professional, every later request from that
+    professional's open page is a 404. htmx does not swap error bodies, so
+    a live update, a save or an edit form would simply do nothing. For htmx
+    requests to a plan's URLs, the 404 carries HX-Redirect to a neutral page
+    ("You no longer have access to this plan") that names no plan.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            response.status_code == 404
+            and request.headers.get("HX-Request") == "true"
+            and match is not None
+            and "code" in match.kwargs
+            and "HX-Redirect" not in response
+        ):
+            response["HX-Redirect"] = reverse("access_ended")
+        return response

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An open page whose access ended is told so (HX-Redirect on plan 404s).
+    "coproduce.middleware.AccessEndedMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into our page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +164,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Flash messages live in the session, not a cookie: an unread message must
+# never be shown to the next person who signs in on a shared device.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

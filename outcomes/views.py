@@ -22,6 +22,7 @@ from outcomes.models import Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess, get_plan_for_user
 from plans.queries import load_plan_page
+from plans.services_power import log_view
 from plans.templatetags.plan_tags import first_name
 
 
@@ -101,6 +102,7 @@ def rate_outcome(request: HttpRequest, code: str, outcome_code: str) -> HttpResp
 @require_GET
 def review_list(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    log_view(access, "reviews")
     reviews = (
         Review.objects.filter(plan=access.plan)
         .select_related("started_by")
@@ -148,6 +150,8 @@ def review_detail(request: HttpRequest, code: str, review_code: str) -> HttpResp
     """The review: both sides' ratings side by side, and this side's questions."""
     access = get_plan_for_user(request.user, code)
     review = _review(access, review_code)
+    if request.method == "GET":
+        log_view(access, "review")
     outcomes = _review_outcomes(access, review)
     answer_forms = _answer_forms(access, outcomes)
     nothing_given = False

@@ -1,76 +1,56 @@
-from django.contrib import admin
+"""The admin site runs the service; it is not a way into people's plans.
 
-from plans.models import (
-    AccessRequest,
-    CareTeamMember,
-    Commitment,
-    Expertise,
-    LifeArea,
-    Plan,
-    PlanChange,
-    PlanView,
-    Proposal,
-    Resource,
-    ResourceLibraryItem,
-)
+Staff manage accounts, teams, care-team memberships and two-factor devices.
+Plan content (outcomes, expertise, resources, commitments, suggestions,
+ratings, history, who has looked) is deliberately not registered: a member
+of staff reading it here would not appear in the person's "who has looked at
+my plan", and the person's control over who sees their plan would be empty.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from plans.models import CareTeamMember, LifeArea, Plan, ResourceLibraryItem
 
 
 class CareTeamInline(admin.TabularInline):
     model = CareTeamMember
     extra = 0
     raw_id_fields = ("professional", "added_by", "removed_by")
+    readonly_fields = ("added_at", "removed_at", "last_seen_version")
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "status", "next_review_date", "updated_at")
+    """Status and dates only: what the person wrote about themselves is not shown."""
+
+    list_display = ("code", "status", "next_review_date", "updated_at")
     list_filter = ("status",)
-    search_fields = ("person__user__display_name", "code")
+    search_fields = ("code",)
+    fields = ("code", "person", "status", "next_review_date", "closed_at", "version")
     raw_id_fields = ("person",)
     readonly_fields = ("code", "version")
     inlines = [CareTeamInline]
 
 
-class PlanItemAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "plan", "created_side", "created_at", "removed_at")
-    list_filter = ("created_side",)
-    raw_id_fields = ("plan", "created_by", "updated_by")
-    readonly_fields = ("code", "version")
-
-
-for model in (Expertise, Resource, Commitment):
-    admin.site.register(model, PlanItemAdmin)
-
-
 @admin.register(LifeArea)
 class LifeAreaAdmin(admin.ModelAdmin):
+    """Names and leadership only; leadership changes only by agreement, so read-only."""
+
     list_display = ("name", "plan", "leadership")
-    raw_id_fields = ("plan", "created_by")
+    fields = ("plan", "name", "leadership", "position")
+    readonly_fields = fields
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-@admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "plan", "status", "created_at", "answered_at")
-    list_filter = ("status", "action", "proposed_side")
-    raw_id_fields = ("plan", "life_area", "proposed_by", "answered_by")
-
-
-@admin.register(PlanChange)
-class PlanChangeAdmin(admin.ModelAdmin):
-    list_display = ("at", "plan", "actor", "action", "summary")
-    list_filter = ("action",)
-    raw_id_fields = ("plan", "life_area", "actor", "proposal")
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False  # history is never edited
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ResourceLibraryItem)
 class ResourceLibraryItemAdmin(admin.ModelAdmin):
     list_display = ("name", "team", "control")
     list_filter = ("team", "control")
-
-
-admin.site.register(CareTeamMember)
-admin.site.register(AccessRequest)
-admin.site.register(PlanView)

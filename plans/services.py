@@ -485,7 +485,13 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     if not reason_form.is_valid():
         raise Invalid(reason_form)
     reason = reason_form.cleaned_data["reason"]
-    if base_version is not None and base_version != item.version:
+    if base_version is None:
+        # Without the version we cannot tell whether they saw the latest text.
+        reason_form.add_error(
+            None, "This form is missing its version. Reload the page and try again."
+        )
+        raise Invalid(reason_form)
+    if base_version != item.version:
         raise Conflict(kind.model.objects.get(pk=item.pk))
     area = _area_of(kind, item, None)
     decision = _decision(access, kind, rules.Act.REMOVE, area, getattr(item, "kind", ""))

@@ -184,7 +184,8 @@ RULES: dict[str, Rule] = {
     "leadership_propose": Rule(PLAN, (200, 422)),
     "item_add": Rule(PLAN, (200, 422), query=_area),
     "item_edit": Rule(PLAN, (200, 422)),
-    "item_remove": Rule(PLAN, (200, 302)),  # Amara removes; Ben's removal is a suggestion
+    # An empty POST has no version: re-shown (422), never applied blind.
+    "item_remove": Rule(PLAN, (200, 422)),
     # Ben's suggestion: Amara answers it, only Ben withdraws it.
     "proposal_answer.accept": Rule(PLAN, (200, 302), ben=(403, 403), kwargs={"answer": "accept"}),
     "proposal_answer.decline": Rule(PLAN, (200, 422), ben=(403, 403), kwargs={"answer": "decline"}),

@@ -181,3 +181,25 @@ def test_who_has_looked_needs_sign_in(client: Client, cast: Cast) -> None:
     response = client.get(reverse("who_has_looked", args=[cast.plan.code]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_reviews_opened_by_a_professional_are_logged(client: Client, cast: Cast) -> None:
+    from outcomes.models import Review
+    from plans.models import PlanView
+
+    review = Review.objects.create(
+        plan=cast.plan, started_by=cast.amara.user, started_side="person"
+    )
+    login(client, cast.ben)
+    assert client.get(reverse("review_list", args=[cast.plan.code])).status_code == 200
+    assert (
+        client.get(reverse("review_detail", args=[cast.plan.code, review.code])).status_code == 200
+    )
+    assert list(PlanView.objects.values_list("page", flat=True).order_by("id")) == [
+        "reviews",
+        "review",
+    ]
+    login(client, cast.amara)
+    page = client.get(reverse("who_has_looked", args=[cast.plan.code])).content.decode()
+    assert "looked at the reviews of your plan" in page
+    assert "looked at a review of your plan" in page

@@ -561,3 +561,23 @@ def test_plan_page_links_for_each_side(client: Client, cast: Cast) -> None:
     assert reverse("who_has_looked", args=[cast.plan.code]) not in his
     assert reverse("plan_print", args=[cast.plan.code]) in his
     assert reverse("plan_export_fhir", args=[cast.plan.code]) in his
+
+
+def test_any_htmx_request_after_removal_is_told_access_ended(client: Client, cast: Cast) -> None:
+    outcome = f.make_outcome(cast.plan)
+    CareTeamMember.objects.filter(plan=cast.plan, professional=cast.ben).update(
+        removed_at=timezone.now()
+    )
+    login(client, cast.ben)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    edit = reverse("item_edit", args=[cast.plan.code, "outcome", outcome.code])
+    for response in (
+        client.get(edit, **htmx),
+        client.post(edit, {"text": "x", "version": 1}, **htmx),
+        client.get(reverse("plan_history", args=[cast.plan.code]), **htmx),
+    ):
+        assert response.status_code == 404
+        assert response["HX-Redirect"] == reverse("access_ended")
+    # Without htmx it stays a plain 404, and a 404 outside any plan gets no redirect.
+    assert "HX-Redirect" not in client.get(edit)
+    assert "HX-Redirect" not in client.get("/no-such-page/", **htmx)

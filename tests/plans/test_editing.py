@@ -235,6 +235,10 @@ def test_remove_is_soft_and_in_history(client: Client, cast: Cast) -> None:
     login(client, cast.amara)
     url = reverse("item_remove", args=[cast.plan.code, "outcome", outcome.code])
     assert client.get(url).status_code == 200
+    # Without the version it started from, a removal is re-shown, not applied blind.
+    response = client.post(url, {})
+    assert response.status_code == 422
+    assert "missing its version" in response.content.decode()
     assert client.post(url, {"version": 1}).status_code == 302
     outcome.refresh_from_db()
     assert outcome.removed_at is not None
