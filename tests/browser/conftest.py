@@ -33,12 +33,6 @@ import pytest
 from tests.conftest import Cast
 from tests.factories import PASSWORD
 
-# Playwright's sync API keeps an asyncio event loop in the test thread, so
-# Django would refuse database access from this thread (SynchronousOnlyOperation)
-# although every call here is plain synchronous code. Django documents this
-# switch for exactly this case; it is only ever set for the test run.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).parent
 CHROMIUM_ARGS = [
     "--headless",
@@ -130,6 +124,23 @@ def browser() -> Iterator[Any]:
         )
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's sync API is started it keeps an asyncio event loop in
+    # this thread, so Django would refuse database access here
+    # (SynchronousOnlyOperation) although every call is plain synchronous code.
+    # Django documents this switch for exactly this case; it is on only while
+    # the browser is, so the rest of the suite keeps Django's check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright, executable)
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch(sync_playwright: Any, executable: str) -> Iterator[Any]:
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as downloads:
         # `playwright install` cannot download browsers here: always the system one.
         launched = playwright.chromium.launch(
