@@ -499,28 +499,20 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
         if decision == rules.Decision.APPLY:
             _remove(access, kind, item, base_version)
             return Result(applied=True, item=item)
-        proposal = Proposal.objects.create(
-            plan=access.plan,
-            life_area=area,
+        before = describe(kind, item)
+        proposal = open_proposal(
+            access,
             action=Proposal.Action.REMOVE,
             item_type=kind.name,
-            item_code=item.code,
-            base_version=item.version,
-            payload={"before": describe(kind, item), "after": {}, "data": {}},
+            summary=f"Suggested removing {kind.label}: {kind.summary(item)}",
+            area=area,
             reason=reason,
-            proposed_by=access.user,
-            proposed_side=access.side,
-        )
-        record(
-            access,
-            access.plan,
-            PlanChange.Action.PROPOSE,
-            f"Suggested removing {kind.label}: {kind.summary(item)}",
-            kind=kind,
+            data={},
+            before=before,
+            after={},
             item=item,
-            life_area=area,
-            before=describe(kind, item),
-            proposal=proposal,
+            kind=kind,
+            base_version=item.version,
         )
         return Result(applied=False, proposal=proposal)
 
@@ -563,6 +555,49 @@ def _remove(
     )
 
 
+def open_proposal(
+    access: PlanAccess,
+    *,
+    action: str,
+    item_type: str,
+    summary: str,
+    area: LifeArea | None,
+    reason: str,
+    data: dict[str, Any],
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    item: Any = None,
+    kind: ItemKind | None = None,
+    base_version: int | None = None,
+) -> Proposal:
+    """Every suggestion starts here: the proposal and its history entry, together."""
+    proposal = Proposal.objects.create(
+        plan=access.plan,
+        life_area=area,
+        action=action,
+        item_type=item_type,
+        item_code=getattr(item, "code", None),
+        base_version=base_version,
+        payload={"data": data, "before": before or {}, "after": after},
+        reason=reason[:1000],
+        proposed_by=access.user,
+        proposed_side=access.side,
+    )
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.PROPOSE,
+        summary,
+        kind=kind,
+        item=item,
+        life_area=area,
+        before=before,
+        after=after or None,
+        proposal=proposal,
+    )
+    return proposal
+
+
 def _propose(
     access: PlanAccess,
     kind: ItemKind,
@@ -576,32 +611,21 @@ def _propose(
     base_version: int | None = None,
     before: dict[str, Any] | None = None,
 ) -> Proposal:
-    proposal = Proposal.objects.create(
-        plan=access.plan,
-        life_area=area,
+    verb = {"add": "adding", "change": "changing", "remove": "removing"}[act]
+    return open_proposal(
+        access,
         action=act,
         item_type=kind.name,
-        item_code=getattr(item, "code", None),
-        base_version=base_version,
-        payload={"data": raw_data(form), "before": before or {}, "after": after},
-        reason=reason[:1000],
-        proposed_by=access.user,
-        proposed_side=access.side,
-    )
-    verb = {"add": "adding", "change": "changing", "remove": "removing"}[act]
-    record(
-        access,
-        access.plan,
-        PlanChange.Action.PROPOSE,
-        f"Suggested {verb} {kind.label}: {_summary_from(kind, after, item)}",
-        kind=kind,
-        item=item,
-        life_area=area,
+        summary=f"Suggested {verb} {kind.label}: {_summary_from(kind, after, item)}",
+        area=area,
+        reason=reason,
+        data=raw_data(form),
         before=before,
         after=after,
-        proposal=proposal,
+        item=item,
+        kind=kind,
+        base_version=base_version,
     )
-    return proposal
 
 
 def _summary_from(kind: ItemKind, picture: dict[str, Any], item: Any) -> str:
@@ -635,28 +659,18 @@ def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reaso
             raise AlreadyAnswered(pending.first())  # type: ignore[arg-type]
         before = {"leadership": Leadership(area.leadership).label}
         after = {"leadership": Leadership(new_value).label}
-        proposal = Proposal.objects.create(
-            plan=access.plan,
-            life_area=area,
+        proposal = open_proposal(
+            access,
             action=Proposal.Action.LEADERSHIP,
             item_type="life_area",
-            item_code=area.code,
-            base_version=area.version,
-            payload={"data": {"leadership": new_value}, "before": before, "after": after},
-            reason=reason[:1000],
-            proposed_by=access.user,
-            proposed_side=access.side,
-        )
-        record(
-            access,
-            access.plan,
-            PlanChange.Action.PROPOSE,
-            f"Suggested a new balance in {area.name}: {Leadership(new_value).label}",
-            item=area,
-            life_area=area,
+            summary=f"Suggested a new balance in {area.name}: {Leadership(new_value).label}",
+            area=area,
+            reason=reason,
+            data={"leadership": new_value},
             before=before,
             after=after,
-            proposal=proposal,
+            item=area,
+            base_version=area.version,
         )
     return proposal
 
