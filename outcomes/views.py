@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from coproduce.models import Side
 from outcomes import services
@@ -21,9 +21,9 @@ from outcomes.forms import CompleteReviewForm, RatingForm, ReviewRatingForm
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess, get_plan_for_user
-from plans.queries import load_plan_page
 from plans.services_power import log_view
 from plans.templatetags.plan_tags import first_name
+from plans.views import area_response
 
 
 def _outcome(access: PlanAccess, code: str) -> ValuedOutcome:
@@ -76,16 +76,7 @@ def rate_outcome(request: HttpRequest, code: str, outcome_code: str) -> HttpResp
         )
         message = "Your rating is saved."
         if request.htmx:  # type: ignore[attr-defined]
-            page = load_plan_page(access.plan)
-            context = {
-                "access": access,
-                "plan": access.plan,
-                "page": page,
-                "Side": Side,
-                "section": next(s for s in page.areas if s.area.pk == outcome.life_area_id),
-            }
-            response = render(request, "plans/plan_detail.html#area-oob", context)
-            response = retarget(reswap(response, "none"), "body")
+            response = area_response(request, access, outcome.life_area)
             return trigger_client_event(response, "coproduce:saved", {"message": message})
         messages.success(request, message)
         return redirect(

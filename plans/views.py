@@ -250,10 +250,12 @@ def _will_propose(
     return rules.decide(leadership, access.side, act) == rules.Decision.PROPOSE
 
 
-def _area_response(
-    request: HtmxHttpRequest, access: PlanAccess, area: LifeArea | None
-) -> HttpResponse:
-    """After a successful htmx write: the refreshed region, and the authorship line."""
+def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
+    """After a successful htmx write: the refreshed region, and the authorship line.
+
+    The region (one life area, or the whole plan when the change was not in
+    an area) and the lines that summarise the plan come back out of band.
+    """
     page = load_plan_page(access.plan)
     context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
     if area is not None:
@@ -272,7 +274,7 @@ def _after_write(
     else:
         message = "Sent as a suggestion. It will apply when the other side accepts it."
     if request.htmx:
-        response = _area_response(request, access, area)
+        response = area_response(request, access, area)
         return trigger_client_event(response, "coproduce:saved", {"message": message})
     messages.success(request, message)
     anchor = f"#area-{area.code}" if area is not None else ""
@@ -535,7 +537,7 @@ def proposal_answer(
                     answer
                 ]
                 if request.htmx:
-                    response = _area_response(request, access, proposal.life_area)
+                    response = area_response(request, access, proposal.life_area)
                     return trigger_client_event(response, "coproduce:saved", {"message": done})
                 messages.success(request, done)
                 anchor = (
