@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
@@ -1164,7 +1165,23 @@ def build_demo(today: date | None = None, *, reset: bool = False) -> DemoResult:
             )
             return DemoResult(created=False, logins=demo_logins())
         _DemoBuilder(today, password).build()
+        _mark_plans_seen()
     return DemoResult(created=True, logins=demo_logins())
+
+
+def _mark_plans_seen() -> None:
+    """The care teams have read their plans, except where the person is waiting.
+
+    So the caseload's "changed since you last looked" means something on day
+    one: it shows only on plans with a suggestion from the person.
+    """
+    waiting = Proposal.objects.filter(
+        plan=OuterRef("plan"), status=Proposal.Status.PENDING, proposed_side=Side.PERSON
+    )
+    demo = CareTeamMember.objects.filter(plan__person__user__username__in=demo_usernames())
+    demo.exclude(Exists(waiting)).update(
+        last_seen_version=Subquery(Plan.objects.filter(pk=OuterRef("plan")).values("version")[:1])
+    )
 
 
 def delete_demo() -> None:
