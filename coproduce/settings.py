@@ -83,6 +83,15 @@ ROOT_URLCONF = "coproduce.urls"
 WSGI_APPLICATION = "coproduce.wsgi.application"
 ASGI_APPLICATION = "coproduce.asgi.application"
 
+_FILE_LOADERS = [
+    "django.template.loaders.filesystem.Loader",
+    "django.template.loaders.app_directories.Loader",
+]
+# Cached in production; read afresh in development so edits show at once.
+TEMPLATE_LOADERS: list = (
+    _FILE_LOADERS if DEBUG else [("django.template.loaders.cached.Loader", _FILE_LOADERS)]
+)
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -101,20 +110,7 @@ TEMPLATES = [
                 "django_htmx.templatetags.django_htmx",
                 "plans.templatetags.plan_tags",
             ],
-            "loaders": [
-                (
-                    "template_partials.loader.Loader",
-                    [
-                        (
-                            "django.template.loaders.cached.Loader",
-                            [
-                                "django.template.loaders.filesystem.Loader",
-                                "django.template.loaders.app_directories.Loader",
-                            ],
-                        )
-                    ],
-                )
-            ],
+            "loaders": [("template_partials.loader.Loader", TEMPLATE_LOADERS)],
         },
     }
 ]
