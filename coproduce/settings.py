@@ -8,6 +8,7 @@ need no set-up for a developer (an SQLite file next to this folder).
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -83,12 +84,12 @@ ROOT_URLCONF = "coproduce.urls"
 WSGI_APPLICATION = "coproduce.wsgi.application"
 ASGI_APPLICATION = "coproduce.asgi.application"
 
-_FILE_LOADERS = [
+_FILE_LOADERS: list[Any] = [
     "django.template.loaders.filesystem.Loader",
     "django.template.loaders.app_directories.Loader",
 ]
 # Cached in production; read afresh in development so edits show at once.
-TEMPLATE_LOADERS: list = (
+TEMPLATE_LOADERS: list[Any] = (
     _FILE_LOADERS if DEBUG else [("django.template.loaders.cached.Loader", _FILE_LOADERS)]
 )
 

@@ -9,6 +9,7 @@ this care team, another person. Anonymous visitors are sent to sign in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
@@ -569,7 +570,7 @@ def test_any_htmx_request_after_removal_is_told_access_ended(client: Client, cas
         removed_at=timezone.now()
     )
     login(client, cast.ben)
-    htmx = {"HTTP_HX_REQUEST": "true"}
+    htmx: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
     edit = reverse("item_edit", args=[cast.plan.code, "outcome", outcome.code])
     for response in (
         client.get(edit, **htmx),

@@ -7,6 +7,7 @@ final text is the last applied save. Runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -81,5 +82,5 @@ def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
         text for text, _ in sorted(applied, key=lambda p: p[1])
     ]
     assert (edits[0].before or {})["text"] == "start"
-    for earlier, later in zip(edits, edits[1:], strict=False):
+    for earlier, later in itertools.pairwise(edits):
         assert (later.before or {})["text"] == (earlier.after or {})["text"]
