@@ -68,6 +68,11 @@ class Command(BaseCommand):
         targets: list[tuple[str, Any, str]] = [
             ("trivial view (reference)", None, reverse("healthz")),
             ("plan page (person)", plan.person.user, reverse("plan_detail", args=[plan.code])),
+            (
+                "live check, unchanged (204)",
+                plan.person.user,
+                reverse("plan_live", args=[plan.code]) + f"?v={plan.version}",
+            ),
             ("caseload page", busiest.user, reverse("caseload")),
             ("team overview", team.lead.user, reverse("team_overview")),
         ]
