@@ -8,6 +8,7 @@ plan's history.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -78,6 +79,16 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         )
 
 
+# Crockford's base32: no I, L, O or U, so a code read aloud cannot be misheard.
+SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHARE_CODE_LENGTH = 8
+
+
+def new_share_code() -> str:
+    """A random code the person can show a professional who asks to join (40 bits)."""
+    return "".join(secrets.choice(SHARE_ALPHABET) for _ in range(SHARE_CODE_LENGTH))
+
+
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -85,6 +96,11 @@ class Plan(models.Model):
         CLOSED = "closed", "Closed"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Random and stored (unique, so indexed): finding a plan by the code a
+    # professional types is one indexed lookup, whatever the number of plans.
+    share_code = models.CharField(
+        max_length=SHARE_CODE_LENGTH, unique=True, default=new_share_code, editable=False
+    )
     person = models.ForeignKey("coproduce.Person", on_delete=models.PROTECT, related_name="plans")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     next_review_date = models.DateField(null=True, blank=True)

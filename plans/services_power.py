@@ -9,14 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from coproduce.models import Person, Professional, Side
 from plans.access import PlanAccess
-from plans.models import AccessRequest, CareTeamMember, Plan, PlanChange, PlanView
+from plans.models import (
+    SHARE_ALPHABET,
+    SHARE_CODE_LENGTH,
+    AccessRequest,
+    CareTeamMember,
+    Plan,
+    PlanChange,
+    PlanView,
+)
 from plans.services import record
 
 # --- who has looked ------------------------------------------------------------------
@@ -35,27 +43,14 @@ def log_view(access: PlanAccess, page: str) -> None:
 # --- share codes ---------------------------------------------------------------------
 #
 # A professional asks to join a plan by typing a short code the person shows
-# them. The code is derived from the plan's UUID with a keyed hash, so it
-# reveals nothing about the plan and cannot be worked out without the
-# server's secret. There is no column for it, so finding a plan by its code
-# means hashing every open plan's UUID: a few milliseconds for thousands of
-# plans. A stored, indexed share code would be the next step if that grows.
+# them. The code is random (Plan.share_code, unique and indexed): it reveals
+# nothing about the plan, and finding the plan is one indexed lookup.
 
-SHARE_CODE_SALT = "coproduce.plans.share-code"
-# Crockford's base32: no I, L, O or U, so a code read aloud cannot be misheard.
-SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SHARE_CODE_LENGTH = 8
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def share_code(plan: Plan) -> str:
-    digest = salted_hmac(SHARE_CODE_SALT, str(plan.code), algorithm="sha256").digest()
-    number = int.from_bytes(digest[:5], "big")  # 40 bits, 8 base32 characters
-    chars = []
-    for _ in range(SHARE_CODE_LENGTH):
-        number, index = divmod(number, 32)
-        chars.append(SHARE_ALPHABET[index])
-    return "".join(reversed(chars))
+    return plan.share_code
 
 
 def display_share_code(code: str) -> str:
@@ -76,11 +71,25 @@ def find_plan_by_share_code(code: str) -> Plan | None:
     """The open plan with this share code, if any. Closed plans cannot be joined."""
     if not is_well_formed_share_code(code):
         return None
-    open_plans = Plan.objects.exclude(status=Plan.Status.CLOSED).only("pk", "code")
-    for plan in open_plans.iterator(chunk_size=2000):
-        if share_code(plan) == code:
-            return plan
-    return None
+    return Plan.objects.exclude(status=Plan.Status.CLOSED).filter(share_code=code).first()
+
+
+# Guessing codes is slowed down: a few tries per professional per quarter hour,
+# counted in the shared cache so every app server counts together.
+JOIN_ATTEMPTS = 10
+JOIN_WINDOW_SECONDS = 15 * 60
+
+
+def too_many_join_attempts(professional: Professional) -> bool:
+    """Count this attempt; True once a professional has tried too many codes."""
+    key = f"join-attempts:{professional.pk}"
+    cache.add(key, 0, timeout=JOIN_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=JOIN_WINDOW_SECONDS)
+        attempts = 1
+    return attempts > JOIN_ATTEMPTS
 
 
 # --- the care team -------------------------------------------------------------------

@@ -234,6 +234,13 @@ def join_request(request: HttpRequest) -> HttpResponse:
     professional = get_professional(request.user)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
+        if services_power.too_many_join_attempts(professional):
+            form.add_error(
+                None,
+                "You have tried a lot of codes in a short time. For the person's safety,"
+                " wait 15 minutes and try again.",
+            )
+            return render(request, "plans/power/join.html", {"form": form}, status=429)
         if form.is_valid():
             services_power.request_access(
                 professional, form.cleaned_data["code"], form.cleaned_data["message"]

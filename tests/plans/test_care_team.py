@@ -582,3 +582,28 @@ def test_any_htmx_request_after_removal_is_told_access_ended(client: Client, cas
     # Without htmx it stays a plain 404, and a 404 outside any plan gets no redirect.
     assert "HX-Redirect" not in client.get(edit)
     assert "HX-Redirect" not in client.get("/no-such-page/", **htmx)
+
+
+def test_guessing_share_codes_is_slowed_down(client: Client, cast: Cast) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    login(client, cast.oscar)
+    url = reverse("join_request")
+    for attempt in range(services_power.JOIN_ATTEMPTS):
+        response = client.post(url, {"code": f"0000-{attempt:04d}", "message": ""})
+        assert response.status_code == 302, attempt
+    response = client.post(url, {"code": services_power.share_code(cast.plan), "message": ""})
+    assert response.status_code == 429
+    assert "wait 15 minutes" in response.content.decode()
+    # Even the right code is refused while throttled: nothing is asked of Amara.
+    assert not AccessRequest.objects.filter(plan=cast.plan, professional=cast.oscar).exists()
+    cache.clear()
+
+
+def test_finding_a_plan_by_share_code_is_one_lookup(
+    cast: Cast, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    code = services_power.share_code(cast.plan)
+    with django_assert_num_queries(1):
+        assert services_power.find_plan_by_share_code(code) == cast.plan
