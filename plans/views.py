@@ -118,12 +118,15 @@ def caseload(request: HtmxHttpRequest) -> HttpResponse:
     )
     overdue = Q(plan__next_review_date__lt=today) & ~Q(plan__status=Plan.Status.CLOSED)
     changed = Q(plan__version__gt=F("last_seen_version"))
+    latest = PlanChange.objects.filter(plan=OuterRef("plan")).order_by("-at", "-id")
     memberships = (
         CareTeamMember.objects.current()
         .filter(professional=professional)
         .select_related("plan__person__user")
         .annotate(
             proposals_waiting=Coalesce(Subquery(waiting), 0),
+            latest_change=Subquery(latest.values("summary")[:1]),
+            latest_change_at=Subquery(latest.values("at")[:1]),
             changed=changed,
             overdue=overdue,
         )

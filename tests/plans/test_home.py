@@ -68,7 +68,7 @@ def test_caseload_puts_what_needs_the_professional_first(
 ) -> None:
     from datetime import date, timedelta
 
-    from plans.models import CareTeamMember, Plan, Proposal
+    from plans.models import CareTeamMember, Plan, PlanChange, Proposal
 
     plans = {}
     for name in ("Quiet", "Overdue", "Waiting", "Zed"):
@@ -87,12 +87,16 @@ def test_caseload_puts_what_needs_the_professional_first(
     )
     CareTeamMember.objects.filter(professional=cast.ben).update(last_seen_version=1)
     Plan.objects.filter(pk=plans["Zed"].pk).update(version=5)
+    PlanChange.objects.create(
+        plan=plans["Zed"], action="edit", summary="Zed changed something", plan_version=5
+    )
     login(client, cast.ben)
     # session, user, profile, summary, count, rows, session save (+2 savepoints)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("caseload"))
     names = [row.plan.person.user.name for row in response.context["rows"]]
     assert names[:3] == ["Waiting Person", "Overdue Person", "Zed Person"]
+    assert "Latest: Zed changed something" in response.content.decode()
     assert response.context["summary"] == {"total": 5, "waiting": 1, "overdue": 1, "changed": 1}
     only = client.get(reverse("caseload"), {"show": "overdue"}).context["rows"]
     assert [row.plan for row in only] == [plans["Overdue"]]
