@@ -247,7 +247,8 @@ def record(
 # --- the edit flow -------------------------------------------------------------
 
 
-def _area_of(kind: ItemKind, item: Any, area: LifeArea | None) -> LifeArea | None:
+def area_of(kind: ItemKind, item: Any, area: LifeArea | None = None) -> LifeArea | None:
+    """The life area an item belongs to (for a new item: the one it is added to)."""
     if kind.in_area:
         return item.life_area if item is not None else area
     if kind.name == "expertise" and item is not None:
@@ -257,17 +258,27 @@ def _area_of(kind: ItemKind, item: Any, area: LifeArea | None) -> LifeArea | Non
     return None
 
 
-def _decision(
-    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, kind_value: str
+def decision_for(
+    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
 ) -> rules.Decision:
+    """What plans.rules says about this user doing `act` to this item (or a new one)."""
+    if item is not None:
+        kind_value = getattr(item, "kind", "")
+    else:
+        # A new expertise entry is always of the writer's own side's kind.
+        kind_value = "my_situation" if access.side == Side.PERSON else "seen_with_others"
     leadership = rules.effective_leadership(
         kind.name,
         area_leadership=area.leadership if (kind.in_area and area is not None) else None,
         kind=kind_value,
     )
-    decision = rules.decide(
-        leadership, access.side, act, plan_closed=rules.plan_is_closed(access.plan)
-    )
+    return rules.decide(leadership, access.side, act, plan_closed=rules.plan_is_closed(access.plan))
+
+
+def _decision(
+    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
+) -> rules.Decision:
+    decision = decision_for(access, kind, act, area, item)
     if decision == rules.Decision.REFUSE:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     return decision
@@ -320,9 +331,8 @@ def submit_add(
     if not form.is_valid():
         raise Invalid(form)
     reason = _checked_reason(form, reason)
-    kind_value = form.cleaned_data.get("kind", "")
     target_area = area if kind.in_area else None
-    decision = _decision(access, kind, rules.Act.ADD, target_area, kind_value)
+    decision = _decision(access, kind, rules.Act.ADD, target_area)
     with transaction.atomic():
         if decision == rules.Decision.APPLY:
             item = _create(access, kind, form, area)
@@ -357,11 +367,8 @@ def _create(
         item.position = (
             LifeArea.objects.filter(plan=access.plan).aggregate(m=models.Max("position"))["m"] or 0
         ) + 1
-        item.created_by = author or access.user
-        item.created_side = author_side or access.side
-    else:
-        item.created_by = author or access.user
-        item.created_side = author_side or access.side
+    item.created_by = author or access.user
+    item.created_side = author_side or access.side
     item.save()
     form.save_m2m()
     if kind.name == "resource":
@@ -373,7 +380,7 @@ def _create(
         f"Added {kind.label}: {kind.summary(item)}",
         kind=kind,
         item=item,
-        life_area=_area_of(kind, item, area),
+        life_area=area_of(kind, item, area),
         after=describe(kind, item),
         proposal=proposal,
         actor=author,
@@ -389,8 +396,9 @@ def submit_change(
     form = build_form(access, kind, data, item=item)
     before = describe(kind, item)
     current_version = getattr(item, kind.version_field)
-    area = _area_of(kind, item, None)
-    old_kind_value = getattr(item, "kind", "")
+    area = area_of(kind, item)
+    # Decided on the item as it stands: validating the form below changes it in memory.
+    decision = _decision(access, kind, rules.Act.CHANGE, area, item)
     if not form.is_valid():
         raise Invalid(form)
     reason = _checked_reason(form, reason)
@@ -399,7 +407,6 @@ def submit_change(
         raise Invalid(form)
     if base_version != current_version:
         raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
-    decision = _decision(access, kind, rules.Act.CHANGE, area, old_kind_value)
     with transaction.atomic():
         if decision == rules.Decision.APPLY:
             _save_change(access, kind, item, form, base_version, before)
@@ -468,7 +475,7 @@ def _save_change(
         f"Changed {kind.label}: {kind.summary(item)}",
         kind=kind,
         item=item,
-        life_area=_area_of(kind, item, None),
+        life_area=area_of(kind, item),
         before={k: before.get(k) for k in changed},
         after=changed,
         proposal=proposal,
@@ -493,8 +500,8 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
         raise Invalid(reason_form)
     if base_version != item.version:
         raise Conflict(kind.model.objects.get(pk=item.pk))
-    area = _area_of(kind, item, None)
-    decision = _decision(access, kind, rules.Act.REMOVE, area, getattr(item, "kind", ""))
+    area = area_of(kind, item)
+    decision = _decision(access, kind, rules.Act.REMOVE, area, item)
     with transaction.atomic():
         if decision == rules.Decision.APPLY:
             _remove(access, kind, item, base_version)
@@ -547,7 +554,7 @@ def _remove(
         f"Removed {kind.label}: {kind.summary(item)}",
         kind=kind,
         item=item,
-        life_area=_area_of(kind, item, None),
+        life_area=area_of(kind, item),
         before=describe(kind, item),
         proposal=proposal,
         actor=actor,

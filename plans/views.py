@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -42,8 +43,6 @@ class LoginView(auth_views.LoginView):
     form_class = SignInForm
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        from django.conf import settings
-
         context = super().get_context_data(**kwargs)
         context["demo_hint"] = settings.DEBUG
         return context
@@ -83,7 +82,7 @@ def plan_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
         CareTeamMember.objects.filter(pk=access.membership_id).update(
             last_seen_version=access.plan.version
         )
-    context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
+    context = {"access": access, "plan": access.plan, "page": page}
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -240,17 +239,7 @@ def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
 def _will_propose(
     access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
 ) -> bool:
-    kind_value = (
-        getattr(item, "kind", "")
-        if item is not None
-        else ("my_situation" if access.side == Side.PERSON else "seen_with_others")
-    )
-    leadership = rules.effective_leadership(
-        kind.name,
-        area_leadership=area.leadership if (kind.in_area and area is not None) else None,
-        kind=kind_value,
-    )
-    return rules.decide(leadership, access.side, act) == rules.Decision.PROPOSE
+    return services.decision_for(access, kind, act, area, item) == rules.Decision.PROPOSE
 
 
 def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
@@ -260,7 +249,7 @@ def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | Non
     an area) and the lines that summarise the plan come back out of band.
     """
     page = load_plan_page(access.plan)
-    context = {"access": access, "plan": access.plan, "page": page, "Side": Side}
+    context = {"access": access, "plan": access.plan, "page": page}
     if area is not None:
         context["section"] = next(s for s in page.areas if s.area.pk == area.pk)
         response = render(request, "plans/plan_detail.html#area-oob", context)
@@ -285,8 +274,32 @@ def _after_write(
 
 
 def _form_response(
-    request: HtmxHttpRequest, context: dict[str, Any], status: int = 200
+    request: HtmxHttpRequest,
+    access: PlanAccess,
+    kind: services.ItemKind,
+    form: Any,
+    *,
+    act: str,
+    area: LifeArea | None,
+    action_url: str,
+    title: str,
+    status: int,
+    item: Any = None,
+    **extra: Any,
 ) -> HttpResponse:
+    """The add/change form: a whole page without JavaScript, the form alone for htmx."""
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "form": form,
+        "item": item,
+        "area": area,
+        "action_url": action_url,
+        "will_propose": _will_propose(access, kind, act, area, item),
+        "title": title,
+        **extra,
+    }
     template = "plans/item_form.html#form" if request.htmx else "plans/item_form.html"
     return render(request, template, context, status=status)
 
@@ -305,21 +318,21 @@ def _conflict_response(
             request, "Someone removed this while you were editing it. Your text is shown below."
         )
     form = conflict.submitted or services.build_form(access, kind, request.POST, item=current)
-    context = {
-        "access": access,
-        "plan": access.plan,
-        "kind": kind,
-        "form": form,
-        "item": current,
-        "area": area,
-        "conflict": True,
-        "current_picture": services.describe(kind, current),
-        "version": getattr(current, kind.version_field),
-        "action_url": action_url,
-        "will_propose": _will_propose(access, kind, rules.Act.CHANGE, area, current),
-        "title": f"Someone else changed this {kind.label}",
-    }
-    return _form_response(request, context, status=409)
+    return _form_response(
+        request,
+        access,
+        kind,
+        form,
+        act=rules.Act.CHANGE,
+        area=area,
+        action_url=action_url,
+        title=f"Someone else changed this {kind.label}",
+        status=409,
+        item=current,
+        conflict=True,
+        current_picture=services.describe(kind, current),
+        version=getattr(current, kind.version_field),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -342,17 +355,17 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
             form = invalid.form
         else:
             return _after_write(request, access, result, area)
-    context = {
-        "access": access,
-        "plan": access.plan,
-        "kind": kind,
-        "form": form,
-        "area": area,
-        "action_url": action_url,
-        "will_propose": _will_propose(access, kind, rules.Act.ADD, area, None),
-        "title": f"Add {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
-    }
-    return _form_response(request, context, status=422 if form.is_bound else 200)
+    return _form_response(
+        request,
+        access,
+        kind,
+        form,
+        act=rules.Act.ADD,
+        area=area,
+        action_url=action_url,
+        title=f"Add {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
+        status=422 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -362,7 +375,7 @@ def item_edit(
     access = get_plan_for_user(request.user, code)
     kind = _kind(kind_name)
     item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
-    area = services._area_of(kind, item, None)
+    area = services.area_of(kind, item)
     if kind.name == "about":
         action_url = reverse("about_edit", args=[access.plan.code])
     else:
@@ -381,19 +394,19 @@ def item_edit(
             return _conflict_response(request, access, kind, conflict, area, action_url)
         else:
             return _after_write(request, access, result, area if kind.in_area else None)
-    context = {
-        "access": access,
-        "plan": access.plan,
-        "kind": kind,
-        "form": form,
-        "item": item,
-        "area": area,
-        "version": version,
-        "action_url": action_url,
-        "will_propose": _will_propose(access, kind, rules.Act.CHANGE, area, item),
-        "title": f"Change {kind.label}",
-    }
-    return _form_response(request, context, status=422 if form.is_bound else 200)
+    return _form_response(
+        request,
+        access,
+        kind,
+        form,
+        act=rules.Act.CHANGE,
+        area=area,
+        action_url=action_url,
+        title=f"Change {kind.label}",
+        status=422 if form.is_bound else 200,
+        item=item,
+        version=version,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -405,7 +418,7 @@ def item_remove(
     if not kind.removable:
         raise Http404
     item = _item(access, kind, item_code)
-    area = services._area_of(kind, item, None)
+    area = services.area_of(kind, item)
     reason_form = None
     if request.method == "POST":
         try:
@@ -448,7 +461,6 @@ def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpRe
         "access": access,
         "plan": access.plan,
         "page": page,
-        "Side": Side,
         "section": next(s for s in page.areas if s.area.pk == area.pk),
     }
     return render(request, "plans/plan_detail.html#area", context)
@@ -518,7 +530,8 @@ def proposal_answer(
     status = 200
     if not proposal.is_pending:
         status = 409
-        form.is_bound and form.add_error(None, "This suggestion has already been answered.")
+        if form.is_bound:
+            form.add_error(None, "This suggestion has already been answered.")
     elif request.method == "POST":
         if form.is_valid():
             reason = form.cleaned_data.get("reason", "")
@@ -619,7 +632,6 @@ def live(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "access": access,
         "plan": plan,
         "page": page,
-        "Side": Side,
         "changed_sections": [s for s in page.areas if s.area.pk in changed],
         "whole_plan_changed": None in changed or not changed,
     }

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.models import Professional, Side, Team
+from coproduce.models import Professional, Team
 from outcomes.models import Rating
 from plans import services_power
 from plans.access import PlanAccess, get_person, get_plan_for_user, get_professional
@@ -313,7 +313,6 @@ def plan_print(request: HttpRequest, code: str) -> HttpResponse:
         "access": access,
         "plan": plan,
         "page": page,
-        "Side": Side,
         "care_team": care_team,
         "changes": changes,
         "recent_history": RECENT_HISTORY,
