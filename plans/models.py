@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.models import Side
@@ -54,18 +54,6 @@ def side_check(field: str, name: str) -> models.CheckConstraint:
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
-    def visible_to(self, user: Any) -> PlanQuerySet:
-        """Plans this user may open: their own, or those whose care team they are on."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(person__user=user)
-            | Q(
-                care_team__professional__user=user,
-                care_team__removed_at__isnull=True,
-            )
-        ).distinct()
-
     def for_team(self, team_id: int) -> PlanQuerySet:
         """The team's caseload: plans with a current care team member from the team."""
         return self.filter(
@@ -129,10 +117,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"Plan for {self.person}"
-
-    def touch(self) -> None:
-        """Mark the plan changed, atomically, so live pages notice."""
-        Plan.objects.filter(pk=self.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
     @property
     def review_overdue(self) -> bool:
