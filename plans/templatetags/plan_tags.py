@@ -112,6 +112,4 @@ def proposal_sentence(proposal: Any) -> str:
         area = proposal.life_area.name if proposal.life_area else "this area"
         return f"a new balance of leadership in {area}."
     verb = {"add": "adding", "change": "changing", "remove": "removing"}.get(proposal.action, "")
-    if proposal.item_type == "about":
-        return f"{verb} {thing}."
     return f"{verb} {thing}."
