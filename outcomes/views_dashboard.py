@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,8 +45,8 @@ from outcomes.dashboard_csv import (
     format_value,
     safe_cell,
 )
-from plans.access import get_led_team
-from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, Leadership, LifeArea, Plan
+from plans.access import get_led_team, may_open
+from plans.models import DEFAULT_LIFE_AREAS, Leadership, LifeArea, Plan
 
 DEFAULT_MONTHS = 6
 EARLIEST = dt.date(1990, 1, 1)
@@ -609,9 +609,7 @@ def drilldown(parsed: ParsedFilter, cell: tuple[str, ...]) -> Drilldown:
         plans = metrics.plans_behind(parsed.filter, cell)
     except metrics.UnknownMetric:
         raise Http404 from None
-    on_care_team = Exists(
-        CareTeamMember.objects.current().filter(plan=OuterRef("pk"), professional=parsed.lead)
-    )
+    on_care_team = may_open(parsed.lead)
     counts = plans.order_by().aggregate(
         mine=Count("pk", filter=Q(on_care_team)), others=Count("pk", filter=~Q(on_care_team))
     )

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
 from coproduce.models import Person, Professional, Side, Team
@@ -110,3 +110,17 @@ def get_person(user: Any) -> Person:
     if person is None:
         raise PermissionDenied("This page is for the person whose plan it is.")
     return person
+
+
+def may_open(professional: Professional) -> Exists:
+    """True for plans this professional may open (is on the care team of, now).
+
+    For lists over many plans (a lead's dashboard drill-down): names and links
+    only where this holds, counts for the rest. The same rule as
+    `get_plan_for_user`, as a condition the database evaluates per plan.
+    """
+    return Exists(
+        CareTeamMember.objects.filter(
+            plan=OuterRef("pk"), professional=professional, removed_at__isnull=True
+        )
+    )
