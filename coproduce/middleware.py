@@ -179,4 +179,6 @@ class AccessEndedMiddleware:
             and "HX-Redirect" not in response
         ):
             response["HX-Redirect"] = reverse("access_ended")
+            if isinstance(response, HttpResponse):
+                response.content = b""  # htmx follows the redirect; the body is never seen
         return response

@@ -607,14 +607,9 @@ def live(request: HtmxHttpRequest, code: str) -> HttpResponse:
     Open plan pages ask every few seconds. Nothing changed: 204, htmx does
     nothing. Something changed: the regions that changed, swapped out of band.
     """
-    try:
-        access = get_plan_for_user(request.user, code)
-    except Http404:
-        if request.htmx:
-            # Access ended (removed from the care team) while the page was open:
-            # htmx follows HX-Redirect even on a 404, so the page stops and says so.
-            return HttpResponse(status=404, headers={"HX-Redirect": reverse("access_ended")})
-        raise
+    # Access ended while the page was open: the 404 gets HX-Redirect to the
+    # "access ended" page from coproduce.middleware.AccessEndedMiddleware.
+    access = get_plan_for_user(request.user, code)
     try:
         seen = int(request.GET.get("v", ""))
     except ValueError:
