@@ -419,20 +419,27 @@ def item_remove(
         raise Http404
     item = _item(access, kind, item_code)
     area = services.area_of(kind, item)
-    reason_form = None
+    reason_form: Any = None
+    status = 200
     if request.method == "POST":
         try:
             result = services.submit_remove(access, kind, item, request.POST)
         except services.Invalid as invalid:
             reason_form = invalid.form
-        except services.Conflict:
-            messages.error(
-                request,
-                "Someone changed this after you opened it. Have a look at the newer version first.",
-            )
-            if request.htmx:
-                return HttpResponseClientRedirect(reverse("plan_detail", args=[access.plan.code]))
-            return redirect("plan_detail", code=access.plan.code)
+            status = 422
+        except services.Conflict as conflict:
+            if conflict.current.removed_at is not None:
+                messages.info(request, "Someone else has already removed this.")
+                if request.htmx:
+                    return HttpResponseClientRedirect(
+                        reverse("plan_detail", args=[access.plan.code])
+                    )
+                return redirect("plan_detail", code=access.plan.code)
+            # Changed since they opened it: show the newer version, keep their reason,
+            # and let them decide again.
+            item = conflict.current
+            reason_form = ReasonForm(request.POST)
+            status = 409
         else:
             return _after_write(request, access, result, area if kind.in_area else None)
     context = {
@@ -444,9 +451,10 @@ def item_remove(
         "picture": services.describe(kind, item),
         "will_propose": _will_propose(access, kind, rules.Act.REMOVE, area, item),
         "reason_form": reason_form,
+        "changed_meanwhile": status == 409,
     }
     template = "plans/item_remove.html#confirm" if request.htmx else "plans/item_remove.html"
-    return render(request, template, context, status=422 if reason_form else 200)
+    return render(request, template, context, status=status)
 
 
 @require_GET

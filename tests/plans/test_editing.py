@@ -401,3 +401,29 @@ def test_new_resource_can_join_the_library(client: Client, cast: Cast) -> None:
     response = client.post(add_url(cast, "resource"), {"area": str(area.code)})
     assert response.status_code == 422
     assert "Say what the resource is" in response.content.decode()
+
+
+def test_removing_something_changed_meanwhile_shows_the_newer_version(
+    client: Client, cast: Cast
+) -> None:
+    outcome = f.make_outcome(cast.plan, text="Old words")
+    url = reverse("item_remove", args=[cast.plan.code, "outcome", outcome.code])
+    login(client, cast.amara)
+    edit = client.post(
+        edit_url(cast, outcome), outcome_data(outcome.life_area, text="New words", version=1)
+    )
+    assert edit.status_code == 302
+    # Her removal page was opened at version 1: she sees the newer text, keeps her reason.
+    response = client.post(url, {"version": 1, "reason": "Not needed any more"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone changed this after you opened it" in body
+    assert "New words" in body
+    assert "Not needed any more</textarea>" in body
+    assert 'name="version" value="2"' in body
+    outcome.refresh_from_db()
+    assert outcome.removed_at is None
+    assert client.post(url, {"version": 2}).status_code == 302
+    # Confirmed on the newer version, it is removed.
+    outcome.refresh_from_db()
+    assert outcome.removed_at is not None
