@@ -498,6 +498,8 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
             return _after_write(request, access, services.Result(applied=False), area)
         status = 422
     elif request.method == "POST":
+        # Someone suggested a balance first: say so, and give back what they wrote.
+        form = LeadershipForm(request.POST, current=area.leadership)
         status = 409
     context = {
         "access": access,

@@ -261,7 +261,9 @@ def test_professional_cannot_take_leadership_without_agreement(client: Client, c
     area.refresh_from_db()
     assert area.leadership == Leadership.PERSON_LEADS  # not until Amara agrees
     # A second suggestion waits for the first to be answered.
-    assert client.post(url, {"leadership": 4, "reason": "Or this"}).status_code == 409
+    waiting = client.post(url, {"leadership": 4, "reason": "Or this"})
+    assert waiting.status_code == 409
+    assert "Or this" in waiting.content.decode()  # what he wrote is given back
     proposal = Proposal.objects.get(action="leadership")
     login(client, cast.amara)
     client.post(reverse("proposal_answer", args=[cast.plan.code, proposal.code, "accept"]))
