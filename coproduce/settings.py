@@ -195,7 +195,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins go to the security log; no second copy in the database.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "coproduce.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "coproduce.accounts.two_step.locked_out"
 AXES_IPWARE_PROXY_COUNT = (
     int(os.environ.get("PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY") else None
 )

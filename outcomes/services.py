@@ -16,13 +16,24 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outcomes.forms import OutcomeForm
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess
+from plans.history import record
 from plans.models import Plan, PlanChange
-from plans.services import KINDS, record
+from plans.services import ItemKind
 
-OUTCOME = KINDS["outcome"]
+# Valued outcomes are edited and suggested like any other item on the plan
+# (plans.services); outcomes.apps registers this kind when Django starts.
+OUTCOME = ItemKind(
+    "outcome",
+    "outcome",
+    ValuedOutcome,
+    OutcomeForm,
+    ("text", "why_it_matters", "target_date", "status"),
+    summary_field="text",
+)
 
 
 class ReviewCompleted(Exception):

@@ -18,18 +18,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from coproduce.models import Side
-from outcomes.models import ValuedOutcome
 from plans import rules
-from plans.access import PlanAccess
+from plans.access import PlanAccess, require_may_answer
 from plans.forms import (
     AboutForm,
     CommitmentForm,
     ExpertiseForm,
     LifeAreaForm,
-    OutcomeForm,
     ReasonForm,
     ResourceForm,
 )
+from plans.history import record
 from plans.models import (
     Commitment,
     Expertise,
@@ -65,17 +64,12 @@ class ItemKind:
         return text if len(text) <= 80 else text[:79] + "…"
 
 
+# The kinds of item this app keeps. Valued outcomes are another app's
+# (outcomes sits on top of plans), so outcomes adds its kind with
+# register_kind() when Django starts (outcomes.apps).
 KINDS: dict[str, ItemKind] = {
     kind.name: kind
     for kind in [
-        ItemKind(
-            "outcome",
-            "outcome",
-            ValuedOutcome,
-            OutcomeForm,
-            ("text", "why_it_matters", "target_date", "status"),
-            summary_field="text",
-        ),
         ItemKind(
             "resource",
             "resource",
@@ -123,6 +117,11 @@ KINDS: dict[str, ItemKind] = {
         ),
     ]
 }
+
+
+def register_kind(kind: ItemKind) -> None:
+    """Let another app's items be added, changed, removed and suggested like the plan's own."""
+    KINDS[kind.name] = kind
 
 
 class Invalid(Exception):
@@ -200,48 +199,6 @@ def raw_data(form: forms.BaseForm) -> dict[str, Any]:
         widget = bound_field.widget
         data[name] = widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
     return data
-
-
-# --- history ---------------------------------------------------------------------
-
-
-def bump_version(plan: Plan) -> int:
-    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    plan.version = Plan.objects.values_list("version", flat=True).get(pk=plan.pk)
-    return plan.version
-
-
-def record(
-    access: PlanAccess | None,
-    plan: Plan,
-    action: str,
-    summary: str,
-    *,
-    kind: ItemKind | None = None,
-    item: Any = None,
-    life_area: LifeArea | None = None,
-    before: Any = None,
-    after: Any = None,
-    proposal: Proposal | None = None,
-    actor: Any = None,
-    side: str = "",
-) -> PlanChange:
-    """Write one history entry and mark the plan changed, in the caller's transaction."""
-    version = bump_version(plan)
-    return PlanChange.objects.create(
-        plan=plan,
-        life_area=life_area,
-        actor=actor if actor is not None else (access.user if access else None),
-        actor_side=side or (access.side if access else ""),
-        action=action,
-        item_type=kind.name if kind else "",
-        item_code=getattr(item, "code", None),
-        summary=summary[:300],
-        before=before,
-        after=after,
-        proposal=proposal,
-        plan_version=version,
-    )
 
 
 # --- the edit flow -------------------------------------------------------------
@@ -714,11 +671,15 @@ class ProposalCannotApply(Exception):
         self.why = why
 
 
+def _require_pending(access: PlanAccess, proposal: Proposal, answer: str) -> None:
+    """The right user (plans.access), and a suggestion still waiting for its answer."""
+    require_may_answer(access, proposal, answer)
+    if not proposal.is_pending:
+        raise AlreadyAnswered(proposal)
+
+
 def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
-    if not rules.may_answer(proposal, access.side):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("This suggestion is for the other side to answer.")
+    _require_pending(access, proposal, "accept")
     if rules.plan_is_closed(access.plan):
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
@@ -798,10 +759,7 @@ def _form_errors(form: forms.BaseForm) -> str:
 
 
 def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> None:
-    if not rules.may_answer(proposal, access.side):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("This suggestion is for the other side to answer.")
+    _require_pending(access, proposal, "decline")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.DECLINED, reason)
         record(
@@ -815,10 +773,7 @@ def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> Non
 
 
 def withdraw_proposal(access: PlanAccess, proposal: Proposal) -> None:
-    if not rules.may_withdraw(proposal, access.user):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("Only the person who made a suggestion can withdraw it.")
+    _require_pending(access, proposal, "withdraw")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.WITHDRAWN, "")
         record(

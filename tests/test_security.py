@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from coproduce.logformat import JsonFormatter
-from coproduce.middleware import LAST_ACTIVITY_KEY
+from coproduce.security import LAST_ACTIVITY_KEY
 from outcomes.models import ValuedOutcome
 from plans.models import Plan
 from tests import factories as f

@@ -24,7 +24,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
-from plans.fhir import plan_bundle, plan_for_export
+from plan_page.fhir import plan_bundle, plan_for_export
 from plans.models import (
     CareTeamMember,
     Commitment,
