@@ -17,7 +17,10 @@ from plans.models import LifeArea, Plan, PlanChange, Proposal
 
 
 class Kind(Protocol):
-    name: str
+    """Any kind of item (plans.services.ItemKind): history keeps only its name."""
+
+    @property
+    def name(self) -> str: ...
 
 
 def bump_version(plan: Plan) -> int:
