@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint typecheck migrations-check bench clean static
+.PHONY: setup run test lint typecheck migrations-check contracts bench clean static
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: setup
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .
+
+# Which module may import which: pyproject.toml [tool.importlinter].
+contracts: setup
+	$(BIN)/lint-imports
 
 migrations-check: setup
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
