@@ -15,7 +15,6 @@ from coproduce.models import Side
 from outcomes import services
 from outcomes.forms import CompleteReviewForm, ReviewRatingForm, rating_question
 from outcomes.models import Rating, Review, ValuedOutcome
-from plans import rules
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
 
@@ -206,6 +205,6 @@ def _review_page(
         "complete_form": complete_form,
         "nothing_given": nothing_given,
         "answers_invalid": any(form.is_bound and form.errors for _, form in answer_forms),
-        "is_open": review.completed_at is None and not rules.plan_is_closed(access.plan),
+        "is_open": review.completed_at is None and not access.plan.is_closed,
     }
     return render(request, "outcomes/review_detail.html", context, status=status)

@@ -21,9 +21,7 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
     """A page of its own: the plan links here, and nothing loads it into the plan with htmx."""
     access = get_plan_for_user(request.user, code)
     area = area_of_plan(access, area_code)
-    pending = area.proposals.filter(
-        action=Proposal.Action.LEADERSHIP, status=Proposal.Status.PENDING
-    ).first()
+    pending = area.proposals.pending().filter(action=Proposal.Action.LEADERSHIP).first()
     form = LeadershipForm(current=area.leadership)
     status = 200
     if request.method == "POST" and pending is None:

@@ -17,7 +17,6 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from coproduce.models import Side
 from plans import rules
 from plans.access import PlanAccess, require_may_answer
 from plans.forms import (
@@ -219,17 +218,13 @@ def decision_for(
     access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
 ) -> rules.Decision:
     """What plans.rules says about this user doing `act` to this item (or a new one)."""
-    if item is not None:
-        kind_value = getattr(item, "kind", "")
-    else:
-        # A new expertise entry is always of the writer's own side's kind.
-        kind_value = "my_situation" if access.side == Side.PERSON else "seen_with_others"
     leadership = rules.effective_leadership(
         kind.name,
         area_leadership=area.leadership if (kind.in_area and area is not None) else None,
-        kind=kind_value,
+        kind=getattr(item, "kind", ""),
+        side=access.side,
     )
-    return rules.decide(leadership, access.side, act, plan_closed=rules.plan_is_closed(access.plan))
+    return rules.decide(leadership, access.side, act, plan_closed=access.plan.is_closed)
 
 
 def _decision(
@@ -255,11 +250,7 @@ def build_form(
         professional = getattr(access.user, "professional", None)
         kwargs["library_team"] = professional.team if professional else None
     if kind.name == "expertise":
-        kwargs["side"] = (
-            access.side
-            if item is None
-            else (Side.PERSON if item.kind in Expertise.CITIZEN_KINDS else Side.PROFESSIONAL)
-        )
+        kwargs["side"] = rules.expertise_side(getattr(item, "kind", ""), writer_side=access.side)
     return kind.form(data, **kwargs, **extra)
 
 
@@ -610,14 +601,16 @@ def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reaso
             area.leadership,
             access.side,
             rules.Act.LEADERSHIP,
-            plan_closed=rules.plan_is_closed(access.plan),
+            plan_closed=access.plan.is_closed,
         )
         == rules.Decision.REFUSE
     ):
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
-        pending = Proposal.objects.select_for_update().filter(
-            life_area=area, action=Proposal.Action.LEADERSHIP, status=Proposal.Status.PENDING
+        pending = (
+            Proposal.objects.select_for_update()
+            .pending()
+            .filter(life_area=area, action=Proposal.Action.LEADERSHIP)
         )
         if pending.exists():
             raise AlreadyAnswered(pending.first())  # type: ignore[arg-type]
@@ -680,7 +673,7 @@ def _require_pending(access: PlanAccess, proposal: Proposal, answer: str) -> Non
 
 def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
     _require_pending(access, proposal, "accept")
-    if rules.plan_is_closed(access.plan):
+    if access.plan.is_closed:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.ACCEPTED, reason)

@@ -50,18 +50,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """
     professional = get_professional(request.user)
     today = timezone.localdate()
-    waiting = (
-        Proposal.objects.filter(
-            plan=OuterRef("plan"),
-            status=Proposal.Status.PENDING,
-            proposed_side=Side.PERSON,
-        )
-        .order_by()
-        .values("plan")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    overdue = Q(plan__next_review_date__lt=today) & ~Q(plan__status=Plan.Status.CLOSED)
+    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
+    waiting_count = waiting.order_by().values("plan").annotate(n=Count("id")).values("n")
+    overdue = Plan.review_overdue_q(today, via="plan__")
     changed = Q(plan__version__gt=F("last_seen_version"))
     latest = PlanChange.objects.filter(plan=OuterRef("plan")).order_by("-at", "-id")
     memberships = (
@@ -69,7 +60,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .filter(professional=professional)
         .select_related("plan__person__user")
         .annotate(
-            proposals_waiting=Coalesce(Subquery(waiting), 0),
+            proposals_waiting=Coalesce(Subquery(waiting_count), 0),
             latest_change=Subquery(latest.values("summary")[:1]),
             latest_change_at=Subquery(latest.values("at")[:1]),
             changed=changed,
@@ -81,16 +72,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .filter(professional=professional)
         .aggregate(
             total=Count("id"),
-            waiting=Count(
-                "id",
-                filter=Exists(
-                    Proposal.objects.filter(
-                        plan=OuterRef("plan"),
-                        status=Proposal.Status.PENDING,
-                        proposed_side=Side.PERSON,
-                    )
-                ),
-            ),
+            waiting=Count("id", filter=Exists(waiting)),
             overdue=Count("id", filter=overdue),
             changed=Count("id", filter=changed),
         )
@@ -136,7 +118,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     figures = caseload.aggregate(
         people=Count("person", distinct=True),
         active=Count("id", filter=Q(status=Plan.Status.ACTIVE)),
-        overdue=Count("id", filter=Q(next_review_date__lt=today) & ~Q(status=Plan.Status.CLOSED)),
+        overdue=Count("id", filter=Plan.review_overdue_q(today)),
     )
     members = (
         team.members.select_related("user")

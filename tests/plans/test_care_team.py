@@ -607,3 +607,16 @@ def test_finding_a_plan_by_share_code_is_one_lookup(
     code = care_team_services.share_code(cast.plan)
     with django_assert_num_queries(1):
         assert care_team_services.find_plan_by_share_code(code) == cast.plan
+
+
+def test_the_admin_shows_the_care_team_read_only(rf: Any) -> None:
+    """Access changes go through the person's own page, which records them."""
+    from django.contrib import admin
+
+    from plans.admin import CareTeamInline
+
+    inline = CareTeamInline(Plan, admin.site)
+    request = rf.get("/admin/")
+    assert not inline.has_add_permission(request, None)
+    assert not inline.has_change_permission(request, None)
+    assert not inline.has_delete_permission(request, None)
