@@ -89,37 +89,6 @@ def _form_response(
     return page_or_fragment(request, "plans/item_form.html", "form", context, status=status)
 
 
-def _conflict_response(
-    request: HtmxHttpRequest,
-    access: PlanAccess,
-    kind: services.ItemKind,
-    conflict: services.Conflict,
-    area: LifeArea | None,
-    action_url: str,
-) -> HttpResponse:
-    current = conflict.current
-    if getattr(current, "removed_at", None):
-        messages.error(
-            request, "Someone removed this while you were editing it. Your text is shown below."
-        )
-    form = conflict.submitted or services.build_form(access, kind, request.POST, item=current)
-    return _form_response(
-        request,
-        access,
-        kind,
-        form,
-        act=rules.Act.CHANGE,
-        area=area,
-        action_url=action_url,
-        title=f"Someone else changed this {kind.label}",
-        status=409,
-        item=current,
-        conflict=True,
-        current_picture=services.describe(kind, current),
-        version=getattr(current, kind.version_field),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
@@ -171,6 +140,9 @@ def item_edit(
         action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
     form: Any = services.build_form(access, kind, item=item)
     version = getattr(item, kind.version_field)
+    title = f"Change {kind.label}"
+    status = 200
+    conflict_context: dict[str, Any] = {}
     if request.method == "POST":
         try:
             result = services.submit_change(
@@ -179,8 +151,20 @@ def item_edit(
         except services.Invalid as invalid:
             form = invalid.form
             version = services.parse_version(request.POST) or version
+            status = 422
         except services.Conflict as conflict:
-            return _conflict_response(request, access, kind, conflict, area, action_url)
+            # Someone saved first: show their version beside what this user typed.
+            item = conflict.current
+            if getattr(item, "removed_at", None):
+                messages.error(
+                    request,
+                    "Someone removed this while you were editing it. Your text is shown below.",
+                )
+            form = conflict.submitted or services.build_form(access, kind, request.POST, item=item)
+            version = getattr(item, kind.version_field)
+            title = f"Someone else changed this {kind.label}"
+            status = 409
+            conflict_context = {"conflict": True, "current_picture": services.describe(kind, item)}
         else:
             return _after_write(request, access, result, area if kind.in_area else None)
     return _form_response(
@@ -191,10 +175,11 @@ def item_edit(
         act=rules.Act.CHANGE,
         area=area,
         action_url=action_url,
-        title=f"Change {kind.label}",
-        status=422 if form.is_bound else 200,
+        title=title,
+        status=status,
         item=item,
         version=version,
+        **conflict_context,
     )
 
 

@@ -17,6 +17,7 @@ from plans.models import Proposal
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """A page of its own: the plan links here, and nothing loads it into the plan with htmx."""
     access = get_plan_for_user(request.user, code)

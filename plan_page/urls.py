@@ -2,29 +2,18 @@
 
 from django.urls import path, register_converter
 
+from coproduce.converters import OneOf
 from plan_page import editing, export, page, rating, suggestions
 
 
-class KindConverter:
+class KindConverter(OneOf):
     """Only the kinds of item the plan knows; anything else is a 404 at routing."""
 
     regex = "outcome|resource|commitment|expertise|life_area"
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class AnswerConverter:
+class AnswerConverter(OneOf):
     regex = "accept|decline|withdraw"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(KindConverter, "kind")

@@ -2,17 +2,12 @@
 
 from django.urls import path, register_converter
 
+from coproduce.converters import OneOf
 from plans.views import care_team, caseload, history
 
 
-class DecisionConverter:
+class DecisionConverter(OneOf):
     regex = "accept|decline"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(DecisionConverter, "decision")
