@@ -412,7 +412,7 @@ def test_a_professional_asks_to_join_and_the_person_accepts(
     login(client, professional)
     response = join(client, code, "I'm the new employment worker")
     assert response.status_code == 302
-    assert flash(response) == [services_power_join_sent()]
+    assert flash(response) == [join_sent_message()]
     request = AccessRequest.objects.get(plan=cast.plan, professional=professional)
     assert request.status == AccessRequest.Status.PENDING
     assert request.message == "I'm the new employment worker"
@@ -436,7 +436,7 @@ def test_a_professional_asks_to_join_and_the_person_accepts(
     assert client.get(reverse("plan_detail", args=[cast.plan.code])).status_code == 200
 
 
-def services_power_join_sent() -> str:
+def join_sent_message() -> str:
     from plans.views.care_team import JOIN_SENT
 
     return JOIN_SENT
@@ -510,7 +510,7 @@ def test_every_join_answer_is_the_same_neutral_message(
     response = join(client, code)
     assert response.status_code == 302
     assert response["Location"] == reverse("join_request")
-    assert flash(response) == [services_power_join_sent()]
+    assert flash(response) == [join_sent_message()]
     assert AccessRequest.objects.count() == requests_before
     assert PlanChange.objects.count() == changes_before
 
