@@ -6,80 +6,33 @@ plans behind it. The page's tables and the CSV download are both built from
 these rows, so the two cannot drift apart; the tests check both against the
 metrics themselves.
 
-The definitions shown on the page and written into the CSV are the metrics'
-own docstrings (their plain-words definitions), less the sentences about how
-many queries they take.
+The page and the CSV take each table's title and definition, and each
+figure's label, from `outcomes.definitions`.
 """
 
 from __future__ import annotations
 
 import csv
-import inspect
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from django.http import HttpResponse
 
 from coproduce.models import Side
 from outcomes import metrics
+from outcomes.definitions import (
+    ACHIEVED_LABELS,
+    AGREEMENT_LABELS,
+    CASELOAD_LABELS,
+    CHANGE_LABELS,
+    CONTENT_LABELS,
+    LEADERSHIP_GROUP_LABELS,
+    PROPOSAL_LABELS,
+    SECTIONS,
+)
 from plans.models import Leadership
 
-# Section key -> (title, the metric function whose docstring defines it).
-SECTIONS: dict[str, tuple[str, Callable[..., Any]]] = {
-    "caseload": ("Caseload", metrics.caseload_figures),
-    "outcomes": ("Change since the first rating", metrics.outcome_change),
-    "agreement": ("How often the two sides agree", metrics.outcome_change),
-    "achieved": ("Achieved in the period", metrics.outcomes_achieved),
-    "life_area": ("Average change by life area", metrics.change_by_life_area),
-    "content": ("Who wrote the plans", metrics.content_share),
-    "leadership": ("Balance of leadership", metrics.leadership_balance),
-    "proposals": ("Suggestions and how they were answered", metrics.proposal_figures),
-}
-
 SIDE_LABELS = {"": "", Side.PERSON.value: "person", Side.PROFESSIONAL.value: "professional"}
-
-CASELOAD_LABELS = {
-    "people": "People",
-    "plans": "Plans",
-    "active_plans": "Active plans",
-    "closed_plans": "Closed plans",
-    "reviews_due": "Reviews due",
-    "reviews_overdue": "Reviews overdue",
-}
-CHANGE_LABELS = {
-    "improved": "Improved",
-    "unchanged": "Unchanged",
-    "worsened": "Worsened",
-    "not_enough_ratings": "Rated only once",
-    "not_rated": "Not rated",
-}
-AGREEMENT_LABELS = {
-    "both_rated": "Rated by both sides",
-    "agree": "Agree (at most 1 point apart)",
-    "disagree": "Disagree (more than 1 point apart)",
-}
-ACHIEVED_LABELS = {"achieved": "Achieved", "let_go": "Let go"}
-CONTENT_LABELS = {
-    "outcomes": "Valued outcomes",
-    "expertise": "Expertise",
-    "resources": "Resources",
-    "commitments": "Commitments",
-}
-LEADERSHIP_GROUP_LABELS = {
-    "person_led": "Person-led areas",
-    "shared": "Shared areas",
-    "professional_led": "Professional-led areas",
-}
-PROPOSAL_LABELS = {
-    "made": "Made",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-    "waiting": "Waiting",
-}
 
 Value = int | float | None
 
@@ -94,16 +47,6 @@ class Figure:
     side: str  # "person", "professional", or "" for figures about the whole caseload
     value: Value
     cell: tuple[str, ...] | None = None
-
-
-@cache
-def definition(section: str) -> str:
-    """The plain-words definition of a section, from its metric's docstring."""
-    doc = inspect.getdoc(SECTIONS[section][1]) or ""
-    text = " ".join(doc.split())
-    sentences = re.split(r"(?<=\.)\s+", text)
-    kept = [s for s in sentences if not re.search(r"\bquer(y|ies)\b", s)]
-    return " ".join(kept).replace("`", "")
 
 
 def figure_rows(board: metrics.Dashboard) -> list[Figure]:
@@ -250,11 +193,11 @@ def dashboard_csv_rows(figures: list[Figure]) -> list[list[str]]:
     stays a number); every text cell goes through `safe_cell`."""
     return [
         [
-            safe_cell(SECTIONS[f.section][0]),
+            safe_cell(SECTIONS[f.section].title),
             safe_cell(f.label),
             SIDE_LABELS[f.side],
             format_value(f.value),
-            safe_cell(definition(f.section)),
+            safe_cell(SECTIONS[f.section].definition),
         ]
         for f in figures
     ]

@@ -27,21 +27,22 @@ from django.views.decorators.http import require_GET
 from coproduce.models import Professional, Side, Team
 from outcomes import charts, metrics
 from outcomes.dashboard_csv import (
+    DASHBOARD_HEADER,
+    Figure,
+    csv_response,
+    dashboard_csv_rows,
+    figure_rows,
+    format_value,
+    safe_cell,
+)
+from outcomes.definitions import (
     ACHIEVED_LABELS,
     AGREEMENT_LABELS,
     CASELOAD_LABELS,
     CHANGE_LABELS,
-    DASHBOARD_HEADER,
     LEADERSHIP_GROUP_LABELS,
     PROPOSAL_LABELS,
     SECTIONS,
-    Figure,
-    csv_response,
-    dashboard_csv_rows,
-    definition,
-    figure_rows,
-    format_value,
-    safe_cell,
 )
 from plans.access import get_led_team, may_open
 from plans.models import DEFAULT_LIFE_AREAS, Leadership, LifeArea, Plan
@@ -245,8 +246,8 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
     for figure in figures:
         section = result.get(figure.section)
         if section is None:
-            title = SECTIONS[figure.section][0]
-            section = Section(figure.section, title, definition(figure.section), [], False)
+            words = SECTIONS[figure.section]
+            section = Section(figure.section, words.title, words.definition, [], False)
             result[figure.section] = section
         row = next((r for r in section.rows if r.label == figure.label), None)
         if row is None:
@@ -313,7 +314,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "sections": by_key,
             "life_areas": life_area_rows(board, parsed.querystring),
-            "life_area_definition": definition("life_area"),
+            "life_area_definition": SECTIONS["life_area"].definition,
             "change_chart": charts.change_chart(board.outcomes),
             "coproduction_chart": charts.coproduction_chart(board.content, board.leadership),
             "querystring": parsed.querystring,
@@ -360,7 +361,7 @@ PART_LABELS: dict[str, str] = {
 def figure_label(cell: tuple[str, ...]) -> str:
     """A drill-down's figure in words, e.g. "Outcomes: people's side, Improved"."""
     section = cell[0]
-    title = SECTIONS[section][0] if section in SECTIONS else section
+    title = SECTIONS[section].title if section in SECTIONS else section
     words = [PART_LABELS.get(part, part) for part in cell[1:]]
     return f"{title}: {', '.join(words)}" if words else title
 
