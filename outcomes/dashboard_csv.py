@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpResponse
 
@@ -51,106 +52,125 @@ class Figure:
 
 def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     """Every figure on the dashboard, in page order."""
-    rows: list[Figure] = []
-    caseload = board.caseload
-    for key, label in CASELOAD_LABELS.items():
-        rows.append(Figure("caseload", key, label, "", getattr(caseload, key), ("caseload", key)))
+    return [
+        *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload),
+        *_change_figures(board.outcomes),
+        *_whole_caseload("agreement", AGREEMENT_LABELS, board.outcomes.agreement),
+        Figure(
+            "agreement", "mean_gap", "Average gap (points)", "", board.outcomes.agreement.mean_gap
+        ),
+        *_whole_caseload("achieved", ACHIEVED_LABELS, board.achieved),
+        *(figure for area in board.life_areas for figure in _life_area_figures(area)),
+        *_content_figures(board.content),
+        *_leadership_figures(board.leadership),
+        *(
+            figure
+            for side in metrics.SIDES
+            for figure in _proposal_figures(side, board.proposals[side])
+        ),
+    ]
 
-    change = board.outcomes
-    rows.append(Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes))
-    for side in metrics.SIDES:
-        for state, label in CHANGE_LABELS.items():
-            value = getattr(getattr(change, side), state)
-            rows.append(Figure("outcomes", state, label, side, value, ("outcomes", side, state)))
 
-    agreement = change.agreement
-    for key, label in AGREEMENT_LABELS.items():
-        rows.append(
-            Figure("agreement", key, label, "", getattr(agreement, key), ("agreement", key))
-        )
-    rows.append(Figure("agreement", "mean_gap", "Average gap (points)", "", agreement.mean_gap))
+def _whole_caseload(section: str, labels: dict[str, str], figures: Any) -> list[Figure]:
+    """Figures about the whole caseload (no side), each with the plans behind it."""
+    return [
+        Figure(section, key, label, "", getattr(figures, key), (section, key))
+        for key, label in labels.items()
+    ]
 
-    for key, label in ACHIEVED_LABELS.items():
-        rows.append(
-            Figure("achieved", key, label, "", getattr(board.achieved, key), ("achieved", key))
-        )
 
-    for area in board.life_areas:
-        name = area.name
-        rows.append(Figure("life_area", f"{name}|outcomes", f"{name}: outcomes", "", area.outcomes))
-        for side in metrics.SIDES:
-            cell = ("life_area", name, side)
-            counted = getattr(area, f"{side}_outcomes")
-            average = getattr(area, f"{side}_average")
-            rows.append(
-                Figure(
-                    "life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell
-                )
+def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
+    return [
+        Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes),
+        *(
+            Figure(
+                "outcomes",
+                state,
+                label,
+                side,
+                getattr(getattr(change, side), state),
+                ("outcomes", side, state),
             )
-            rows.append(
-                Figure(
-                    "life_area",
-                    f"{name}|average_change",
-                    f"{name}: average change",
-                    side,
-                    average,
-                    cell,
-                )
-            )
+            for side in metrics.SIDES
+            for state, label in CHANGE_LABELS.items()
+        ),
+    ]
 
-    content = board.content
-    for kind, label in CONTENT_LABELS.items():
-        for side in metrics.SIDES:
-            rows.append(Figure("content", kind, label, side, content.by_kind[kind][side]))
+
+def _life_area_figures(area: metrics.LifeAreaChange) -> list[Figure]:
+    name = area.name
+    rows = [Figure("life_area", f"{name}|outcomes", f"{name}: outcomes", "", area.outcomes)]
     for side in metrics.SIDES:
-        rows.append(
-            Figure("content", "all", "All content", side, getattr(content, side), ("content", side))
-        )
+        cell = ("life_area", name, side)
+        counted = getattr(area, f"{side}_outcomes")
+        average = getattr(area, f"{side}_average")
+        rows += [
+            Figure("life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell),
+            Figure(
+                "life_area",
+                f"{name}|average_change",
+                f"{name}: average change",
+                side,
+                average,
+                cell,
+            ),
+        ]
+    return rows
+
+
+def _content_figures(content: metrics.ContentShare) -> list[Figure]:
     share = content.person_share
-    rows.append(
+    return [
+        *(
+            Figure("content", kind, label, side, content.by_kind[kind][side])
+            for kind, label in CONTENT_LABELS.items()
+            for side in metrics.SIDES
+        ),
+        *(
+            Figure("content", "all", "All content", side, getattr(content, side), ("content", side))
+            for side in metrics.SIDES
+        ),
         Figure(
             "content",
             "person_share",
             "Share written by people (%)",
             "",
             None if share is None else round(100 * share, 1),
-        )
-    )
+        ),
+    ]
 
-    leadership = board.leadership
-    for level, label in Leadership.choices:
-        rows.append(
-            Figure(
-                "leadership",
-                str(level),
-                label,
-                "",
-                leadership.by_level[level],
-                ("leadership", str(level)),
-            )
-        )
-    for group, label in LEADERSHIP_GROUP_LABELS.items():
-        rows.append(
-            Figure(
-                "leadership", group, label, "", getattr(leadership, group), ("leadership", group)
-            )
-        )
 
-    for side in metrics.SIDES:
-        figures = board.proposals[side]
-        for state, label in PROPOSAL_LABELS.items():
-            cell = ("proposals", side, state)
-            rows.append(Figure("proposals", state, label, side, getattr(figures, state), cell))
-        rows.append(
-            Figure(
-                "proposals",
-                "median_hours_to_answer",
-                "Median time to answer (hours)",
-                side,
-                figures.median_hours_to_answer,
-            )
+def _leadership_figures(leadership: metrics.LeadershipBalance) -> list[Figure]:
+    by_level = [
+        Figure(
+            "leadership",
+            str(level),
+            label,
+            "",
+            leadership.by_level[level],
+            ("leadership", str(level)),
         )
-    return rows
+        for level, label in Leadership.choices
+    ]
+    return [*by_level, *_whole_caseload("leadership", LEADERSHIP_GROUP_LABELS, leadership)]
+
+
+def _proposal_figures(side: str, figures: metrics.ProposalFigures) -> list[Figure]:
+    return [
+        *(
+            Figure(
+                "proposals", state, label, side, getattr(figures, state), ("proposals", side, state)
+            )
+            for state, label in PROPOSAL_LABELS.items()
+        ),
+        Figure(
+            "proposals",
+            "median_hours_to_answer",
+            "Median time to answer (hours)",
+            side,
+            figures.median_hours_to_answer,
+        ),
+    ]
 
 
 def format_value(value: Value) -> str:
