@@ -155,20 +155,19 @@ def _y(score: int) -> float:
 
 @dataclass(frozen=True)
 class Point:
-    """One rating on the chart; a square marker's corner sits 4 left of and above its centre."""
+    """One rating: its marker's centre, and the corner of a square marker."""
 
     on: datetime.date
     score: int
     x: float
     y: float
+    corner_x: float
+    corner_y: float
 
-    @property
-    def corner_x(self) -> float:
-        return _at(self.x - 4)
 
-    @property
-    def corner_y(self) -> float:
-        return _at(self.y - 4)
+def _point(on: datetime.date, score: int, first: datetime.date, last: datetime.date) -> Point:
+    x, y = _x(on, first, last), _y(score)
+    return Point(on, score, _at(x), _at(y), _at(x - 4), _at(y - 4))
 
 
 @dataclass(frozen=True)
@@ -245,10 +244,7 @@ def _series(progress: Progress) -> list[Series]:
             colour,
             marker,
             dashed,
-            [
-                Point(on, score, _at(_x(on, first, last)), _at(_y(score)))
-                for on, score in progress.series(side)
-            ],
+            [_point(on, score, first, last) for on, score in progress.series(side)],
         )
         for side, colour, marker, dashed in sides
         if progress.series(side)
@@ -299,14 +295,8 @@ class Key:
     y: int
     fill: str
     text: str
-
-    @property
-    def text_x(self) -> int:
-        return self.x + 20
-
-    @property
-    def text_y(self) -> int:
-        return self.y + 12
+    text_x: int
+    text_y: int
 
 
 def _legend(chart_id: str, items: list[tuple[str, str]], y: int) -> list[Key]:
@@ -314,7 +304,7 @@ def _legend(chart_id: str, items: list[tuple[str, str]], y: int) -> list[Key]:
     keys = []
     x = 0
     for kind, text in items:
-        keys.append(Key(x, y, fills[kind], text))
+        keys.append(Key(x, y, fills[kind], text, text_x=x + 20, text_y=y + 12))
         x += 20 + 8 * len(text) + 24
     return keys
 
@@ -332,14 +322,8 @@ class Bar:
     height: int
     fill: str
     stroke: str
-
-    @property
-    def label_x(self) -> float:
-        return self.x + self.width + 6
-
-    @property
-    def label_y(self) -> int:
-        return self.y + self.height - 2
+    label_x: float
+    label_y: int
 
 
 @dataclass(frozen=True)
@@ -384,20 +368,26 @@ def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
     groups = []
     y = top
     for state, state_label in CHANGE_STATES:
-        bars = [
-            Bar(
-                side=side,
-                state=state,
-                value=values[(side, state)],
-                x=bar_left,
-                y=y + bar_height * i,
-                width=round(bar_room * values[(side, state)] / biggest, 1),
-                height=bar_height - 2,
-                fill=fills[side],
-                stroke=outline[side],
+        bars: list[Bar] = []
+        for i, (side, _) in enumerate(CHART_SIDES):
+            value = values[(side, state)]
+            bar_y = y + bar_height * i
+            width = round(bar_room * value / biggest, 1)
+            bars.append(
+                Bar(
+                    side=side,
+                    state=state,
+                    value=value,
+                    x=bar_left,
+                    y=bar_y,
+                    width=width,
+                    height=bar_height - 2,
+                    fill=fills[side],
+                    stroke=outline[side],
+                    label_x=bar_left + width + 6,
+                    label_y=bar_y + bar_height - 4,
+                )
             )
-            for i, (side, _) in enumerate(CHART_SIDES)
-        ]
         groups.append(BarGroup(state_label, label_width, y + bar_height + 4, bars))
         y += 2 * bar_height + gap
     summary = " ".join(
@@ -429,25 +419,12 @@ class StackedBar:
     """One 100% bar with its title above and each part in words below it."""
 
     title: str
-    y: int
-    segments: list[Segment]
+    title_y: int
+    bar_y: int
+    segments: list[Segment]  # none when there is nothing to show
+    empty_text_y: int
     words: str
-
-    @property
-    def title_y(self) -> int:
-        return self.y + 14
-
-    @property
-    def bar_y(self) -> int:
-        return self.y + 22
-
-    @property
-    def empty_text_y(self) -> int:
-        return self.bar_y + 17
-
-    @property
-    def words_y(self) -> int:
-        return self.bar_y + 44
+    words_y: int
 
 
 def _stacked_bar(
@@ -468,7 +445,16 @@ def _stacked_bar(
         f"{text}: {count}" + (f" ({round(100 * count / total)}%)" if total else "")
         for _, text, count in parts
     )
-    return StackedBar(title, y, segments, words)
+    bar_y = y + 22
+    return StackedBar(
+        title=title,
+        title_y=y + 14,
+        bar_y=bar_y,
+        segments=segments,
+        empty_text_y=bar_y + 17,
+        words=words,
+        words_y=bar_y + 44,
+    )
 
 
 @dataclass(frozen=True)
