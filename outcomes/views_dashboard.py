@@ -70,25 +70,23 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return months_before(today, DEFAULT_MONTHS), today
 
 
+def period_day(label: str, which: str, example: str) -> forms.DateField:
+    """The first or last day of the period, with messages that say which."""
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": f"Enter the {which} day of the period",
+            "invalid": f"Enter the {which} day of the period as a real date, like {example}",
+        },
+    )
+
+
 class DashboardForm(forms.Form):
     """Parses the dashboard's filter (GET). Choices come from the lead's own team."""
 
-    start = forms.DateField(
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day of the period",
-            "invalid": "Enter the first day of the period as a real date, like 2026-04-01",
-        },
-    )
-    end = forms.DateField(
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day of the period",
-            "invalid": "Enter the last day of the period as a real date, like 2026-06-30",
-        },
-    )
+    start = period_day("From", "first", "2026-04-01")
+    end = period_day("To", "last", "2026-06-30")
     area = forms.ChoiceField(
         label="Life area",
         required=False,
