@@ -144,12 +144,7 @@ def caseload_outcomes(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
     and have not been removed (achieved and let-go outcomes included); with a
     life area chosen, only outcomes in that area."""
     _, end = f.period_bounds
-    outcomes = ValuedOutcome.objects.current().filter(
-        plan__in=caseload_plans(f), created_at__lt=end
-    )
-    if f.life_area_name is not None:
-        outcomes = outcomes.filter(life_area__name=f.life_area_name)
-    return outcomes
+    return caseload_content(f, "outcomes").filter(created_at__lt=end)
 
 
 class DaysSince1900(Func):
@@ -394,6 +389,8 @@ def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> Cas
 
 @dataclass(frozen=True)
 class SideChange:
+    """How many of the caseload's outcomes meet each `change_rule`, from one side."""
+
     improved: int
     unchanged: int
     worsened: int
@@ -457,6 +454,9 @@ def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
 
 @dataclass(frozen=True)
 class LifeAreaChange:
+    """One life area's outcomes and, from each side, how many were rated twice
+    and their average change in points."""
+
     name: str
     outcomes: int
     person_outcomes: int
