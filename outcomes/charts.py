@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from coproduce.models import Side
+from outcomes.definitions import CHANGE_LABELS
 
 if TYPE_CHECKING:
     from outcomes import metrics
@@ -347,8 +348,31 @@ class ChangeChart:
     colours: Palette = COLOURS
 
 
-CHANGE_STATES = [("improved", "Improved"), ("unchanged", "Unchanged"), ("worsened", "Worsened")]
+COMPARED = ("improved", "unchanged", "worsened")
 CHART_SIDES = [("person", "Person\u2019s view"), ("professional", "Professionals\u2019 view")]
+# The change chart's layout: each state's name ends at LABEL_RIGHT, its bars start
+# at BAR_LEFT, and the longest bar leaves room after it for its number.
+LABEL_RIGHT, BAR_LEFT, BAR_HEIGHT, BAR_GAP, BARS_TOP = 110, 120, 18, 14, 34
+BAR_ROOM = CHART_WIDTH - BAR_LEFT - 60
+
+
+def _change_bar(chart_id: str, side: str, state: str, value: int, y: int, biggest: int) -> Bar:
+    width = round(BAR_ROOM * value / biggest, 1)
+    # An edge in the side's colour keeps a hatched bar's end clear against white stripes.
+    outline = {"person": COLOURS.person, "professional": COLOURS.professional}
+    return Bar(
+        side=side,
+        state=state,
+        value=value,
+        x=BAR_LEFT,
+        y=y,
+        width=width,
+        height=BAR_HEIGHT - 2,
+        fill=_fills(chart_id)[side],
+        stroke=outline[side],
+        label_x=BAR_LEFT + width + 6,
+        label_y=y + BAR_HEIGHT - 4,
+    )
 
 
 def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
@@ -356,43 +380,21 @@ def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
     values = {
         (side, state): getattr(getattr(change, side), state)
         for side, _ in CHART_SIDES
-        for state, _ in CHANGE_STATES
+        for state in COMPARED
     }
     biggest = max([*values.values(), 1])
-    label_width, bar_left, bar_height, gap = 110, 120, 18, 14
-    bar_room = CHART_WIDTH - bar_left - 60
-    top = 34
-    fills = _fills(chart_id)
-    # An edge in the side's colour keeps a hatched bar's end clear against white stripes.
-    outline = {"person": COLOURS.person, "professional": COLOURS.professional}
     groups = []
-    y = top
-    for state, state_label in CHANGE_STATES:
-        bars: list[Bar] = []
-        for i, (side, _) in enumerate(CHART_SIDES):
-            value = values[(side, state)]
-            bar_y = y + bar_height * i
-            width = round(bar_room * value / biggest, 1)
-            bars.append(
-                Bar(
-                    side=side,
-                    state=state,
-                    value=value,
-                    x=bar_left,
-                    y=bar_y,
-                    width=width,
-                    height=bar_height - 2,
-                    fill=fills[side],
-                    stroke=outline[side],
-                    label_x=bar_left + width + 6,
-                    label_y=bar_y + bar_height - 4,
-                )
-            )
-        groups.append(BarGroup(state_label, label_width, y + bar_height + 4, bars))
-        y += 2 * bar_height + gap
+    y = BARS_TOP
+    for state in COMPARED:
+        bars = [
+            _change_bar(chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest)
+            for i, (side, _) in enumerate(CHART_SIDES)
+        ]
+        groups.append(BarGroup(CHANGE_LABELS[state], LABEL_RIGHT, y + BAR_HEIGHT + 4, bars))
+        y += 2 * BAR_HEIGHT + BAR_GAP
     summary = " ".join(
         f"{side_label}: "
-        + ", ".join(f"{values[(side, st)]} {st_label.lower()}" for st, st_label in CHANGE_STATES)
+        + ", ".join(f"{values[(side, state)]} {CHANGE_LABELS[state].lower()}" for state in COMPARED)
         + "."
         for side, side_label in CHART_SIDES
     )
