@@ -9,7 +9,9 @@ priya   — another person, with her own plan, who must not see Amara's
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -53,3 +55,47 @@ def cast(db: None) -> Cast:
 def login(client: Client, who: Person | Professional) -> Client:
     client.force_login(who.user)
     return client
+
+
+# --- browser tests that did not run -------------------------------------------------
+# Here and not in tests/browser/conftest.py: under pytest-xdist the controller,
+# which writes the summary and decides the exit status, loads only this conftest;
+# the workers' own output is not shown.
+
+
+def browser_required() -> bool:
+    """CI sets REQUIRE_BROWSER=1: a browser test that does not run is a failure."""
+    return os.environ.get("REQUIRE_BROWSER", "").strip() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.skipped and item.get_closest_marker("browser") and browser_required():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_BROWSER=1 but this browser test was skipped: {reason}"
+    return report
+
+
+_browser_tests_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # Called in the controller for every worker's report too.
+    if report.skipped and "browser" in report.keywords:
+        _browser_tests_skipped.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _browser_tests_skipped:
+        return
+    line = "!" * 78
+    terminalreporter.write_line(line, red=True, bold=True)
+    terminalreporter.write_line(
+        "BROWSER TESTS SKIPPED: no Chromium found (install Debian's chromium) — "
+        f"{len(_browser_tests_skipped)} tests did not run",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(line, red=True, bold=True)
