@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from coproduce.models import Discipline, Person, Professional, Team
@@ -32,6 +33,22 @@ class Cast:
     other_team: Team
     plan: Plan
     priya_plan: Plan
+
+
+# Argon2 is slow on purpose (a large fraction of a second per hash, more on a
+# busy machine) and every sign-in, wrong password and seeded user pays it. Tests
+# hash with MD5 first; Argon2 and the others stay in the list, so older hashes
+# still verify. Tests about hashing itself are marked `production_hashers`.
+FAST_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *django_settings.PASSWORD_HASHERS,
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    if request.node.get_closest_marker("production_hashers") is None:
+        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
