@@ -123,6 +123,12 @@ def browser() -> Iterator[Any]:
 
 
 def _launch(sync_playwright: Any, executable: str) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    # Every wait in a journey is for a condition (an element, a URL), never a
+    # sleep; on a busy machine (parallel workers, CI) allow as long for
+    # `expect` as for the live updates the issue promises.
+    expect.set_options(timeout=LIVE_WITHIN_MS)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as downloads:
         # `playwright install` cannot download browsers here: always the system one.
         launched = playwright.chromium.launch(
