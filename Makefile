@@ -32,8 +32,11 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 # DATABASE_URL=postgres://... make test runs the same suite on PostgreSQL.
+# In parallel, one worker per core (pytest-xdist), each with its own test
+# database; PYTEST_XDIST= (empty) runs it in one process.
+PYTEST_XDIST ?= -n auto --dist worksteal
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
