@@ -11,16 +11,12 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Model
 
+from coproduce.demo.builder import demo_usernames
+from coproduce.demo.content import DEMO_PASSWORD, DEMO_TEAM_NAME
+from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME
 from coproduce.models import Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
-from plans.demo import (
-    DEMO_PASSWORD,
-    DEMO_TEAM_NAME,
-    SYNTHETIC_PERSON_PREFIX,
-    SYNTHETIC_TEAM_NAME,
-    demo_usernames,
-)
 from plans.models import (
     CareTeamMember,
     Commitment,
