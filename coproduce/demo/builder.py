@@ -24,6 +24,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 import time_machine
@@ -166,11 +167,11 @@ class Timeline:
     """What happened on one plan, replayed in order, each at its own moment."""
 
     def __init__(self) -> None:
-        self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
+        self._queue: list[tuple[datetime, int, Callable[[], object]]] = []
         self._order = itertools.count()
         self.now: datetime | None = None
 
-    def at(self, moment: datetime, action: Callable[[], None]) -> None:
+    def at(self, moment: datetime, action: Callable[[], object]) -> None:
         if self.now is not None and moment <= self.now:
             raise ValueError(f"{moment} is not after {self.now}: history only moves forward")
         heapq.heappush(self._queue, (moment, next(self._order), action))
@@ -260,13 +261,10 @@ class _PlanStory:
         values["version"] = getattr(current, KINDS[kind].version_field)
         result = services.submit_change(self.access(user), KINDS[kind], current, _form(**values))
         if not result.applied:
-            proposal = result.proposal
             answerer = self.other_side(user)
             self.timeline.at(
                 self.timeline_now() + timedelta(minutes=20),
-                lambda: services.accept_proposal(
-                    self.access(answerer), proposal, ACCEPTED_AT_A_MEETING
-                ),
+                partial(self.accept, answerer, result.proposal, ACCEPTED_AT_A_MEETING),
             )
 
     def timeline_now(self) -> datetime:
@@ -309,18 +307,18 @@ class _PlanStory:
         self.start = start
 
         self.sign_up(at(start, 8, 55))
-        self.timeline.at(at(start, 9), lambda: self.open_plan(next_review))
+        self.timeline.at(at(start, 9), partial(self.open_plan, next_review))
         self.timeline.at(at(start, 9, 10), self.write_about_me)
         self.timeline.at(at(start, 9, 30), self.invite_care_team)
         if spec.extra_area:
             extra = spec.extra_area
             self.timeline.at(
-                at(start, 9, 20), lambda: self.add(self.person_user, "life_area", {"name": extra})
+                at(start, 9, 20), partial(self.add, self.person_user, "life_area", {"name": extra})
             )
         for number, o in enumerate(spec.outcomes):
             first_review = min(o.from_review, len(review_days))
             written_on = review_days[first_review - 1] if first_review else start
-            self.timeline.at(at(written_on, 10, 5 * number), lambda n=number: self.write_outcome(n))
+            self.timeline.at(at(written_on, 10, 5 * number), partial(self.write_outcome, number))
         self.schedule_expertise()
         self.schedule_own_resources()
         self.schedule_leadership()
@@ -413,9 +411,7 @@ class _PlanStory:
         for number, (kind, area, text) in enumerate(spec.expertise):
             self.timeline.at(
                 at(start + timedelta(days=number), 19),
-                lambda k=kind, a=area, t=text: self.add(
-                    self.person_user, "expertise", self.expertise_data(k, a, t)
-                ),
+                partial(self.add_expertise, self.person_user, kind, area, text),
             )
         focus = sorted({o.area for o in spec.outcomes if o.area in PRO_EXPERTISE})
         for number, area in enumerate(focus[:3]):
@@ -423,13 +419,12 @@ class _PlanStory:
             author = self.pros[number % len(self.pros)].user
             self.timeline.at(
                 at(start + timedelta(days=3 + number), 14),
-                lambda k=kind, a=area, t=text, u=author: self.add(
-                    u, "expertise", self.expertise_data(k, a, t)
-                ),
+                partial(self.add_expertise, author, kind, area, text),
             )
 
-    def expertise_data(self, kind: str, area: str | None, text: str) -> dict[str, Any]:
-        return _form(kind=kind, life_area=str(self.area(area).code) if area else "", text=text)
+    def add_expertise(self, user: User, kind: str, area: str | None, text: str) -> None:
+        life_area = str(self.area(area).code) if area else ""
+        self.add(user, "expertise", _form(kind=kind, life_area=life_area, text=text))
 
     def outcome_codes(self, area: str) -> list[str]:
         return [
@@ -441,19 +436,18 @@ class _PlanStory:
         for number, (area, name, provider, how) in enumerate(self.spec.own_resources):
             self.timeline.at(
                 at(self.start + timedelta(days=2 + number), 20),
-                lambda a=area, n=name, p=provider, h=how: self.add(
-                    self.person_user,
-                    "resource",
-                    _form(
-                        name=n,
-                        provider=p,
-                        how_to_access=h,
-                        control=ResourceControl.PERSONAL,
-                        outcomes=self.outcome_codes(a),
-                    ),
-                    area=a,
-                ),
+                partial(self.add_own_resource, area, name, provider, how),
             )
+
+    def add_own_resource(self, area: str, name: str, provider: str, how: str) -> None:
+        data = _form(
+            name=name,
+            provider=provider,
+            how_to_access=how,
+            control=ResourceControl.PERSONAL,
+            outcomes=self.outcome_codes(area),
+        )
+        self.add(self.person_user, "resource", data, area=area)
 
     def library_data(self, item: ResourceLibraryItem, area: str) -> dict[str, Any]:
         return _form(
@@ -475,11 +469,13 @@ class _PlanStory:
             author = self.pros[used % len(self.pros)].user
             self.timeline.at(
                 at(self.start + timedelta(days=5 + used), 15),
-                lambda i=item, a=area, u=author: self.add(
-                    u, "resource", self.library_data(i, a), area=a, answer_after=timedelta(hours=4)
-                ),
+                partial(self.add_library_resource, author, item, area),
             )
             used += 1
+
+    def add_library_resource(self, user: User, item: ResourceLibraryItem, area: str) -> None:
+        data = self.library_data(item, area)
+        self.add(user, "resource", data, area=area, answer_after=timedelta(hours=4))
 
     def schedule_leadership(self) -> None:
         """The balance in each area, agreed at the first meeting (a week in)."""
@@ -490,22 +486,18 @@ class _PlanStory:
                 asked = at(self.start + timedelta(days=5), 15)
                 answer = AMARA_MW_AGREED
             else:
-                asker = self.pros[0].user if value > L.SHARED else None
+                asker = self.pros[0].user if value > L.SHARED else self.person_user
                 reason, answer = LEADERSHIP_AGREED[value]
                 asked = at(meeting, 10, 30)
             self.timeline.at(
-                asked,
-                lambda n=name, v=value, u=asker, r=reason, a=answer: self.agree_leadership(
-                    n, v, u or self.person_user, r, a
-                ),
+                asked, partial(self.agree_leadership, name, value, asker, reason, answer)
             )
         if self.spec.username == "amara":
-            self.timeline.at(
-                at(self.today - timedelta(days=2), 20),
-                lambda: services.propose_leadership(
-                    self.access(self.person_user), self.area(MW), L.SHARED, AMARA_MW_BACK
-                ),
-            )
+            self.timeline.at(at(self.today - timedelta(days=2), 20), self.amara_asks_to_share)
+
+    def amara_asks_to_share(self) -> None:
+        access = self.access(self.person_user)
+        services.propose_leadership(access, self.area(MW), L.SHARED, AMARA_MW_BACK)
 
     def agree_leadership(
         self, area: str, value: int, asker: User, reason: str, answer: str
@@ -513,10 +505,15 @@ class _PlanStory:
         proposal = services.propose_leadership(self.access(asker), self.area(area), value, reason)
         answerer = self.other_side(asker)
         meeting = at(self.start + timedelta(days=7), 11)
-        self.timeline.at(
-            meeting,
-            lambda: services.accept_proposal(self.access(answerer), proposal, answer),
-        )
+        self.timeline.at(meeting, partial(self.accept, answerer, proposal, answer))
+
+    def accept(self, user: User, proposal: Proposal | None, reason: str) -> None:
+        assert proposal is not None
+        services.accept_proposal(self.access(user), proposal, reason)
+
+    def decline(self, user: User, proposal: Proposal | None, reason: str) -> None:
+        assert proposal is not None
+        services.decline_proposal(self.access(user), proposal, reason)
 
     def schedule_reviews(self, review_days: list[date], next_review: date) -> None:
         """Reviews in turn started by each side; both rate; the person settles outcomes."""
@@ -556,9 +553,7 @@ class _PlanStory:
             note = rng.choice(REVIEW_NOTES).format(first=spec.first_name)
             self.timeline.at(
                 at(day, 10),
-                lambda s=starter, r=rater, m=mine, t=theirs, f=following, n=note, d=day: (
-                    self.hold_review(s, r, m, t, f, n, d)
-                ),
+                partial(self.hold_review, starter, rater, mine, theirs, following, note, day),
             )
 
     def hold_review(
@@ -639,25 +634,28 @@ class _PlanStory:
                 written = max(min(written, due - timedelta(days=3)), start + timedelta(days=1))
                 data = _form(who=who.pk, what=what, due_date=due, status=Commitment.Status.OPEN)
                 closed_on = min(due, end, today - timedelta(days=1))
-
-                def write(
-                    a: User = author,
-                    d: dict[str, Any] = data,
-                    area_name: str = area,
-                    s: str = status,
-                    w: User = who,
-                    c: date = closed_on,
-                ) -> None:
-                    def then(item: Any) -> None:
-                        if s != Commitment.Status.OPEN:
-                            self.timeline.at(
-                                max(at(c, 17), self.timeline_now() + timedelta(hours=1)),
-                                lambda: self.change(w, "commitment", item, status=s),
-                            )
-
-                    self.add(a, "commitment", d, area=area_name, then=then)
-
+                write = partial(self.write_commitment, author, data, area, who, status, closed_on)
                 self.timeline.at(at(written, 13, number), write)
+
+    def write_commitment(
+        self,
+        author: User,
+        data: dict[str, Any],
+        area: str,
+        who: User,
+        status: str,
+        closed_on: date,
+    ) -> None:
+        """Written down as still to do; later done or dropped by whoever it is for."""
+
+        def then(item: Any) -> None:
+            if status != Commitment.Status.OPEN:
+                self.timeline.at(
+                    max(at(closed_on, 17), self.timeline_now() + timedelta(hours=1)),
+                    partial(self.change, who, "commitment", item, status=status),
+                )
+
+        self.add(author, "commitment", data, area=area, then=then)
 
     def schedule_suggestions(self) -> None:
         """Suggestions across the line of leadership: some answered, some waiting."""
@@ -689,11 +687,13 @@ class _PlanStory:
                 )
                 assert result.proposal is not None
                 if not pending:
-                    proposal = result.proposal
                     self.timeline.at(
                         at(proposed_on + timedelta(days=2), 9),
-                        lambda: services.decline_proposal(
-                            self.access(self.person_user), proposal, LIBRARY_SUGGESTION_DECLINED
+                        partial(
+                            self.decline,
+                            self.person_user,
+                            result.proposal,
+                            LIBRARY_SUGGESTION_DECLINED,
                         ),
                     )
 
@@ -721,7 +721,7 @@ class _PlanStory:
             )
             proposal = result.proposal
             assert proposal is not None
-            self.timeline.at(at(answered_on, 10), lambda: answer(proposal))
+            self.timeline.at(at(answered_on, 10), partial(answer, proposal))
 
         def answer(proposal: Proposal) -> None:
             if not accepted:
@@ -731,7 +731,7 @@ class _PlanStory:
             item = Commitment.objects.filter(plan=self.plan).latest("pk")
             self.timeline.at(
                 at(due, 17),
-                lambda: self.change(pro, "commitment", item, status=Commitment.Status.DONE),
+                partial(self.change, pro, "commitment", item, status=Commitment.Status.DONE),
             )
 
         self.timeline.at(at(proposed_on, 18), ask)
@@ -755,6 +755,7 @@ class _PlanStory:
             return
         for pro in self.pros:
             access = self.access(pro.user)
+            assert access.membership_id is not None
             services_power.log_view(access, "plan")
             CareTeamMember.objects.filter(pk=access.membership_id).update(
                 last_seen_version=access.plan.version

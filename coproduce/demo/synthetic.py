@@ -3,8 +3,9 @@
 `build_synthetic()` tops up a separate "Synthetic team" to N people (used by
 `manage.py seed_demo --people N` and `manage.py bench`). It is the one place
 that writes rows without the services, because 10,000 plans must load in
-about a minute; its history entries are worded by the very functions the
-services use (tests/test_seed_demo.py compares the two).
+about a minute. Its history entries are built by one small function per kind
+of entry (below), each tested against what the service writes for the same
+event (tests/test_seed_demo.py). Ratings carry no history entry here.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from plans.models import (
     ResourceControl,
     ResourceLibraryItem,
 )
+from plans.services import KINDS, describe
 
 SYNTHETIC_TEAM_NAME = "Synthetic team"
 SYNTHETIC_LEAD = "lead_synthetic"
@@ -85,6 +87,10 @@ SYNTHETIC_LIBRARY = (
     (REL, "Peer support group", ResourceControl.ELSEWHERE),
     (PH, "Exercise referral", ResourceControl.ELSEWHERE),
 )
+OUTCOME = KINDS["outcome"]
+PROPOSED_COMMITMENT = "Meet once a week for a month"
+PROPOSAL_REASON = "I think it would help to meet more often for a while."
+DECLINE_REASON = "Not now: let's see how the next month goes first."
 REVIEWS_PER_PLAN = 5  # five reviews, both sides rating: about ten ratings per outcome
 ROW_BATCH = 2000
 
@@ -152,7 +158,7 @@ def synthetic_team() -> tuple[Team, list[Professional], list[ResourceLibraryItem
             )
     staff = list(
         Professional.objects.filter(team=team, user__username__startswith=SYNTHETIC_PRO_PREFIX)
-        .select_related("user")
+        .select_related("user", "team")
         .order_by("user__username")
     )
     library = list(ResourceLibraryItem.objects.filter(team=team).order_by("name"))
@@ -198,6 +204,19 @@ def build_synthetic(
         if progress:
             progress(size)
     return SyntheticResult(existing=existing, created=to_make, rows=rows)
+
+
+def _number(plans: list[Plan], changes: list[PlanChange]) -> None:
+    """Number each plan's history in time order, as plans.services.record does."""
+    by_plan: dict[int, list[PlanChange]] = {}
+    for change in changes:
+        by_plan.setdefault(change.plan_id, []).append(change)
+    for plan in plans:
+        mine = sorted(by_plan.get(plan.pk, []), key=lambda change: change.at)
+        for number, change in enumerate(mine, start=2):
+            change.plan_version = number
+        plan.version = len(mine) + 1
+    Plan.objects.bulk_update(plans, ["version"], batch_size=ROW_BATCH)
 
 
 def _bulk(model: Any, objs: Sequence[Any]) -> list[Any]:
@@ -258,7 +277,6 @@ def _synthetic_batch(
                 code=uuid.uuid4(),
                 person=person,
                 status=status,
-                version=2,  # after its one history entry
                 next_review_date=next_review,
                 about_admire=f"{person.user.first_name} is kind and funny.",
                 about_matters="Family, friends and feeling well.",
@@ -311,6 +329,7 @@ def _synthetic_batch(
         ]
     areas_rows = _bulk(LifeArea, areas_rows)
     _bulk(CareTeamMember, members)
+    changes: list[PlanChange] = [invited(member, member.added_at) for member in members]
 
     reviews: list[Review] = []
     plan_reviews: list[list[Review]] = []
@@ -324,7 +343,10 @@ def _synthetic_batch(
                 held_on=day,
                 started_by=person.user if n % 2 else pros[0].user,
                 started_side=PERSON if n % 2 else PRO,
-                next_review_date=days[n + 1] if n + 1 < len(days) else next_review,
+                # A closed plan's last review set a date too; then the plan was closed.
+                next_review_date=days[n + 1]
+                if n + 1 < len(days)
+                else next_review or day + timedelta(weeks=6),
                 completed_at=at(day, 12),
             )
             for n, day in enumerate(days)
@@ -332,7 +354,12 @@ def _synthetic_batch(
         plan_reviews.append(these)
         reviews += these
     _bulk(Review, reviews)
+    for these in plan_reviews:
+        for n, review in enumerate(these):
+            changes.append(review_started(review, at(review.held_on, 10)))
+            changes.append(review_completed(review, these[n - 1].next_review_date if n else None))
 
+    plans_index = {plan.pk: p for p, plan in enumerate(plans)}
     outcomes: list[ValuedOutcome] = []
     outcome_meta: list[
         tuple[int, int, int, int]
@@ -379,6 +406,10 @@ def _synthetic_batch(
                 (p, rng.randint(1, 6), rng.choice((-2, -1, 0, 0, 1, 2)), last_review)
             )
     outcomes = _bulk(ValuedOutcome, outcomes)
+    for outcome in outcomes:
+        changes.append(added("outcome", outcome))
+        if outcome.status_changed_at:
+            changes.append(settled(outcome, persons[plans_index[outcome.plan_id]].user))
 
     ratings: list[Rating] = []
     for outcome, (p, score, bias, last_review) in zip(outcomes, outcome_meta, strict=True):
@@ -434,14 +465,16 @@ def _synthetic_batch(
                             created_at=at(between, 20),
                         )
                     )
+    # Ratings get no history entries here: one per rating would double the rows
+    # written, and the benchmarks read ratings, not their history.
     _bulk(Rating, ratings)
 
     expertise: list[Expertise] = []
     resources: list[Resource] = []
     resource_outcome: list[ValuedOutcome | None] = []
     commitments: list[Commitment] = []
+    accepted: list[tuple[Proposal, Commitment]] = []
     proposals: list[Proposal] = []
-    changes: list[PlanChange] = []
     outcomes_by_plan: dict[int, list[ValuedOutcome]] = {}
     for outcome in outcomes:
         outcomes_by_plan.setdefault(outcome.plan_id, []).append(outcome)
@@ -510,44 +543,55 @@ def _synthetic_batch(
                     created_at=at(min(start + timedelta(days=14), due - timedelta(days=3)), 13),
                 )
             )
-        proposed_at = at(today - timedelta(days=rng.randint(1, 60)), 16)
+        proposed_at = at(today - timedelta(days=rng.randint(6, 60)), 16)
         answer = rng.choice(
             (Proposal.Status.PENDING, Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
         )
-        answered = answer != Proposal.Status.PENDING
+        is_answered = answer != Proposal.Status.PENDING
         by_person = rng.random() < 0.4
-        proposals.append(
-            Proposal(
-                code=uuid.uuid4(),
-                plan=plan,
-                life_area=areas[0],
-                action=Proposal.Action.ADD,
-                item_type="commitment",
-                payload={"what": "Meet once a week for a month"},
-                reason="I think it would help to meet more often for a while.",
-                proposed_by=me if by_person else pro,
-                proposed_side=PERSON if by_person else PRO,
-                created_at=proposed_at,
-                status=answer,
-                answered_by=(pro if by_person else me) if answered else None,
-                answered_at=proposed_at + timedelta(hours=rng.randint(2, 120))
-                if answered
-                else None,
+        due = today + timedelta(days=30)
+        # The shape plans.services gives a suggestion, so it can be answered in the app.
+        proposal = Proposal(
+            code=uuid.uuid4(),
+            plan=plan,
+            life_area=areas[0],
+            action=Proposal.Action.ADD,
+            item_type="commitment",
+            payload={
+                "data": {"who": str(pro.pk), "what": PROPOSED_COMMITMENT,
+                         "due_date": due.isoformat(), "status": "open"},
+                "before": {},
+                "after": {"who": pro.name, "what": PROPOSED_COMMITMENT,
+                          "due_date": due.isoformat(), "status": Commitment.Status.OPEN.label},
+            },
+            reason=PROPOSAL_REASON,
+            proposed_by=me if by_person else pro,
+            proposed_side=PERSON if by_person else PRO,
+            created_at=proposed_at,
+            status=answer,
+            answered_by=(pro if by_person else me) if is_answered else None,
+            answered_at=proposed_at + timedelta(hours=rng.randint(2, 120)) if is_answered else None,
+            answer_reason=DECLINE_REASON if answer == Proposal.Status.DECLINED else "",
+        )  # fmt: skip
+        proposals.append(proposal)
+        if answer == Proposal.Status.ACCEPTED:
+            assert proposal.answered_at is not None
+            accepted.append(
+                (
+                    proposal,
+                    Commitment(
+                        plan=plan,
+                        life_area=areas[0],
+                        who=pro,
+                        who_side=PRO,
+                        what=PROPOSED_COMMITMENT,
+                        due_date=due,
+                        created_by=proposal.proposed_by,
+                        created_side=proposal.proposed_side,
+                        created_at=proposal.answered_at,
+                    ),
+                )
             )
-        )
-        changes.append(
-            PlanChange(
-                plan=plan,
-                actor=me,
-                actor_side=PERSON,
-                at=at(start, 9),
-                action=PlanChange.Action.CREATE,
-                item_type="plan",
-                item_code=plan.code,
-                summary="Plan created",
-                plan_version=2,
-            )
-        )
     _bulk(Expertise, expertise)
     resources = _bulk(Resource, resources)
     links = [
@@ -556,8 +600,24 @@ def _synthetic_batch(
         if outcome is not None
     ]
     _bulk(Resource.outcomes.through, links)
+    commitments += [commitment for _, commitment in accepted]
     _bulk(Commitment, commitments)
     _bulk(Proposal, proposals)
+    changes += [added("expertise", item) for item in expertise]
+    changes += [
+        added("resource", resource, m2m={"outcomes": [outcome] if outcome else []})
+        for resource, outcome in zip(resources, resource_outcome, strict=True)
+    ]
+    suggested = {id(commitment): proposal for proposal, commitment in accepted}
+    for proposal in proposals:
+        changes.append(proposed(proposal))
+        if proposal.status != Proposal.Status.PENDING:
+            changes.append(answered(proposal))
+    changes += [
+        added("commitment", commitment, proposal=suggested.get(id(commitment)))
+        for commitment in commitments
+    ]
+    _number(plans, changes)
     _bulk(PlanChange, changes)
     return {
         "users": len(users),
@@ -575,3 +635,140 @@ def _synthetic_batch(
         "proposals": len(proposals),
         "history entries": len(changes),
     }
+
+
+# --- history, worded as the services word it ---------------------------------------
+#
+# One function per kind of entry the services write, given the objects that
+# entry is about. tests/test_seed_demo.py writes the same events through the
+# services and checks these give the same entries.
+
+
+def invited(member: CareTeamMember, when: Any) -> PlanChange:
+    """plans.services_power.invite"""
+    professional = member.professional
+    discipline = professional.get_discipline_display()
+    person = member.added_by
+    assert person is not None
+    return PlanChange(
+        plan_id=member.plan_id,
+        actor=person,
+        actor_side=PERSON,
+        at=when,
+        action=PlanChange.Action.ACCESS,
+        summary=f"Invited {professional.user.name} ({discipline.lower()}) onto the care team",
+        after={
+            "professional": professional.user.name,
+            "discipline": discipline,
+            "team": str(professional.team) if professional.team else "",
+        },
+    )
+
+
+def added(
+    kind_name: str, item: Any, *, m2m: dict[str, Any] | None = None, proposal: Any = None
+) -> PlanChange:
+    """plans.services.submit_add (and accept_proposal, for a suggested item)"""
+    kind = KINDS[kind_name]
+    return PlanChange(
+        plan_id=item.plan_id,
+        life_area_id=item.life_area_id,
+        actor_id=item.created_by_id,
+        actor_side=item.created_side,
+        at=item.created_at,
+        action=PlanChange.Action.CREATE,
+        item_type=kind.name,
+        item_code=item.code,
+        summary=f"Added {kind.label}: {kind.summary(item)}",
+        after=describe(kind, item, m2m=m2m if m2m is not None else {"outcomes": []}),
+        proposal=proposal,
+    )
+
+
+def settled(outcome: ValuedOutcome, by: Any) -> PlanChange:
+    """outcomes.services.set_outcome_status"""
+    assert outcome.status_changed_at is not None
+    return PlanChange(
+        plan_id=outcome.plan_id,
+        life_area_id=outcome.life_area_id,
+        actor=by,
+        actor_side=PERSON,
+        at=outcome.status_changed_at,
+        action=PlanChange.Action.EDIT,
+        item_type=OUTCOME.name,
+        item_code=outcome.code,
+        summary=f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
+        before={"status": ValuedOutcome.Status.ACTIVE.label},
+        after={"status": outcome.get_status_display()},
+    )
+
+
+def review_started(review: Review, when: Any) -> PlanChange:
+    """outcomes.services.start_review"""
+    return PlanChange(
+        plan_id=review.plan_id,
+        actor_id=review.started_by_id,
+        actor_side=review.started_side,
+        at=when,
+        action=PlanChange.Action.REVIEW,
+        summary="Started a review of the plan",
+    )
+
+
+def review_completed(review: Review, before: date | None) -> PlanChange:
+    """outcomes.services.complete_review (by whoever started it)"""
+    following = review.next_review_date
+    assert following is not None
+    assert review.completed_at is not None
+    return PlanChange(
+        plan_id=review.plan_id,
+        actor_id=review.started_by_id,
+        actor_side=review.started_side,
+        at=review.completed_at,
+        action=PlanChange.Action.REVIEW,
+        summary=f"Completed the review. Next review on {following:%-d %B %Y}",
+        before={"next_review_date": before.isoformat() if before else None},
+        after={"next_review_date": following.isoformat(), "notes": review.notes},
+    )
+
+
+def proposed(proposal: Proposal) -> PlanChange:
+    """plans.services.submit_add, where the rules make the addition a suggestion"""
+    kind = KINDS[proposal.item_type]
+    after = proposal.payload["after"]
+    text = str(after.get(kind.summary_field) or kind.label)
+    return PlanChange(
+        plan_id=proposal.plan_id,
+        life_area_id=proposal.life_area_id,
+        actor_id=proposal.proposed_by_id,
+        actor_side=proposal.proposed_side,
+        at=proposal.created_at,
+        action=PlanChange.Action.PROPOSE,
+        item_type=kind.name,
+        summary=f"Suggested adding {kind.label}: {text if len(text) <= 80 else text[:79] + '…'}",
+        after=after,
+        proposal=proposal,
+    )
+
+
+def answered(proposal: Proposal) -> PlanChange:
+    """plans.services.accept_proposal or decline_proposal"""
+    reason = proposal.answer_reason
+    accepted = proposal.status == Proposal.Status.ACCEPTED
+    assert proposal.answered_at is not None
+    summary = f"Accepted {proposal.proposed_by.name}'s suggestion" + (
+        f": {reason}" if reason else ""
+    )
+    return PlanChange(
+        plan_id=proposal.plan_id,
+        life_area_id=proposal.life_area_id,
+        actor_id=proposal.answered_by_id,
+        actor_side=PRO if proposal.proposed_side == PERSON else PERSON,
+        at=proposal.answered_at,
+        action=PlanChange.Action.ACCEPT if accepted else PlanChange.Action.DECLINE,
+        item_type=proposal.item_type if accepted else "",
+        summary=summary
+        if accepted
+        else f"Declined {proposal.proposed_by.name}'s suggestion: {reason}",
+        proposal=proposal,
+    )
