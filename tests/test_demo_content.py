@@ -1,0 +1,160 @@
+"""What the demo shows, read from one demo written for the whole module.
+
+Writing the demo through the services takes seconds, so the tests here that
+only read it share one copy, rolled back when the module ends. The tests that
+run seed_demo again (idempotence, --reset, the synthetic caseload) are in
+tests/test_seed_demo.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from coproduce.demo.content import DEMO_TEAM_NAME
+from coproduce.models import Side, Team, User
+from outcomes.models import Rating, ValuedOutcome
+from plans.access import get_plan_for_user
+from plans.models import (
+    CareTeamMember,
+    Commitment,
+    Expertise,
+    LifeArea,
+    Plan,
+    PlanChange,
+    Proposal,
+    Resource,
+)
+
+AUTHORED: tuple[type[Model], ...] = (Expertise, Resource, Commitment, ValuedOutcome, LifeArea)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_demo_personas_have_the_right_profiles() -> None:
+    amara = User.objects.get(username="amara")
+    ben = User.objects.get(username="ben")
+    chloe = User.objects.get(username="chloe")
+    assert amara.side == Side.PERSON
+    assert ben.side == Side.PROFESSIONAL
+    plan = Plan.objects.get(person__user=amara)
+    assert plan.status == Plan.Status.ACTIVE
+    assert list(plan.life_areas.filter(is_default=True).values_list("position", flat=True)) == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    current = CareTeamMember.objects.current().filter(plan=plan)
+    assert current.filter(professional__user=ben).exists()
+    assert not current.filter(professional__user=chloe).exists()
+    team = Team.objects.get(name=DEMO_TEAM_NAME)
+    assert team.lead == chloe.professional
+    assert ben.professional.team == team
+    # Ben can open Amara's plan through the one access module.
+    assert get_plan_for_user(ben, plan.code).plan == plan
+    assert set(Plan.objects.values_list("status", flat=True)) == {"draft", "active", "closed"}
+    # Suggestions both waiting and answered, and Amara asking to share leadership again.
+    statuses = set(Proposal.objects.values_list("status", flat=True))
+    assert {"pending", "accepted", "declined"} <= statuses
+    assert plan.proposals.filter(
+        action=Proposal.Action.LEADERSHIP, status="pending", proposed_by=amara
+    ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_every_item_is_written_by_someone_from_the_side_it_claims() -> None:
+    care_teams: dict[int, set[int]] = {}
+    for plan_id, user_id in CareTeamMember.objects.values_list("plan_id", "professional__user_id"):
+        care_teams.setdefault(plan_id, set()).add(user_id)
+    owners = dict(Plan.objects.values_list("pk", "person__user_id"))
+    checked = 0
+    for model in AUTHORED:
+        items: Any = model._default_manager.select_related(
+            "created_by__person", "created_by__professional"
+        )
+        for item in items:
+            author = item.created_by
+            assert author.side == item.created_side, (model.__name__, item.pk)
+            if item.created_side == Side.PERSON:
+                assert author.pk == owners[item.plan_id]
+            else:
+                assert author.pk in care_teams[item.plan_id]
+            checked += 1
+    assert checked > 200
+    both_sides = {Side.PERSON, Side.PROFESSIONAL}
+    for model in (Expertise, Resource, Commitment):
+        assert set(model._default_manager.values_list("created_side", flat=True)) == both_sides
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
+    scores = list(Rating.objects.values_list("score", flat=True))
+    assert scores
+    assert min(scores) >= 1
+    assert max(scores) <= 10
+    amara_ratings = Rating.objects.filter(plan__person__user__username="amara")
+    assert set(amara_ratings.values_list("side", flat=True)) == {Side.PERSON, Side.PROFESSIONAL}
+    # Each rating comes from the side its rater is on.
+    for rating in Rating.objects.select_related("rated_by__person", "rated_by__professional"):
+        assert rating.rated_by.side == rating.side
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_nothing_on_a_plan_predates_the_plan() -> None:
+    started = {plan.pk: plan.created_at for plan in Plan.objects.all()}
+    for model in AUTHORED:
+        for plan_id, created_at in model._default_manager.values_list("plan_id", "created_at"):
+            assert created_at >= started[plan_id], model.__name__
+    for plan_id, rated_on in Rating.objects.values_list("plan_id", "rated_on"):
+        assert rated_on >= started[plan_id].date()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_history_is_numbered_in_time_order_as_the_services_number_it() -> None:
+    now = timezone.now()
+    for plan in Plan.objects.all():
+        numbered = list(plan.changes.order_by("plan_version").values_list("plan_version", "at"))
+        assert [number for number, _ in numbered] == list(range(2, plan.version + 1))
+        moments = [when for _, when in numbered]
+        assert moments == sorted(moments), plan
+        assert moments[-1] < now
+    # Only wordings the services write: no "Plan created", no "Review held".
+    assert not PlanChange.objects.filter(item_type="plan").exists()
+    assert not PlanChange.objects.filter(summary__contains="Review held").exists()
+    assert PlanChange.objects.filter(summary__startswith="Completed the review").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_where_the_person_leads_a_professional_s_resource_was_a_suggestion_she_accepted() -> None:
+    amara = Plan.objects.get(person__user__username="amara")
+    by_professionals = Resource.objects.filter(plan=amara, created_side=Side.PROFESSIONAL)
+    assert by_professionals.exists()
+    for resource in by_professionals:
+        added = amara.changes.get(item_code=resource.code, action="create")
+        assert added.proposal is not None
+        assert added.proposal.status == Proposal.Status.ACCEPTED
+        assert added.proposal.answered_by == amara.person.user
