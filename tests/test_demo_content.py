@@ -23,12 +23,14 @@ from coproduce.models import Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
 from plans.models import (
+    AccessRequest,
     CareTeamMember,
     Commitment,
     Expertise,
     LifeArea,
     Plan,
     PlanChange,
+    PlanView,
     Proposal,
     Resource,
 )
@@ -158,3 +160,14 @@ def test_where_the_person_leads_a_professional_s_resource_was_a_suggestion_she_a
         assert added.proposal is not None
         assert added.proposal.status == Proposal.Status.ACCEPTED
         assert added.proposal.answered_by == amara.person.user
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_a_request_to_join_waits_and_the_care_teams_have_looked_where_nobody_waits() -> None:
+    request = AccessRequest.objects.get(plan__person__user__username="james")
+    assert request.status == AccessRequest.Status.PENDING
+    assert request.professional.user.username == "hana"
+    assert PlanView.objects.filter(plan=request.plan, viewer__username="ben").exists()
+    # Amara is waiting for an answer on Mental wellbeing: her care team has not looked since.
+    assert not PlanView.objects.filter(plan__person__user__username="amara").exists()

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from coproduce.demo.content import (
     ACCEPTED_AT_A_MEETING,
+    ACCESS_REQUESTS,
     AMARA_MW_AGREED,
     AMARA_MW_ASKED,
     AMARA_MW_BACK,
@@ -202,7 +203,6 @@ class _PlanStory:
         self.today = builder.today
         self.timeline = Timeline()
         self.pros = [builder.pros[name] for name in spec.care_team]
-        self.areas: dict[str, LifeArea] = {}
         self.outcomes: list[ValuedOutcome | None] = [None] * len(spec.outcomes)
         self.plan: Plan
 
@@ -225,8 +225,6 @@ class _PlanStory:
         data: dict[str, Any],
         *,
         area: str | None = None,
-        reason: str = "",
-        answer_by: User | None = None,
         answer_after: timedelta = timedelta(minutes=20),
         then: Callable[[Any], None] | None = None,
     ) -> None:
@@ -236,7 +234,6 @@ class _PlanStory:
             KINDS[kind],
             data,
             area=self.area(area) if area else None,
-            reason=reason,
         )
         if result.applied:
             if then:
@@ -244,7 +241,7 @@ class _PlanStory:
             return
         proposal = result.proposal
         assert proposal is not None
-        answerer = answer_by or self.other_side(user)
+        answerer = self.other_side(user)
 
         def agree() -> None:
             services.accept_proposal(self.access(answerer), proposal, ACCEPTED_AT_A_MEETING)
@@ -327,6 +324,13 @@ class _PlanStory:
         self.schedule_reviews(review_days, next_review)
         self.schedule_commitments()
         self.schedule_suggestions()
+        for professional, username, days_ago, message in ACCESS_REQUESTS:
+            if username == spec.username:
+                asking = self.builder.pros[professional]
+                self.timeline.at(
+                    at(today - timedelta(days=days_ago), 14),
+                    partial(self.ask_to_join, asking, message),
+                )
         if spec.status == Plan.Status.CLOSED:
             self.timeline.at(at(self.end, 15), self.close_plan)
             self.timeline.at(at(self.end, 16), self.care_team_looks)
@@ -735,6 +739,10 @@ class _PlanStory:
             )
 
         self.timeline.at(at(proposed_on, 18), ask)
+
+    def ask_to_join(self, professional: Professional, message: str) -> None:
+        """With the share code the person gave them; the person has not answered yet."""
+        services_power.request_access(professional, self.plan.share_code, message)
 
     def close_plan(self) -> None:
         # Closing a plan has no service yet (nor any history entry to go with it).

@@ -1132,3 +1132,15 @@ PERSON_SUGGESTION_DECLINED = (
 # A professional's item added where the other side leads goes in as a
 # suggestion; the person (or professional) agrees with one of these.
 ACCEPTED_AT_A_MEETING = "We talked it through and I'm happy with it."
+
+# A professional who asked to join a care team with the person's share code,
+# still waiting for the person's answer: (professional, person, days ago, message).
+ACCESS_REQUESTS: tuple[tuple[str, str, int, str], ...] = (
+    (
+        "hana",
+        "james",
+        4,
+        "Ben mentioned you'd like someone to talk to who isn't paid to see you. I know "
+        "the befriending schemes well and would be glad to help, if you'd like me to.",
+    ),
+)
