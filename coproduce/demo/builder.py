@@ -8,9 +8,11 @@ and reviews carry believable timestamps, and every PlanChange is written by a
 service: where the rules make an edit a suggestion, the builder makes the
 suggestion and has the other side answer it.
 
-Only what has no service yet is written directly: the users, the team and its
-resource library, a new plan with its default life areas, the role on the care
-team, and a plan's status (draft, active, closed).
+Only what has no service yet is written directly, and none of it is history:
+the users, the team and its resource library, a new plan with its default life
+areas, the role on the care team, a plan's status (draft, active, closed), and
+what the plan page itself records when a professional opens it (the version
+they last saw, beside the service's "who has looked" entry).
 
 It lives in `coproduce` (the top layer) because it uses both plans and
 outcomes.
