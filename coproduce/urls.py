@@ -7,7 +7,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("", include("coproduce.accounts.urls")),
     path("", include("plans.urls")),
-    path("", include("plan_page.urls")),
+    path("", include("coproduce.plan_page.urls")),
     path("", include("outcomes.urls")),
     path("", include("outcomes.urls_dashboard")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ _counter = itertools.count(1)
 
 def _password_hash() -> str:
     # Hashing is deliberately slow; hash once per test run (per hasher in use).
-    algorithm = get_hasher().algorithm
+    algorithm = str(get_hasher().algorithm)
     if algorithm not in _HASH:
         _HASH[algorithm] = make_password(PASSWORD)
     return _HASH[algorithm]

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from coproduce.htmx import HtmxHttpRequest
-from plan_page.loader import load_plan_page
+from coproduce.plan_page.loader import load_plan_page
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
 from plans.models import CareTeamMember, LifeArea, PlanChange

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from plan_page.page import after_write, area_of_plan
+from coproduce.plan_page.page import after_write, area_of_plan
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
 from plans.forms import ReasonForm

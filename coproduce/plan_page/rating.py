@@ -7,10 +7,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
+from coproduce.plan_page.page import after_write
 from outcomes import services
 from outcomes.forms import RatingForm, rating_question
 from outcomes.models import ValuedOutcome
-from plan_page.page import after_write
 from plans.access import get_or_404, get_plan_for_user
 
 

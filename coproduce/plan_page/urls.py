@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from plan_page import editing, export, page, rating, suggestions
+from coproduce.plan_page import editing, export, page, rating, suggestions
 
 
 class KindConverter(OneOf):

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from coproduce.plan_page.fhir import plan_bundle, plan_for_export
+from coproduce.plan_page.loader import load_plan_page
 from outcomes.models import Rating
-from plan_page.fhir import plan_bundle, plan_for_export
-from plan_page.loader import load_plan_page
 from plans.access import get_plan_for_user
 from plans.care_team import log_view
 from plans.models import CareTeamMember, PlanChange

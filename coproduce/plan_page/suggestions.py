@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from plan_page.page import after_write, area_of_plan, plan_url
+from coproduce.plan_page.page import after_write, area_of_plan, plan_url
 from plans import services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
