@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, Review, ValuedOutcome
+from plans import history_chain
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     AccessRequest,
@@ -1403,6 +1404,7 @@ class _DemoBuilder:
         changes.sort(key=lambda change: change.at)
         for number, change in enumerate(changes, start=2):
             change.plan_version = number
+        history_chain.seal(changes)
         PlanChange.objects.bulk_create(changes)
         Plan.objects.filter(pk=plan.pk).update(version=len(changes) + 1)
 
@@ -2465,6 +2467,7 @@ def _synthetic_batch(
     _bulk(Resource.outcomes.through, links)
     _bulk(Commitment, commitments)
     _bulk(Proposal, proposals)
+    history_chain.seal(changes)
     _bulk(PlanChange, changes)
     return {
         "users": len(users),

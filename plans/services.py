@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from coproduce.models import Side
 from outcomes.models import ValuedOutcome
-from plans import rules
+from plans import history_chain, rules
 from plans.access import PlanAccess
 from plans.forms import (
     AboutForm,
@@ -227,8 +227,8 @@ def record(
     side: str = "",
 ) -> PlanChange:
     """Write one history entry and mark the plan changed, in the caller's transaction."""
-    version = bump_version(plan)
-    return PlanChange.objects.create(
+    version = bump_version(plan)  # holds the plan row's lock: the chain cannot fork
+    change = PlanChange(
         plan=plan,
         life_area=life_area,
         actor=actor if actor is not None else (access.user if access else None),
@@ -242,6 +242,9 @@ def record(
         proposal=proposal,
         plan_version=version,
     )
+    history_chain.seal([change])
+    change.save(force_insert=True)
+    return change
 
 
 # --- the edit flow -------------------------------------------------------------
