@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coproduce.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Signed in: Cache-Control: no-store, private on everything, downloads too.
+    "coproduce.headers.NoStoreWhenSignedInMiddleware",
     # Sees every response, so it logs the 403s and 404s of signed-in users.
     "coproduce.middleware.SecurityLogMiddleware",
     # Before LoginRequiredMiddleware: an idle session is ended (with a message
