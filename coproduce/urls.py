@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from coproduce import views
+from coproduce import health, views
 
 urlpatterns = [
     path("", include("plans.urls")),
@@ -11,5 +11,8 @@ urlpatterns = [
     path("accounts/two-step/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-step/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/session/stay/", views.session_keepalive, name="session_keepalive"),
+    path("readyz/", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "coproduce.health.server_error"
