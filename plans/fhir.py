@@ -293,6 +293,7 @@ class _Bundler:
             .values_list("item_code", "action", "at", "entry_hash")
         )
         for item_code, action, at, entry_hash in entries:
+            assert item_code is not None  # filtered above
             if action == PlanChange.Action.RATE:
                 # A rating's entry names its outcome: matched by time in entry_for_rating.
                 self.ratings_entries.setdefault(item_code, []).append((at, entry_hash))

@@ -8,6 +8,7 @@ driver's own OperationalError (as a refused connection does).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -20,10 +21,16 @@ from coproduce.health import RETRY_AFTER_SECONDS
 from tests.conftest import Cast
 
 
+def driver_error(message: str) -> Exception:
+    """The database driver's own OperationalError (sqlite3's or psycopg's)."""
+    database: Any = connection.Database  # type: ignore[attr-defined]
+    return database.OperationalError(message)
+
+
 @pytest.fixture
 def database_down(cast: Cast) -> Iterator[None]:
     connection.close()
-    refused = connection.Database.OperationalError("connection refused (the test says so)")
+    refused = driver_error("connection refused (the test says so)")
     with mock.patch.object(connection, "get_new_connection", side_effect=refused):
         yield
     connection.close()
@@ -66,7 +73,7 @@ def test_pages_answer_503_with_retry_after_while_the_database_is_down(cast: Cast
         ("get", reverse("login")),
     ]
     connection.close()
-    refused = connection.Database.OperationalError("connection refused (the test says so)")
+    refused = driver_error("connection refused (the test says so)")
     with mock.patch.object(connection, "get_new_connection", side_effect=refused):
         responses = [(url, getattr(client, method)(url)) for method, url in pages]
     connection.close()
