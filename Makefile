@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint typecheck migrations-check contracts bench clean static
+.PHONY: setup run test lint typecheck migrations-check contracts bench clean static backup restore backup-restore-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,19 @@ bench: setup
 		$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# PostgreSQL backups in pg_dump's custom format (README, "Backups").
+#   DATABASE_URL=postgres://... [BACKUP_FILE=path.dump] make backup
+#   DATABASE_URL=postgres://.../new_database BACKUP_FILE=path.dump make restore
+backup:
+	DATABASE_URL="$(DATABASE_URL)" BACKUP_FILE="$(BACKUP_FILE)" bash scripts/backup.sh
+
+restore:
+	DATABASE_URL="$(DATABASE_URL)" BACKUP_FILE="$(BACKUP_FILE)" bash scripts/restore.sh
+
+# CI on PostgreSQL: seed, back up, restore into a fresh database, verify, compare.
+backup-restore-check: setup
+	bash scripts/backup_restore_check.sh
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

@@ -16,12 +16,16 @@ import time
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import timezone
 
 logger = logging.getLogger("coproduce.security")
 
@@ -60,8 +64,40 @@ def log_event(event: str, request: HttpRequest | None = None, **fields: Any) -> 
     logger.log(level, event, extra={"security": data})
 
 
+def address_failures(ip_address: str | None) -> int:
+    """Wrong passwords from this address, whatever the username, within the cool-off.
+
+    Read from django-axes' own records (one row per username and address),
+    so both limits count the same attempts and expire together.
+    """
+    if not ip_address:
+        return 0
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    total = AccessAttempt.objects.filter(ip_address=ip_address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return int(total or 0)
+
+
+def address_locked_out(request: HttpRequest) -> bool:
+    """Password spraying: many usernames, one address.
+
+    django-axes compares every lockout parameter set against the one
+    AXES_FAILURE_LIMIT, so it cannot give the address a higher limit than a
+    username has; this check does, with ADDRESS_FAILURE_LIMIT.
+    """
+    return address_failures(client_ip(request)) >= settings.ADDRESS_FAILURE_LIMIT
+
+
+def _lock_out_by_address(request: HttpRequest, credentials: dict[str, Any]) -> None:
+    # What django-axes' own middleware turns into the lockout page.
+    request.axes_locked_out = True  # type: ignore[attr-defined]
+    request.axes_credentials = credentials  # type: ignore[attr-defined]
+    request.locked_out_by_address = True  # type: ignore[attr-defined]
+
+
 class ThrottledSignIn(AxesStandaloneBackend):
-    """django-axes' lockout check, for sign-ins that come over HTTP.
+    """django-axes' lockout check, and ours by address, for sign-ins over HTTP.
 
     Code that checks a password without a request (a management command, a
     test) cannot be a guessing attack from outside, so it is not throttled;
@@ -77,6 +113,9 @@ class ThrottledSignIn(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
+        if settings.AXES_ENABLED and address_locked_out(request):
+            _lock_out_by_address(request, {"username": username})
+            raise AxesBackendPermissionDenied("Too many wrong passwords from this address")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -84,6 +123,15 @@ class ThrottledSignIn(AxesStandaloneBackend):
 def _sign_in_failed(
     sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    if (
+        request is not None
+        and settings.AXES_ENABLED
+        and not getattr(request, "axes_locked_out", False)
+        and address_locked_out(request)
+    ):
+        # This failure (recorded by django-axes just before) reached the address limit.
+        _lock_out_by_address(request, credentials)
+        log_event("locked_out", request, by="address")
     log_event(
         "sign_in_failed",
         request,
@@ -109,4 +157,5 @@ def _signed_out(sender: object, request: HttpRequest | None, user: Any, **kwargs
 def _locked_out(
     sender: object, request: HttpRequest, username: str | None, ip_address: str | None, **kw: Any
 ) -> None:
-    log_event("locked_out", request, username_hash=username_hash(username))
+    by = "address" if getattr(request, "locked_out_by_address", False) else "username"
+    log_event("locked_out", request, username_hash=username_hash(username), by=by)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coproduce.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Signed in: Cache-Control: no-store, private on everything, downloads too.
+    "coproduce.headers.NoStoreWhenSignedInMiddleware",
     # Sees every response, so it logs the 403s and 404s of signed-in users.
     "coproduce.middleware.SecurityLogMiddleware",
     # Before LoginRequiredMiddleware: an idle session is ended (with a message
@@ -192,6 +195,9 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one address, many usernames): a higher limit of its own,
+# checked by coproduce.security.ThrottledSignIn over django-axes' records.
+ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADDRESS_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins go to the security log; no second copy in the database.
 AXES_DISABLE_ACCESS_LOG = True

@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from coproduce import views
+from coproduce import health
 
 urlpatterns = [
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
     path("", include("coproduce.accounts.urls")),
     path("", include("plans.urls")),
     path("", include("coproduce.plan_page.urls")),
     path("", include("outcomes.urls")),
     path("", include("outcomes.urls_dashboard")),
+    path("readyz/", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "coproduce.health.server_error"

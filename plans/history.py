@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from django.db.models import F
 from django.utils import timezone
 
+from plans import history_chain
 from plans.access import PlanAccess
 from plans.models import LifeArea, Plan, PlanChange, Proposal
 
@@ -45,8 +46,8 @@ def record(
     side: str = "",
 ) -> PlanChange:
     """Write one history entry and mark the plan changed, in the caller's transaction."""
-    version = bump_version(plan)
-    return PlanChange.objects.create(
+    version = bump_version(plan)  # holds the plan row's lock: the chain cannot fork
+    change = PlanChange(
         plan=plan,
         life_area=life_area,
         actor=actor if actor is not None else (access.user if access else None),
@@ -60,3 +61,6 @@ def record(
         proposal=proposal,
         plan_version=version,
     )
+    history_chain.seal([change])
+    change.save(force_insert=True)
+    return change

@@ -565,6 +565,9 @@ class PlanChange(models.Model):
     # The plan's version after this change: open pages ask "what changed since
     # version N?" and refresh only those life areas.
     plan_version = models.PositiveBigIntegerField(null=True, blank=True)
+    # A hash chain per plan (plans.history_chain): a changed entry shows.
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -586,11 +589,18 @@ class PlanChange(models.Model):
                     ]
                 ),
                 name="planchange_action_valid",
-            )
+            ),
+            # One successor per entry: concurrent writers can never fork a chain.
+            models.UniqueConstraint(
+                fields=["plan", "prev_hash"],
+                condition=~Q(entry_hash=""),
+                name="planchange_chain_no_fork",
+            ),
         ]
         indexes = [
             models.Index(fields=["plan", "-at"], name="planchange_recent"),
             models.Index(fields=["plan", "plan_version"], name="planchange_by_version"),
+            models.Index(fields=["plan", "-id"], name="planchange_chain_head"),
         ]
 
     def __str__(self) -> str:

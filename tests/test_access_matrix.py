@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 39 URLs x 9 roles x 2 methods = 702 cells. With each answer of
+Matrix size: 40 URLs x 9 roles x 2 methods = 720 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 42 cases x 9 roles x 2 methods = 756 cells.
+(accept / decline) as a case of its own: 43 cases x 9 roles x 2 methods = 774 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
 """
@@ -156,6 +156,7 @@ PERSONS_404: Mapping[str, Pair] = {"amara": (404, 404), "priya": (404, 404)}
 RULES: dict[str, Rule] = {
     # --- signing in and out, landing -----------------------------------------------
     "healthz": Rule(PUBLIC, (200, 405)),
+    "readyz": Rule(PUBLIC, (200, 405)),
     "login": Rule(PUBLIC, (302, 302), roles={"anonymous": (200, 200)}),
     "logout": Rule(SIGNED_IN, (405, 302)),
     "home": Rule(SIGNED_IN, (302, 405), roles={"staff": (200, 405)}),

@@ -706,6 +706,7 @@ QUERIED = [
 NO_INPUT: dict[str, set[str]] = {
     "home": set(),
     "healthz": set(),
+    "readyz": set(),
     "team_overview": set(),
     "plan_detail": {"code"},
     "area_fragment": {"code", "area_code"},

@@ -175,4 +175,6 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes calls this instead of its plain-text lockout message."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    by_address = getattr(request, "locked_out_by_address", False)
+    context = {"minutes": minutes, "by_address": by_address}
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -25,6 +25,7 @@ from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, Review, ValuedOutcome
+from plans import history_chain
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     CareTeamMember,
@@ -618,6 +619,9 @@ def _synthetic_batch(
         for commitment in commitments
     ]
     _number(plans, changes)
+    # Each plan's entries go in in time order, so their ids follow the chain.
+    changes.sort(key=lambda change: (change.plan_id, change.at))
+    history_chain.seal(changes)
     _bulk(PlanChange, changes)
     return {
         "users": len(users),

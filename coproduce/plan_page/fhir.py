@@ -25,6 +25,8 @@ Commitment                 CarePlan.activity (detail.kind "Task")
 Resource                   CarePlan.activity (detail.goal = linked outcomes)
 Expertise                  CarePlan.note (kind-labelled Annotation)
 created_by / updated_by    Provenance (activity CREATE / UPDATE, agent author)
+PlanChange.entry_hash      Provenance.extension history-entry-hash (the hash
+                           chain entry that recorded that event)
 =========================  ====================================================
 
 Only current items are exported: removed items stay in the plan's history,
@@ -52,6 +54,7 @@ from plans.models import (
     ExpertiseKind,
     LifeArea,
     Plan,
+    PlanChange,
     Resource,
     ResourceControl,
 )
@@ -73,6 +76,10 @@ LEADERSHIP_EXTENSION = f"{BASE}/StructureDefinition/leadership"
 RESOURCE_CONTROL_EXTENSION = f"{BASE}/StructureDefinition/resource-control"
 EXPERTISE_KIND_EXTENSION = f"{BASE}/StructureDefinition/expertise-kind"
 NEXT_REVIEW_EXTENSION = f"{BASE}/StructureDefinition/next-review-date"
+# The entry in the plan's hash-chained history (plans.history_chain) that
+# recorded the event, so a reader can check the export against the history.
+HISTORY_ENTRY_EXTENSION = f"{BASE}/StructureDefinition/history-entry-hash"
+HISTORY_HASH_SYSTEM = f"{BASE}/history-entry-sha256"
 
 GOAL_ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 OBSERVATION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -270,6 +277,44 @@ class _Bundler:
         self.careteam_id = _derived_id("care-team", plan.code)
         self.users: dict[int, User] = {}
         self.provenance: list[Json] = []
+        self.load_history()
+
+    # History ----------------------------------------------------------------
+
+    def load_history(self) -> None:
+        """The hash of each item's first and latest history entry (one query)."""
+        self.first_entry: dict[uuid.UUID, str] = {}
+        self.latest_entry: dict[uuid.UUID, str] = {}
+        self.ratings_entries: dict[uuid.UUID, list[tuple[datetime, str]]] = {}
+        entries = (
+            PlanChange.objects.filter(plan=self.plan, item_code__isnull=False)
+            .exclude(entry_hash="")
+            .order_by("id")
+            .values_list("item_code", "action", "at", "entry_hash")
+        )
+        for item_code, action, at, entry_hash in entries:
+            assert item_code is not None  # filtered above
+            if action == PlanChange.Action.RATE:
+                # A rating's entry names its outcome: matched by time in entry_for_rating.
+                self.ratings_entries.setdefault(item_code, []).append((at, entry_hash))
+                continue
+            self.first_entry.setdefault(item_code, entry_hash)
+            self.latest_entry[item_code] = entry_hash
+
+    def entry_for(self, item: Any, event: str) -> str | None:
+        if isinstance(item, Rating):
+            # The rating's entry is written just after the rating, in the same transaction.
+            later = [
+                entry_hash
+                for at, entry_hash in self.ratings_entries.get(item.outcome.code, [])
+                if at >= item.created_at
+            ]
+            return later[0] if later and event == "created" else None
+        first = self.first_entry.get(item.code)
+        if event == "created":
+            return first
+        latest = self.latest_entry.get(item.code)
+        return latest if latest != first else None
 
     # People ---------------------------------------------------------------
 
@@ -403,9 +448,17 @@ class _Bundler:
         for event, operation, display, at, user_id, by_side in events:
             if user_id is None:
                 continue
+            entry_hash = self.entry_for(item, event)
+            history = [
+                {
+                    "url": HISTORY_ENTRY_EXTENSION,
+                    "valueIdentifier": {"system": HISTORY_HASH_SYSTEM, "value": entry_hash},
+                }
+            ]
             self.provenance.append(
                 {
                     "resourceType": "Provenance",
+                    **({"extension": history} if entry_hash else {}),
                     "id": _derived_id(event, item.code),
                     "target": [target],
                     "recorded": _instant(at),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -84,3 +86,54 @@ def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
     assert (edits[0].before or {})["text"] == "start"
     for earlier, later in itertools.pairwise(edits):
         assert (later.before or {})["text"] == (earlier.after or {})["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_additions_keep_one_unbroken_history_chain(cast: Cast) -> None:
+    """Every thread's addition applies; each writes a history entry on the same plan at
+    the same moment. The entries form one chain, in the order they were written."""
+    LifeArea.objects.filter(plan=cast.plan).update(leadership=Leadership.SHARED)
+    area = str(f.area(cast.plan).code)
+    url = reverse("item_add", args=[cast.plan.code, "outcome"])
+    barrier = threading.Barrier(THREADS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            client = Client()
+            client.force_login(cast.amara.user if index % 2 else cast.ben.user)
+            for round_ in range(ROUNDS):
+                barrier.wait(timeout=30)
+                response = client.post(
+                    url, {"area": area, "text": f"t{index} r{round_}", "status": "active"}
+                )
+                with lock:
+                    statuses.append(response.status_code)
+        except BaseException as error:
+            errors.append(error)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+    assert statuses == [302] * (THREADS * ROUNDS)
+    entries = list(PlanChange.objects.filter(plan=cast.plan).order_by("id"))
+    assert len(entries) == THREADS * ROUNDS
+    assert entries[0].prev_hash == ""
+    for earlier, later in itertools.pairwise(entries):
+        assert later.prev_hash == earlier.entry_hash
+    # ... and the plan's version numbers follow the same order.
+    versions = [e.plan_version or 0 for e in entries]
+    assert versions == sorted(versions)
+    assert 0 not in versions
+    out = StringIO()
+    call_command("verify_history", "--plan", str(cast.plan.code), stdout=out)
+    assert "every chain is intact" in out.getvalue()

@@ -1,0 +1,115 @@
+"""Liveness, readiness, and what people see while the database cannot be reached.
+
+"The database is down" is simulated the way it looks to Django: the
+connection is closed and every attempt to open a new one fails with the
+driver's own OperationalError (as a refused connection does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from coproduce.headers import PERMISSIONS_POLICY
+from coproduce.health import RETRY_AFTER_SECONDS
+from tests.conftest import Cast
+
+
+def driver_error(message: str) -> Exception:
+    """The database driver's own OperationalError (sqlite3's or psycopg's)."""
+    database: Any = connection.Database  # type: ignore[attr-defined]
+    return database.OperationalError(message)
+
+
+@pytest.fixture
+def database_down(cast: Cast) -> Iterator[None]:
+    connection.close()
+    refused = driver_error("connection refused (the test says so)")
+    with mock.patch.object(connection, "get_new_connection", side_effect=refused):
+        yield
+    connection.close()
+
+
+def test_readiness_is_200_when_the_database_and_cache_answer(client: Client, db: None) -> None:
+    response = client.get(reverse("readyz"))
+
+    assert response.status_code == 200
+    assert response.content.decode() == "database: ok\ncache: ok\n"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_503_while_the_database_is_down(database_down: None) -> None:
+    client = Client(raise_request_exception=False)
+
+    response = client.get(reverse("readyz"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "database: unavailable" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_liveness_does_not_touch_the_database(database_down: None) -> None:
+    response = Client(raise_request_exception=False).get(reverse("healthz"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_503_with_retry_after_while_the_database_is_down(cast: Cast) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.amara.user)
+    pages = [
+        ("get", reverse("plan_detail", args=[cast.plan.code])),
+        ("get", reverse("home")),
+        ("post", reverse("item_add", args=[cast.plan.code, "outcome"])),
+        ("get", reverse("login")),
+    ]
+    connection.close()
+    refused = driver_error("connection refused (the test says so)")
+    with mock.patch.object(connection, "get_new_connection", side_effect=refused):
+        responses = [(url, getattr(client, method)(url)) for method, url in pages]
+    connection.close()
+
+    for url, response in responses:
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == str(RETRY_AFTER_SECONDS), url
+        body = response.content.decode()
+        assert "Sorry, the service is unavailable" in body, url
+        assert "Amara" not in body
+    # The same plain page every time.
+    assert len({response.content for _, response in responses}) == 1
+    # And once the database is back, so is the service.
+    assert client.get(reverse("plan_detail", args=[cast.plan.code])).status_code == 200
+    assert client.get(reverse("readyz")).status_code == 200
+
+
+def test_other_errors_are_still_a_plain_500(cast: Cast) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.amara.user)
+    with mock.patch("plans.views.load_plan_page", side_effect=ValueError("a bug")):
+        response = client.get(reverse("plan_detail", args=[cast.plan.code]))
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_every_response_has_a_permissions_policy(client: Client, cast: Cast) -> None:
+    anonymous = [client.get(reverse("login")), client.get("/static/css/coproduce.css")]
+    client.force_login(cast.amara.user)
+    signed_in = [client.get(reverse("plan_detail", args=[cast.plan.code]))]
+
+    for response in anonymous + signed_in:
+        assert response.status_code == 200
+        policy = response["Permissions-Policy"]
+        assert policy == PERMISSIONS_POLICY
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert f"{feature}=()" in policy
