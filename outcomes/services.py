@@ -1,7 +1,7 @@
 """Ratings and reviews: writes that touch several rows, each with its history entry.
 
 Every function here runs in one transaction and records its PlanChange in it
-(plans.services.record also bumps the plan's version, so open plan pages
+(plans.history.record also bumps the plan's version, so open plan pages
 refresh). The side of every rating is the signed-in user's side, taken from
 PlanAccess, never from anything the user sent.
 """

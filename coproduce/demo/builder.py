@@ -2,7 +2,7 @@
 
 Each plan is a timeline: the builder schedules what happened when (relative to
 the day it is seeded), then replays it in order under a fixed clock
-(time-machine), calling plans.services, plans.services_power and
+(time-machine), calling plans.services, plans.care_team and
 outcomes.services exactly as a signed-in user would. So the history, ratings
 and reviews carry believable timestamps, and every PlanChange is written by a
 service: where the rules make an edit a suggestion, the builder makes the

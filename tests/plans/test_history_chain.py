@@ -19,9 +19,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from fhir.resources.R4B import get_fhir_model_class
-from plans.demo import build_demo, build_synthetic
-from plans.fhir import HISTORY_ENTRY_EXTENSION, plan_bundle
 
+from coproduce.demo.builder import build_demo
+from coproduce.demo.synthetic import build_synthetic
+from coproduce.plan_page.fhir import HISTORY_ENTRY_EXTENSION, plan_bundle
 from outcomes import services as outcome_services
 from plans import history_chain, services
 from plans.access import get_plan_for_user
