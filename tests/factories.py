@@ -22,7 +22,7 @@ from plans.models import (
 )
 
 PASSWORD = "correct-horse-battery"
-_HASH: dict[str, str] = {}
+_HASH: dict[str | None, str] = {}
 _counter = itertools.count(1)
 
 
