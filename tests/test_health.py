@@ -94,7 +94,7 @@ def test_pages_answer_503_with_retry_after_while_the_database_is_down(cast: Cast
 def test_other_errors_are_still_a_plain_500(cast: Cast) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(cast.amara.user)
-    with mock.patch("plans.views.load_plan_page", side_effect=ValueError("a bug")):
+    with mock.patch("coproduce.plan_page.page.load_plan_page", side_effect=ValueError("a bug")):
         response = client.get(reverse("plan_detail", args=[cast.plan.code]))
 
     assert response.status_code == 500
