@@ -176,6 +176,13 @@ class DaysSince1900(Func):
 # rated_on from 1900 (a negative key would break the remainder) and fits in 63 bits
 # for the first 2^40 ratings, until the year 3300.
 SCORE_BITS = 16
+# Ratings dated outside these days are left out of every figure (not clamped):
+# a date before 1900 would make a negative key and one after 3000 overflow it,
+# and such a date (kept from before the forms checked dates, or imported) says
+# nothing true about when progress was made. The forms only accept dates from
+# the plan's start to today.
+RATING_KEY_FIRST_DAY = dt.date(1900, 1, 1)
+RATING_KEY_LAST_DAY = dt.date(3000, 12, 31)
 RATING_KEY = ExpressionWrapper(
     (DaysSince1900("rated__rated_on") * Value(2**40) + F("rated__id")) * Value(SCORE_BITS)
     + F("rated__score"),
@@ -193,7 +200,14 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     Ratings given on the same day count in the order they were recorded. One
     grouped query over the outcomes and their ratings.
     """
-    rated = FilteredRelation("ratings", condition=Q(ratings__rated_on__lte=f.end))
+    rated = FilteredRelation(
+        "ratings",
+        condition=Q(
+            ratings__rated_on__gte=RATING_KEY_FIRST_DAY,
+            ratings__rated_on__lte=min(f.end, RATING_KEY_LAST_DAY),
+            ratings__withdrawn_at__isnull=True,
+        ),
+    )
     aggregates: dict[str, Any] = {}
     for side in SIDES:
         mine = Q(rated__side=side)

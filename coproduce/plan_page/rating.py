@@ -12,6 +12,7 @@ from outcomes import services
 from outcomes.forms import RatingForm, rating_question
 from outcomes.models import ValuedOutcome
 from plans.access import get_or_404, get_plan_for_user
+from plans.forms import plan_started
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,6 +28,7 @@ def rate_outcome(request: HtmxHttpRequest, code: str, outcome_code: str) -> Http
     form = RatingForm(
         request.POST if request.method == "POST" else None,
         question=rating_question(access),
+        started_on=plan_started(access.plan),
         auto_id=f"rate-{outcome.code.hex[:8]}-%s",
     )
     if form.is_valid():
