@@ -394,13 +394,16 @@ def change_chart(
     for state in COMPARED:
         bars = [
             replace(
-                _change_bar(chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest),
+                _change_bar(
+                    chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest
+                ),
                 suppressed=("outcomes", state, side) in hidden,
             )
             for i, (side, _) in enumerate(CHART_SIDES)
         ]
         groups.append(BarGroup(CHANGE_LABELS[state], LABEL_RIGHT, y + BAR_HEIGHT + 4, bars))
         y += 2 * BAR_HEIGHT + BAR_GAP
+
     def said(side: str, state: str) -> str:
         if ("outcomes", state, side) in hidden:
             return f"{CHANGE_LABELS[state].lower()} not shown (too few people)"

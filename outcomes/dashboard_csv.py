@@ -56,9 +56,7 @@ class Figure:
 def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     """Every figure on the dashboard, in page order."""
     return [
-        *_whole_caseload(
-            "caseload", CASELOAD_LABELS, board.caseload, board.caseload.people_behind
-        ),
+        *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload, board.caseload.people_behind),
         *_change_figures(board.outcomes),
         *_whole_caseload(
             "agreement", AGREEMENT_LABELS, board.outcomes.agreement, board.outcomes.agreement.people
@@ -97,7 +95,9 @@ def _whole_caseload(
 
 def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
     return [
-        Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes, None, change.people["outcomes"]),
+        Figure(
+            "outcomes", "outcomes", "Outcomes", "", change.outcomes, None, change.people["outcomes"]
+        ),
         *(
             Figure(
                 "outcomes",
@@ -133,7 +133,13 @@ def _life_area_figures(area: metrics.LifeAreaChange) -> list[Figure]:
         people = area.people[f"{side}_outcomes"]
         rows += [
             Figure(
-                "life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell, people
+                "life_area",
+                f"{name}|rated_twice",
+                f"{name}: rated twice",
+                side,
+                counted,
+                cell,
+                people,
             ),
             Figure(
                 "life_area",

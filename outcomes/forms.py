@@ -104,7 +104,6 @@ class RatingForm(forms.Form):
             self.fields["score"].label = question
         self.fields["score"].help_text = "1 means far from it, 10 means there."
 
-
     def clean_rated_on(self) -> datetime.date:
         value: datetime.date = self.cleaned_data["rated_on"]
         if self.started_on is not None and value < self.started_on:

@@ -158,9 +158,7 @@ def caseload_plans(f: DashboardFilter) -> PlanQuerySet:
             )
         )
     if f.life_area_name is not None:
-        plans = plans.filter(
-            Exists(LifeArea.objects.filter(area_named(f), plan=OuterRef("pk")))
-        )
+        plans = plans.filter(Exists(LifeArea.objects.filter(area_named(f), plan=OuterRef("pk"))))
     return plans
 
 
@@ -471,7 +469,9 @@ class OutcomeChange:
     person: SideChange
     professional: SideChange
     agreement: Agreement
-    people: dict[str, int] = field(default_factory=dict, compare=False)  # "outcomes", "<side>_<state>"
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # "outcomes", "<side>_<state>"
 
 
 def outcome_change(f: DashboardFilter) -> OutcomeChange:
@@ -525,7 +525,9 @@ class LifeAreaChange:
     person_average: float | None
     professional_outcomes: int
     professional_average: float | None
-    people: dict[str, int] = field(default_factory=dict, compare=False)  # "outcomes", "<side>_outcomes"
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # "outcomes", "<side>_outcomes"
 
 
 def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
@@ -714,7 +716,9 @@ class ProposalFigures:
     withdrawn: int
     waiting: int
     median_hours_to_answer: float | None
-    people: dict[str, int] = field(default_factory=dict, compare=False)  # each state, and "answered"
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # each state, and "answered"
 
 
 def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:

@@ -18,8 +18,10 @@ class ValuedOutcomeQuerySet(PlanItemQuerySet):
         """Annotate each side's latest score and its date: two subqueries, no extra queries."""
         annotations = {}
         for side in Side.values:
-            latest = Rating.objects.standing().filter(outcome=models.OuterRef("pk"), side=side).order_by(
-                "-rated_on", "-created_at", "-id"
+            latest = (
+                Rating.objects.standing()
+                .filter(outcome=models.OuterRef("pk"), side=side)
+                .order_by("-rated_on", "-created_at", "-id")
             )
             annotations[f"latest_{side}_score"] = models.Subquery(latest.values("score")[:1])
             annotations[f"latest_{side}_on"] = models.Subquery(latest.values("rated_on")[:1])

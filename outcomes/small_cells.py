@@ -67,7 +67,9 @@ def additive_groups(figures: Sequence[Figure]) -> list[list[FigureKey]]:
     area_outcomes = [k for k in present if k[1].endswith("|outcomes")]
     groups.append([("outcomes", "outcomes", ""), *area_outcomes])
     groups.append([("content", "all", s) for s in sides] + [("content", "person_share", "")])
-    groups.append([("leadership", "person_led", ""), ("leadership", "1", ""), ("leadership", "2", "")])
+    groups.append(
+        [("leadership", "person_led", ""), ("leadership", "1", ""), ("leadership", "2", "")]
+    )
     groups.append([("leadership", "shared", ""), ("leadership", "3", "")])
     groups.append(
         [("leadership", "professional_led", ""), ("leadership", "4", ""), ("leadership", "5", "")]
@@ -76,9 +78,7 @@ def additive_groups(figures: Sequence[Figure]) -> list[list[FigureKey]]:
     return [group for group in kept if len(group) > 1]
 
 
-def suppress(
-    figures: Sequence[Figure], broader: Iterable[Sequence[Figure]] = ()
-) -> list[Figure]:
+def suppress(figures: Sequence[Figure], broader: Iterable[Sequence[Figure]] = ()) -> list[Figure]:
     """The figures with every small cell, every cell that would give one away by
     subtraction, and every cell that differs from a broader filter's by a small
     number of people, marked `suppressed`."""

@@ -292,9 +292,7 @@ def life_area_rows(
             outcomes=None if (f"{area.name}|outcomes", "") in hidden else area.outcomes,
             person=side_cell(area.name, Side.PERSON.value, area.person_average),
             person_outcomes=area.person_outcomes,
-            professional=side_cell(
-                area.name, Side.PROFESSIONAL.value, area.professional_average
-            ),
+            professional=side_cell(area.name, Side.PROFESSIONAL.value, area.professional_average),
             professional_outcomes=area.professional_outcomes,
         )
         for area in board.life_areas
