@@ -21,7 +21,6 @@ from django.http import HttpResponse
 
 from coproduce.models import Side
 from outcomes import metrics
-from outcomes.small_cells import suppressed_note
 from outcomes.definitions import (
     ACHIEVED_LABELS,
     AGREEMENT_LABELS,
@@ -32,6 +31,7 @@ from outcomes.definitions import (
     PROPOSAL_LABELS,
     SECTIONS,
 )
+from outcomes.small_cells import suppressed_note
 from plans.models import Leadership
 
 SIDE_LABELS = {"": "", Side.PERSON.value: "person", Side.PROFESSIONAL.value: "professional"}

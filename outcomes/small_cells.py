@@ -21,13 +21,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from outcomes.dashboard_csv import Figure
 
+class Cell(Protocol):
+    """A dashboard figure (outcomes.dashboard_csv.Figure), as this module reads it."""
+
+    @property
+    def section(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def people(self) -> int: ...
+
+
+Figure = TypeVar("Figure", bound=Cell)
 FigureKey = tuple[str, str, str]  # (section, key, side)
 
 
@@ -43,11 +57,11 @@ def is_small(people: int) -> bool:
     return 0 < people < threshold()
 
 
-def key(figure: Figure) -> FigureKey:
+def key(figure: Cell) -> FigureKey:
     return (figure.section, figure.key, figure.side)
 
 
-def additive_groups(figures: Sequence[Figure]) -> list[list[FigureKey]]:
+def additive_groups(figures: Sequence[Cell]) -> list[list[FigureKey]]:
     """Groups of figures where any one can be worked out from the others."""
     sides = sorted({f.side for f in figures if f.side})
     present = {key(f) for f in figures}
@@ -105,4 +119,4 @@ def suppress(figures: Sequence[Figure], broader: Iterable[Sequence[Figure]] = ()
                 more = next(k for k in group if k not in hidden)
             hidden.add(more)
             changed = True
-    return [dataclasses.replace(f, suppressed=key(f) in hidden) for f in figures]
+    return [dataclasses.replace(f, suppressed=key(f) in hidden) for f in figures]  # type: ignore[type-var]

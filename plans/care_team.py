@@ -6,11 +6,11 @@ Every change of access runs in one transaction with its history entry
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from coproduce.models import Professional, Side
@@ -32,6 +32,7 @@ from plans.models import (
 # Looks at the same thing by the same professional within one slot of this
 # many seconds are one row, so the log stays readable.
 FOLD_SECONDS = 10 * 60
+DETAIL_LENGTH = 80  # PlanView.detail
 
 
 def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
@@ -52,15 +53,15 @@ def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
         "viewer": access.user.pk,
         "viewed_at": now,
         "page": page,
-        "detail": detail[: meta.get_field("detail").max_length],  # type: ignore[union-attr]
+        "detail": detail[:DETAIL_LENGTH],
         "slot": int(now.timestamp()) // FOLD_SECONDS,
         "times": 1,
         "last_seen_at": now,
     }
-    fields = [meta.get_field(name) for name in row]
-    columns = [connection.ops.quote_name(field.column) for field in fields]  # type: ignore[union-attr]
+    fields = [cast(Field[Any, Any], meta.get_field(name)) for name in row]
+    columns = [connection.ops.quote_name(str(field.column)) for field in fields]
     values = [
-        field.get_db_prep_value(value, connection)  # type: ignore[union-attr]
+        field.get_db_prep_value(value, connection)
         for field, value in zip(fields, row.values(), strict=True)
     ]
     table = connection.ops.quote_name(meta.db_table)

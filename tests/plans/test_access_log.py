@@ -82,8 +82,8 @@ def test_an_area_fragment_and_a_live_update_with_content_are_logged(
 ) -> None:
     area = cast.plan.life_areas.get(name="Money")
     login(client, cast.ben)
-    htmx = {"HTTP_HX_REQUEST": "true"}
-    fragment = client.get(reverse("area_fragment", args=[cast.plan.code, area.code]), **htmx)
+    htmx = {"HX-Request": "true"}
+    fragment = client.get(reverse("area_fragment", args=[cast.plan.code, area.code]), headers=htmx)
     assert fragment.status_code == 200
     version = cast.plan.version
     # Nothing changed: 204, and nothing is written.
