@@ -92,6 +92,8 @@ def progress_from(ratings: Iterable[Any]) -> Progress:
     """
     days: dict[datetime.date, dict[str, tuple[Any, int]]] = {}
     for rating in ratings:
+        if getattr(rating, "withdrawn_at", None) is not None:
+            continue  # withdrawn: kept and listed, but no longer part of the progress
         key = (rating.created_at, rating.pk or 0)
         current = days.setdefault(rating.rated_on, {}).get(rating.side)
         if current is None or key >= current[0]:

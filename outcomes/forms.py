@@ -114,6 +114,22 @@ class RatingForm(forms.Form):
         return value
 
 
+class WithdrawRatingForm(forms.Form):
+    """Why a rating is withdrawn: it stays in the history with this reason."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing this rating?",
+        help_text="For example: I rated the wrong outcome, or put the wrong date.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Say why you are withdrawing this rating.",
+            "max_length": "Keep this under %(limit_value)d characters "
+            "(you have written %(show_value)d).",
+        },
+    )
+
+
 class ReviewRatingForm(RatingForm):
     """One outcome within a review: a score is optional (you may skip one for now).
 

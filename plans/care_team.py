@@ -58,7 +58,7 @@ def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
         "times": 1,
         "last_seen_at": now,
     }
-    fields = [cast(Field[Any, Any], meta.get_field(name)) for name in row]
+    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in row]
     columns = [connection.ops.quote_name(str(field.column)) for field in fields]
     values = [
         field.get_db_prep_value(value, connection)
