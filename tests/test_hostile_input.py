@@ -872,12 +872,16 @@ def _date_fields(cast: Cast) -> list[tuple[str, str, dict[str, Any], str]]:
     first = {name: values[0] for name, values in OUTCOME_FIELDS.items()}
     commitment = {name: values[0] for name, values in _commitment_fields(cast).items()}
     area = _area_codes(cast)[0]
+    rate = _plan_url("outcome_rate", cast, outcome_code=outcome.code)
     return [
-        ("amara", _plan_url("item_add", cast, kind_name="outcome"), {**first, "area": area}, "target_date"),
-        ("amara", _plan_url("item_add", cast, kind_name="commitment"), {**commitment, "area": area}, "due_date"),
-        ("amara", _plan_url("outcome_rate", cast, outcome_code=outcome.code), {"score": "5"}, "rated_on"),
-        ("ben", _plan_url("outcome_rate", cast, outcome_code=outcome.code), {"score": "5"}, "rated_on"),
-        ("amara", _plan_url("review_complete", cast, review_code=review.code), {"notes": "Done"}, "next_review_date"),
+        ("amara", _plan_url("item_add", cast, kind_name="outcome"), {**first, "area": area},
+         "target_date"),
+        ("amara", _plan_url("item_add", cast, kind_name="commitment"),
+         {**commitment, "area": area}, "due_date"),
+        ("amara", rate, {"score": "5"}, "rated_on"),
+        ("ben", rate, {"score": "5"}, "rated_on"),
+        ("amara", _plan_url("review_complete", cast, review_code=review.code), {"notes": "Done"},
+         "next_review_date"),
     ]  # fmt: skip
 
 
