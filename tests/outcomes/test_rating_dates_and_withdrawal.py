@@ -152,3 +152,19 @@ def test_nobody_withdraws_someone_elses_rating(
     rating.refresh_from_db()
     assert not rating.is_withdrawn
     assert not PlanChange.objects.exists()
+
+
+def test_a_withdrawn_rating_is_marked_in_the_fhir_download(
+    client: Client, cast: Cast, outcome: ValuedOutcome
+) -> None:
+    rating = f.make_rating(outcome, cast.amara.user, 3, today())
+    kept = f.make_rating(outcome, cast.amara.user, 5, today())
+    Rating.objects.filter(pk=rating.pk).update(withdrawn_at=timezone.now(), withdrawn_reason="x")
+    login(client, cast.amara)
+    bundle = client.get(reverse("plan_export_fhir", args=[cast.plan.code])).json()
+    status = {
+        entry["resource"]["id"]: entry["resource"]["status"]
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "Observation"
+    }
+    assert status == {str(rating.code): "entered-in-error", str(kept.code): "final"}
