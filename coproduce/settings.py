@@ -299,3 +299,5 @@ LOGGING = {
 
 # How often an open plan page asks whether anything changed (milliseconds).
 LIVE_POLL_MS = int(os.environ.get("LIVE_POLL_MS", "5000"))
+# Dashboard figures drawn from fewer people than this are not shown (outcomes.small_cells).
+SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))

@@ -21,8 +21,8 @@ alternative, and sits next to a table with the same numbers.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
@@ -92,6 +92,8 @@ def progress_from(ratings: Iterable[Any]) -> Progress:
     """
     days: dict[datetime.date, dict[str, tuple[Any, int]]] = {}
     for rating in ratings:
+        if getattr(rating, "withdrawn_at", None) is not None:
+            continue  # withdrawn: kept and listed, but no longer part of the progress
         key = (rating.created_at, rating.pk or 0)
         current = days.setdefault(rating.rated_on, {}).get(rating.side)
         if current is None or key >= current[0]:
@@ -325,6 +327,7 @@ class Bar:
     stroke: str
     label_x: float
     label_y: int
+    suppressed: bool = False  # drawn from too few people: no bar, a note instead
 
 
 @dataclass(frozen=True)
@@ -375,10 +378,15 @@ def _change_bar(chart_id: str, side: str, state: str, value: int, y: int, bigges
     )
 
 
-def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
+def change_chart(
+    change: metrics.OutcomeChange, *, hidden: Collection[tuple[str, str, str]] = ()
+) -> ChangeChart:
+    """`hidden`: figures not shown (outcomes.small_cells), as (section, key, side)."""
     chart_id = "chart-change"
     values = {
-        (side, state): getattr(getattr(change, side), state)
+        (side, state): 0
+        if ("outcomes", state, side) in hidden
+        else getattr(getattr(change, side), state)
         for side, _ in CHART_SIDES
         for state in COMPARED
     }
@@ -387,15 +395,24 @@ def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
     y = BARS_TOP
     for state in COMPARED:
         bars = [
-            _change_bar(chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest)
+            replace(
+                _change_bar(
+                    chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest
+                ),
+                suppressed=("outcomes", state, side) in hidden,
+            )
             for i, (side, _) in enumerate(CHART_SIDES)
         ]
         groups.append(BarGroup(CHANGE_LABELS[state], LABEL_RIGHT, y + BAR_HEIGHT + 4, bars))
         y += 2 * BAR_HEIGHT + BAR_GAP
+
+    def said(side: str, state: str) -> str:
+        if ("outcomes", state, side) in hidden:
+            return f"{CHANGE_LABELS[state].lower()} not shown (too few people)"
+        return f"{values[(side, state)]} {CHANGE_LABELS[state].lower()}"
+
     summary = " ".join(
-        f"{side_label}: "
-        + ", ".join(f"{values[(side, state)]} {CHANGE_LABELS[state].lower()}" for state in COMPARED)
-        + "."
+        f"{side_label}: " + ", ".join(said(side, state) for state in COMPARED) + "."
         for side, side_label in CHART_SIDES
     )
     return ChangeChart(
@@ -427,13 +444,18 @@ class StackedBar:
     empty_text_y: int
     words: str
     words_y: int
+    suppressed: bool = False  # a part is drawn from too few people: no bar at all
 
 
 def _stacked_bar(
-    chart_id: str, y: int, title: str, parts: list[tuple[str, str, int]]
+    chart_id: str, y: int, title: str, parts: list[tuple[str, str, int]], *, hide: bool = False
 ) -> StackedBar:
-    """`parts` are (kind, words, count); a part with nothing in it draws no segment."""
+    """`parts` are (kind, words, count); a part with nothing in it draws no segment.
+    With `hide`, no segment and no number: one part is drawn from too few people,
+    and the shares of a 100% bar would give it away."""
     fills = _fills(chart_id)
+    if hide:
+        parts = [(kind, text, 0) for kind, text, _ in parts]
     total = sum(count for _, _, count in parts)
     segments = []
     x = 0.0
@@ -447,6 +469,8 @@ def _stacked_bar(
         f"{text}: {count}" + (f" ({round(100 * count / total)}%)" if total else "")
         for _, text, count in parts
     )
+    if hide:
+        words = "Not shown: drawn from too few people, so that nobody can be singled out"
     bar_y = y + 22
     return StackedBar(
         title=title,
@@ -456,6 +480,7 @@ def _stacked_bar(
         empty_text_y=bar_y + 17,
         words=words,
         words_y=bar_y + 44,
+        suppressed=hide,
     )
 
 
@@ -472,8 +497,12 @@ class CoproductionChart:
 
 
 def coproduction_chart(
-    content: metrics.ContentShare, leadership: metrics.LeadershipBalance
+    content: metrics.ContentShare,
+    leadership: metrics.LeadershipBalance,
+    *,
+    hidden: Collection[tuple[str, str, str]] = (),
 ) -> CoproductionChart:
+    """`hidden`: figures not shown (outcomes.small_cells), as (section, key, side)."""
     chart_id = "chart-coproduction"
     written = [
         ("person", "Written by people", content.person),
@@ -484,18 +513,28 @@ def coproduction_chart(
         ("shared", "Shared", leadership.shared),
         ("professional", "Professional-led", leadership.professional_led),
     ]
+    hide_written = any(("content", "all", side) in hidden for side, _ in CHART_SIDES)
+    hide_led = any(
+        ("leadership", group, "") in hidden
+        for group in ("person_led", "shared", "professional_led")
+    )
     summary = (
-        f"Plan content: {content.person} items written by people, "
-        f"{content.professional} by professionals. Life areas: {leadership.person_led} "
-        f"person-led, {leadership.shared} shared, {leadership.professional_led} "
-        "professional-led."
+        "Plan content: not shown (too few people). "
+        if hide_written
+        else f"Plan content: {content.person} items written by people, "
+        f"{content.professional} by professionals. "
+    ) + (
+        "Life areas: not shown (too few people)."
+        if hide_led
+        else f"Life areas: {leadership.person_led} person-led, {leadership.shared} shared, "
+        f"{leadership.professional_led} professional-led."
     )
     return CoproductionChart(
         id=chart_id,
         height=172,
         label=f"How co-produced the plans are. {summary}",
         bars=[
-            _stacked_bar(chart_id, 0, "Who wrote the plans", written),
-            _stacked_bar(chart_id, 86, "Who leads the life areas", led),
+            _stacked_bar(chart_id, 0, "Who wrote the plans", written, hide=hide_written),
+            _stacked_bar(chart_id, 86, "Who leads the life areas", led, hide=hide_led),
         ],
     )

@@ -31,6 +31,7 @@ from outcomes.definitions import (
     PROPOSAL_LABELS,
     SECTIONS,
 )
+from outcomes.small_cells import suppressed_note
 from plans.models import Leadership
 
 SIDE_LABELS = {"": "", Side.PERSON.value: "person", Side.PROFESSIONAL.value: "professional"}
@@ -48,18 +49,27 @@ class Figure:
     side: str  # "person", "professional", or "" for figures about the whole caseload
     value: Value
     cell: tuple[str, ...] | None = None
+    people: int = 0  # how many different people the figure is drawn from
+    suppressed: bool = False  # drawn from too few people: see outcomes.small_cells
 
 
 def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     """Every figure on the dashboard, in page order."""
     return [
-        *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload),
+        *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload, board.caseload.people_behind),
         *_change_figures(board.outcomes),
-        *_whole_caseload("agreement", AGREEMENT_LABELS, board.outcomes.agreement),
-        Figure(
-            "agreement", "mean_gap", "Average gap (points)", "", board.outcomes.agreement.mean_gap
+        *_whole_caseload(
+            "agreement", AGREEMENT_LABELS, board.outcomes.agreement, board.outcomes.agreement.people
         ),
-        *_whole_caseload("achieved", ACHIEVED_LABELS, board.achieved),
+        Figure(
+            "agreement",
+            "mean_gap",
+            "Average gap (points)",
+            "",
+            board.outcomes.agreement.mean_gap,
+            people=board.outcomes.agreement.people["both_rated"],
+        ),
+        *_whole_caseload("achieved", ACHIEVED_LABELS, board.achieved, board.achieved.people),
         *(figure for area in board.life_areas for figure in _life_area_figures(area)),
         *_content_figures(board.content),
         *_leadership_figures(board.leadership),
@@ -71,17 +81,23 @@ def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     ]
 
 
-def _whole_caseload(section: str, labels: dict[str, str], figures: Any) -> list[Figure]:
-    """Figures about the whole caseload (no side), each with the plans behind it."""
+def _whole_caseload(
+    section: str, labels: dict[str, str], figures: Any, people: Any
+) -> list[Figure]:
+    """Figures about the whole caseload (no side), each with the plans behind it.
+    `people` maps each key to the people behind it (or is a function of the key)."""
+    behind = people if callable(people) else people.__getitem__
     return [
-        Figure(section, key, label, "", getattr(figures, key), (section, key))
+        Figure(section, key, label, "", getattr(figures, key), (section, key), behind(key))
         for key, label in labels.items()
     ]
 
 
 def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
     return [
-        Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes),
+        Figure(
+            "outcomes", "outcomes", "Outcomes", "", change.outcomes, None, change.people["outcomes"]
+        ),
         *(
             Figure(
                 "outcomes",
@@ -90,6 +106,7 @@ def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
                 side,
                 getattr(getattr(change, side), state),
                 ("outcomes", side, state),
+                change.people[f"{side}_{state}"],
             )
             for side in metrics.SIDES
             for state, label in CHANGE_LABELS.items()
@@ -99,13 +116,31 @@ def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
 
 def _life_area_figures(area: metrics.LifeAreaChange) -> list[Figure]:
     name = area.name
-    rows = [Figure("life_area", f"{name}|outcomes", f"{name}: outcomes", "", area.outcomes)]
+    rows = [
+        Figure(
+            "life_area",
+            f"{name}|outcomes",
+            f"{name}: outcomes",
+            "",
+            area.outcomes,
+            people=area.people["outcomes"],
+        )
+    ]
     for side in metrics.SIDES:
         cell = ("life_area", name, side)
         counted = getattr(area, f"{side}_outcomes")
         average = getattr(area, f"{side}_average")
+        people = area.people[f"{side}_outcomes"]
         rows += [
-            Figure("life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell),
+            Figure(
+                "life_area",
+                f"{name}|rated_twice",
+                f"{name}: rated twice",
+                side,
+                counted,
+                cell,
+                people,
+            ),
             Figure(
                 "life_area",
                 f"{name}|average_change",
@@ -113,6 +148,7 @@ def _life_area_figures(area: metrics.LifeAreaChange) -> list[Figure]:
                 side,
                 average,
                 cell,
+                people,
             ),
         ]
     return rows
@@ -122,12 +158,27 @@ def _content_figures(content: metrics.ContentShare) -> list[Figure]:
     share = content.person_share
     return [
         *(
-            Figure("content", kind, label, side, content.by_kind[kind][side])
+            Figure(
+                "content",
+                kind,
+                label,
+                side,
+                content.by_kind[kind][side],
+                people=content.people_by_kind[kind][side],
+            )
             for kind, label in CONTENT_LABELS.items()
             for side in metrics.SIDES
         ),
         *(
-            Figure("content", "all", "All content", side, getattr(content, side), ("content", side))
+            Figure(
+                "content",
+                "all",
+                "All content",
+                side,
+                getattr(content, side),
+                ("content", side),
+                content.people(side),
+            )
             for side in metrics.SIDES
         ),
         Figure(
@@ -136,6 +187,7 @@ def _content_figures(content: metrics.ContentShare) -> list[Figure]:
             "Share written by people (%)",
             "",
             None if share is None else round(100 * share, 1),
+            people=max(content.people(side) for side in metrics.SIDES),
         ),
     ]
 
@@ -149,17 +201,25 @@ def _leadership_figures(leadership: metrics.LeadershipBalance) -> list[Figure]:
             "",
             leadership.by_level[level],
             ("leadership", str(level)),
+            leadership.people(str(level)),
         )
         for level, label in Leadership.choices
     ]
-    return [*by_level, *_whole_caseload("leadership", LEADERSHIP_GROUP_LABELS, leadership)]
+    groups = _whole_caseload("leadership", LEADERSHIP_GROUP_LABELS, leadership, leadership.people)
+    return [*by_level, *groups]
 
 
 def _proposal_figures(side: str, figures: metrics.ProposalFigures) -> list[Figure]:
     return [
         *(
             Figure(
-                "proposals", state, label, side, getattr(figures, state), ("proposals", side, state)
+                "proposals",
+                state,
+                label,
+                side,
+                getattr(figures, state),
+                ("proposals", side, state),
+                figures.people[state],
             )
             for state, label in PROPOSAL_LABELS.items()
         ),
@@ -169,6 +229,7 @@ def _proposal_figures(side: str, figures: metrics.ProposalFigures) -> list[Figur
             "Median time to answer (hours)",
             side,
             figures.median_hours_to_answer,
+            people=figures.people["answered"],
         ),
     ]
 
@@ -216,7 +277,7 @@ def dashboard_csv_rows(figures: list[Figure]) -> list[list[str]]:
             safe_cell(SECTIONS[f.section].title),
             safe_cell(f.label),
             SIDE_LABELS[f.side],
-            format_value(f.value),
+            suppressed_note() if f.suppressed else format_value(f.value),
             safe_cell(SECTIONS[f.section].definition),
         ]
         for f in figures

@@ -29,7 +29,8 @@ RATINGS_COMPARED = (
     "recorded. Agreement: among outcomes both sides have rated, the two sides agree when "
     "their latest scores are at most 1 point apart (7 and 8 agree, 6 and 8 do not); the "
     "mean gap is the average distance between the two latest scores. The two latest "
-    "ratings may be from different days."
+    "ratings may be from different days. Withdrawn ratings do not count, nor do ratings "
+    "dated before 1900 (kept from before dates were checked)."
 )
 
 SECTIONS: dict[str, Section] = {
@@ -57,7 +58,9 @@ SECTIONS: dict[str, Section] = {
     "life_area": Section(
         "Average change by life area",
         (
-            "For each life area (by name) with at least one outcome on the caseload: the average "
+            "For each default life area with at least one outcome on the caseload, and for all "
+            "the areas people named themselves together (their names are their own words, "
+            "so they are not shown): the average "
             "change on the 1-10 scale from each side, that is the latest rating on or before the "
             "end of the period minus the first rating, over the outcomes that side has rated at "
             "least twice (and how many those are). Blank when that side has rated no outcome in "

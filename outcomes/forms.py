@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from outcomes.models import ValuedOutcome
 from plans.access import PlanAccess
-from plans.forms import DateInput, PlanFormMixin
+from plans.forms import (
+    DATE_YEARS_AHEAD,
+    DateInput,
+    PlanFormMixin,
+    check_plan_date,
+    years_after,
+)
 from plans.templatetags.plan_tags import first_name
 
 
@@ -34,6 +40,9 @@ class OutcomeForm(PlanFormMixin, forms.ModelForm):
             "target_date": DateInput(),
         }
         error_messages = {"text": {"required": "Write what you want, in your own words."}}
+
+    def clean_target_date(self) -> datetime.date | None:
+        return check_plan_date(self.plan, self.cleaned_data.get("target_date"))
 
 
 SCORES = [(score, str(score)) for score in range(1, 11)]
@@ -81,12 +90,44 @@ class RatingForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, question: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        question: str = "",
+        started_on: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {"rated_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.started_on = started_on  # the plan's start: no rating before it
         if question:
             self.fields["score"].label = question
         self.fields["score"].help_text = "1 means far from it, 10 means there."
+
+    def clean_rated_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["rated_on"]
+        if self.started_on is not None and value < self.started_on:
+            raise forms.ValidationError(
+                f"Choose a date from {self.started_on:%-d %B %Y}, when this plan was started, "
+                "up to today."
+            )
+        return value
+
+
+class WithdrawRatingForm(forms.Form):
+    """Why a rating is withdrawn: it stays in the history with this reason."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing this rating?",
+        help_text="For example: I rated the wrong outcome, or put the wrong date.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Say why you are withdrawing this rating.",
+            "max_length": "Keep this under %(limit_value)d characters "
+            "(you have written %(show_value)d).",
+        },
+    )
 
 
 class ReviewRatingForm(RatingForm):
@@ -119,6 +160,9 @@ class ReviewRatingForm(RatingForm):
         return data
 
 
+NEXT_REVIEW_YEARS_AHEAD = DATE_YEARS_AHEAD
+
+
 class CompleteReviewForm(forms.Form):
     next_review_date = forms.DateField(
         label="Date of the next review",
@@ -139,4 +183,10 @@ class CompleteReviewForm(forms.Form):
         value: datetime.date = self.cleaned_data["next_review_date"]
         if value <= timezone.localdate():
             raise forms.ValidationError("The next review must be on a date after today.")
+        latest = years_after(timezone.localdate(), NEXT_REVIEW_YEARS_AHEAD)
+        if value > latest:
+            raise forms.ValidationError(
+                f"Choose a date for the next review within {NEXT_REVIEW_YEARS_AHEAD} years "
+                f"(by {latest:%-d %B %Y})."
+            )
         return value

@@ -16,13 +16,15 @@ British Summer Time counts in April even though it is still 31 March in UTC.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import NotSupportedError, connections
 from django.db.models import (
     Aggregate,
     BigIntegerField,
+    Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -37,6 +39,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RawSQL
@@ -46,6 +49,7 @@ from django.utils import timezone
 from coproduce.models import Side
 from outcomes.models import ValuedOutcome
 from plans.models import (
+    DEFAULT_LIFE_AREAS,
     CareTeamMember,
     Commitment,
     Expertise,
@@ -84,6 +88,27 @@ CONTENT_MODELS: dict[str, Any] = {
     "resources": Resource,
     "commitments": Commitment,
 }
+
+
+# Life areas people named themselves are counted together under this name, so
+# a dashboard never shows words a person wrote to a lead who may not open the plan.
+OWN_AREAS = "Areas people named themselves"
+
+
+def area_named(f: DashboardFilter, name_field: str = "name") -> Q:
+    """The life areas the filter chose: one default area, or all those people named."""
+    if f.life_area_name == OWN_AREAS:
+        return ~Q(**{f"{name_field}__in": DEFAULT_LIFE_AREAS})
+    return Q(**{name_field: f.life_area_name})
+
+
+def area_group(name_field: str) -> Case:
+    """A life area's name if it is a default one, else OWN_AREAS."""
+    return Case(
+        When(**{f"{name_field}__in": DEFAULT_LIFE_AREAS}, then=F(name_field)),
+        default=Value(OWN_AREAS),
+        output_field=CharField(),
+    )
 
 
 class UnknownMetric(ValueError):
@@ -133,9 +158,7 @@ def caseload_plans(f: DashboardFilter) -> PlanQuerySet:
             )
         )
     if f.life_area_name is not None:
-        plans = plans.filter(
-            Exists(LifeArea.objects.filter(plan=OuterRef("pk"), name=f.life_area_name))
-        )
+        plans = plans.filter(Exists(LifeArea.objects.filter(area_named(f), plan=OuterRef("pk"))))
     return plans
 
 
@@ -176,6 +199,13 @@ class DaysSince1900(Func):
 # rated_on from 1900 (a negative key would break the remainder) and fits in 63 bits
 # for the first 2^40 ratings, until the year 3300.
 SCORE_BITS = 16
+# Ratings dated outside these days are left out of every figure (not clamped):
+# a date before 1900 would make a negative key and one after 3000 overflow it,
+# and such a date (kept from before the forms checked dates, or imported) says
+# nothing true about when progress was made. The forms only accept dates from
+# the plan's start to today.
+RATING_KEY_FIRST_DAY = dt.date(1900, 1, 1)
+RATING_KEY_LAST_DAY = dt.date(3000, 12, 31)
 RATING_KEY = ExpressionWrapper(
     (DaysSince1900("rated__rated_on") * Value(2**40) + F("rated__id")) * Value(SCORE_BITS)
     + F("rated__score"),
@@ -193,7 +223,14 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     Ratings given on the same day count in the order they were recorded. One
     grouped query over the outcomes and their ratings.
     """
-    rated = FilteredRelation("ratings", condition=Q(ratings__rated_on__lte=f.end))
+    rated = FilteredRelation(
+        "ratings",
+        condition=Q(
+            ratings__rated_on__gte=RATING_KEY_FIRST_DAY,
+            ratings__rated_on__lte=min(f.end, RATING_KEY_LAST_DAY),
+            ratings__withdrawn_at__isnull=True,
+        ),
+    )
     aggregates: dict[str, Any] = {}
     for side in SIDES:
         mine = Q(rated__side=side)
@@ -206,7 +243,7 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     return (
         caseload_outcomes(f)
         .alias(rated=rated)
-        .values("pk", "plan", area=F("life_area__name"))
+        .values("pk", "plan", area=area_group("life_area__name"), person=F("plan__person"))
         .annotate(
             **aggregates,
             latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
@@ -275,7 +312,7 @@ def caseload_proposals(f: DashboardFilter) -> QuerySet[Proposal]:
         plan__in=caseload_plans(f), created_at__gte=start, created_at__lt=end
     )
     if f.life_area_name is not None:
-        proposals = proposals.filter(life_area__name=f.life_area_name)
+        proposals = proposals.filter(area_named(f, "life_area__name"))
     return proposals
 
 
@@ -283,7 +320,7 @@ def caseload_areas(f: DashboardFilter) -> QuerySet[LifeArea]:
     """Life areas of the caseload's plans; with a life area chosen, those of that name."""
     areas = LifeArea.objects.filter(plan__in=caseload_plans(f))
     if f.life_area_name is not None:
-        areas = areas.filter(name=f.life_area_name)
+        areas = areas.filter(area_named(f))
     return areas
 
 
@@ -291,7 +328,7 @@ def caseload_content(f: DashboardFilter, kind: str) -> QuerySet[Any]:
     """Current items of one kind (see CONTENT_MODELS) on the caseload's plans."""
     items = CONTENT_MODELS[kind].objects.current().filter(plan__in=caseload_plans(f))
     if f.life_area_name is not None:
-        items = items.filter(life_area__name=f.life_area_name)
+        items = items.filter(area_named(f, "life_area__name"))
     return items
 
 
@@ -349,6 +386,14 @@ class Median(Aggregate):
 # --- 1. Caseload -----------------------------------------------------------------------
 
 
+# Every figure also says how many different people it is drawn from, in a
+# mapping `people` keyed like the figure ("<side>_<state>" where a figure has
+# sides): outcomes.small_cells hides a figure drawn from too few. Where that
+# number cannot be counted in the same query (a total over several kinds or
+# levels), the largest of its parts stands in: never more than the truth, so
+# a figure is only ever hidden more often, never less.
+
+
 @dataclass(frozen=True)
 class CaseloadFigures:
     people: int
@@ -357,6 +402,7 @@ class CaseloadFigures:
     closed_plans: int
     reviews_due: int
     reviews_overdue: int
+    people_behind: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
@@ -380,8 +426,14 @@ def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> Cas
         people=Count("person", distinct=True),
         plans=Count("pk"),
         **{name: Count("pk", filter=rule) for name, rule in rules.items()},
+        **{
+            f"{name}_people": Count("person", distinct=True, filter=rule)
+            for name, rule in rules.items()
+        },
     )
-    return CaseloadFigures(**figures)
+    behind = {name: figures.pop(f"{name}_people") for name in rules}
+    behind["people"] = behind["plans"] = figures["people"]
+    return CaseloadFigures(**figures, people_behind=behind)
 
 
 # --- 2. Change since the first rating, and agreement -------------------------------------
@@ -408,6 +460,7 @@ class Agreement:
     agree: int
     disagree: int
     mean_gap: float | None
+    people: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -416,6 +469,9 @@ class OutcomeChange:
     person: SideChange
     professional: SideChange
     agreement: Agreement
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # "outcomes", "<side>_<state>"
 
 
 def outcome_change(f: DashboardFilter) -> OutcomeChange:
@@ -432,6 +488,7 @@ def outcome_change(f: DashboardFilter) -> OutcomeChange:
 class OutcomesClosed:
     achieved: int
     let_go: int
+    people: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 def status_changed_in_period(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
@@ -442,11 +499,16 @@ def status_changed_in_period(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
 
 def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
     """The achieved table (`definitions.SECTIONS["achieved"]`). One query."""
+    statuses = {"achieved": ValuedOutcome.Status.ACHIEVED, "let_go": ValuedOutcome.Status.LET_GO}
     row = status_changed_in_period(f).aggregate(
-        achieved=Count("pk", filter=Q(status=ValuedOutcome.Status.ACHIEVED)),
-        let_go=Count("pk", filter=Q(status=ValuedOutcome.Status.LET_GO)),
+        **{name: Count("pk", filter=Q(status=status)) for name, status in statuses.items()},
+        **{
+            f"{name}_people": Count("plan__person", distinct=True, filter=Q(status=status))
+            for name, status in statuses.items()
+        },
     )
-    return OutcomesClosed(**row)
+    people = {name: row.pop(f"{name}_people") for name in statuses}
+    return OutcomesClosed(**row, people=people)
 
 
 # --- 4. Change by life area ----------------------------------------------------------------
@@ -463,6 +525,9 @@ class LifeAreaChange:
     person_average: float | None
     professional_outcomes: int
     professional_average: float | None
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # "outcomes", "<side>_outcomes"
 
 
 def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
@@ -499,6 +564,9 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
     (total,) = (row for row in rows if row["area"] is None)
     areas = sorted((row for row in rows if row["area"] is not None), key=lambda r: r["area"])
 
+    def people(row: dict[str, Any], *names: str) -> dict[str, int]:
+        return {name: row[f"{name}__people"] for name in names}
+
     def side_change(side: str) -> SideChange:
         return SideChange(**{state: total[f"{side}_{state}"] for state in CHANGE_STATES})
 
@@ -511,6 +579,10 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
             agree=total["agree"],
             disagree=total["disagree"],
             mean_gap=_float_or_none(total["mean_gap"]),
+            people=people(total, *AGREEMENT_RULES),
+        ),
+        people=people(
+            total, "outcomes", *(f"{side}_{state}" for side in SIDES for state in CHANGE_STATES)
         ),
     )
     by_area = [
@@ -521,6 +593,7 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
             person_average=_float_or_none(row["person_average"]),
             professional_outcomes=row["professional_outcomes"],
             professional_average=_float_or_none(row["professional_average"]),
+            people=people(row, "outcomes", *(f"{side}_outcomes" for side in SIDES)),
         )
         for row in areas
     ]
@@ -529,14 +602,19 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
 
 def _summed_journeys() -> dict[str, str]:
     """The figures of `outcome_figures`, as SQL over the rows of `rating_journeys`."""
-    columns = {"outcomes": "COUNT(*)"}
+    columns = {"outcomes": "COUNT(*)", "outcomes__people": 'COUNT(DISTINCT "person")'}
+
+    def counted(name: str, rule: str) -> None:
+        columns[name] = f"COUNT(CASE WHEN {rule} THEN 1 END)"
+        columns[f"{name}__people"] = f'COUNT(DISTINCT CASE WHEN {rule} THEN "person" END)'
+
     for side in SIDES:
         for state in CHANGE_STATES:
-            columns[f"{side}_{state}"] = f"COUNT(CASE WHEN {change_rule(side, state)} THEN 1 END)"
-        columns[f"{side}_outcomes"] = f"COUNT({change_points(side)})"
+            counted(f"{side}_{state}", change_rule(side, state))
+        counted(f"{side}_outcomes", rated_twice(side))
         columns[f"{side}_average"] = f"AVG({change_points(side)})"
     for state, rule in AGREEMENT_RULES.items():
-        columns[state] = f"COUNT(CASE WHEN {rule} THEN 1 END)"
+        counted(state, rule)
     columns["mean_gap"] = 'AVG("latest_gap")'
     return columns
 
@@ -554,6 +632,11 @@ class ContentShare:
     person: int
     professional: int
     by_kind: dict[str, dict[str, int]]
+    people_by_kind: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
+
+    def people(self, side: str) -> int:
+        """People behind a side's total: at least as many as behind its largest kind."""
+        return max(counts[side] for counts in self.people_by_kind.values())
 
     @property
     def person_share(self) -> float | None:
@@ -567,23 +650,32 @@ def content_share(f: DashboardFilter) -> ContentShare:
         caseload_content(f, kind)
         .order_by()
         .values("created_side")
-        .annotate(kind=Value(kind), n=Count("pk"))
-        .values_list("kind", "created_side", "n")
+        .annotate(kind=Value(kind), n=Count("pk"), people=Count("plan__person", distinct=True))
+        .values_list("kind", "created_side", "n", "people")
         for kind in CONTENT_MODELS
     ]
     by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_MODELS}
-    for kind, side, n in parts[0].union(*parts[1:], all=True):  # at most 8 rows
+    people_by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_MODELS}
+    for kind, side, n, people in parts[0].union(*parts[1:], all=True):  # at most 8 rows
         by_kind[kind][side] = n
+        people_by_kind[kind][side] = people
     return ContentShare(
         person=sum(counts[Side.PERSON] for counts in by_kind.values()),
         professional=sum(counts[Side.PROFESSIONAL] for counts in by_kind.values()),
         by_kind=by_kind,
+        people_by_kind=people_by_kind,
     )
 
 
 @dataclass(frozen=True)
 class LeadershipBalance:
     by_level: dict[int, int]
+    people_by_level: dict[int, int] = field(default_factory=dict, compare=False)
+
+    def people(self, key: str) -> int:
+        """People behind a level, or (at least) behind a group of levels."""
+        levels = LEADERSHIP_GROUP_LEVELS.get(key) or [int(key)]
+        return max(self.people_by_level[level] for level in levels)
 
     def _group(self, name: str) -> int:
         return sum(self.by_level[level] for level in LEADERSHIP_GROUP_LEVELS[name])
@@ -604,9 +696,16 @@ class LeadershipBalance:
 def leadership_balance(f: DashboardFilter) -> LeadershipBalance:
     """The leadership table (`definitions.SECTIONS["leadership"]`). One query."""
     row = caseload_areas(f).aggregate(
-        **{str(level): Count("pk", filter=Q(leadership=level)) for level in Leadership.values}
+        **{str(level): Count("pk", filter=Q(leadership=level)) for level in Leadership.values},
+        **{
+            f"people_{level}": Count("plan__person", distinct=True, filter=Q(leadership=level))
+            for level in Leadership.values
+        },
     )
-    return LeadershipBalance(by_level={int(level): n for level, n in row.items()})
+    return LeadershipBalance(
+        by_level={int(level): row[str(level)] for level in Leadership.values},
+        people_by_level={int(level): row[f"people_{level}"] for level in Leadership.values},
+    )
 
 
 @dataclass(frozen=True)
@@ -617,15 +716,25 @@ class ProposalFigures:
     withdrawn: int
     waiting: int
     median_hours_to_answer: float | None
+    people: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # each state, and "answered"
 
 
 def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:
     """The suggestions table (`definitions.SECTIONS["proposals"]`).
     One query on PostgreSQL, two on SQLite."""
     proposals = caseload_proposals(f)
-    aggregates: dict[str, Any] = {"made": Count("pk")}
+    aggregates: dict[str, Any] = {
+        "made": Count("pk"),
+        "made__people": Count("plan__person", distinct=True),
+        "answered__people": Count("plan__person", distinct=True, filter=Q(status__in=ANSWERED)),
+    }
     for state, status in PROPOSAL_STATUS.items():
         aggregates[state] = Count("pk", filter=Q(status=status))
+        aggregates[f"{state}__people"] = Count(
+            "plan__person", distinct=True, filter=Q(status=status)
+        )
     on_postgresql = connections[proposals.db].vendor == "postgresql"
     if on_postgresql:
         aggregates["median_hours_to_answer"] = Median(
@@ -636,8 +745,13 @@ def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:
         side: {**dict.fromkeys(PROPOSAL_STATES, 0), "median_hours_to_answer": None}
         for side in SIDES
     }
+    for side in SIDES:
+        by_side[side]["people"] = dict.fromkeys([*PROPOSAL_STATES, "answered"], 0)
     for row in rows:  # at most one row per side
-        by_side[row.pop("proposed_side")].update(row)
+        side = row.pop("proposed_side")
+        for name in [*PROPOSAL_STATES, "answered"]:
+            by_side[side]["people"][name] = row.pop(f"{name}__people")
+        by_side[side].update(row)
     if not on_postgresql:
         for side, median in _median_hours_by_window(proposals).items():
             by_side[side]["median_hours_to_answer"] = median

@@ -18,8 +18,10 @@ class ValuedOutcomeQuerySet(PlanItemQuerySet):
         """Annotate each side's latest score and its date: two subqueries, no extra queries."""
         annotations = {}
         for side in Side.values:
-            latest = Rating.objects.filter(outcome=models.OuterRef("pk"), side=side).order_by(
-                "-rated_on", "-created_at", "-id"
+            latest = (
+                Rating.objects.standing()
+                .filter(outcome=models.OuterRef("pk"), side=side)
+                .order_by("-rated_on", "-created_at", "-id")
             )
             annotations[f"latest_{side}_score"] = models.Subquery(latest.values("score")[:1])
             annotations[f"latest_{side}_on"] = models.Subquery(latest.values("rated_on")[:1])
@@ -97,6 +99,12 @@ class Review(models.Model):
         return f"Review of {self.plan} on {self.held_on}"
 
 
+class RatingQuerySet(models.QuerySet["Rating"]):
+    def standing(self) -> RatingQuerySet:
+        """Ratings that count: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Rating(models.Model):
     """'How close am I to this outcome?' from one side, 1 to 10. Never edited in place."""
 
@@ -115,6 +123,12 @@ class Rating(models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="ratings"
     )
+    # Withdrawn by the one who gave it, with a reason: kept (and in the history),
+    # but left out of every figure, chart and "latest rating".
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, max_length=500)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["rated_on", "created_at", "id"]
@@ -131,3 +145,7 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/10 from the {self.side} side on {self.rated_on}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -98,6 +98,45 @@ def rate_outcome(
     return rating
 
 
+def require_may_withdraw(access: PlanAccess, rating: Rating) -> None:
+    """Only the one who gave a rating withdraws it (plans.rules.decide_rating_withdrawal)."""
+    decision = rules.decide_rating_withdrawal(
+        plan_closed=access.plan.is_closed,
+        own=rating.rated_by_id == access.user.pk,
+        withdrawn=rating.is_withdrawn,
+    )
+    if decision == rules.Decision.REFUSE:
+        raise PermissionDenied("Only the one who gave a rating can withdraw it, once.")
+
+
+@transaction.atomic
+def withdraw_rating(access: PlanAccess, rating: Rating, *, reason: str) -> bool:
+    """Withdraw a rating: kept, and in the history with the reason, but left out of
+    every figure, chart and latest rating. False if it was already withdrawn
+    (someone pressed twice): nothing is written then."""
+    require_may_withdraw(access, rating)
+    now = timezone.now()
+    withdrawn = Rating.objects.filter(pk=rating.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_reason=reason
+    )
+    if not withdrawn:
+        return False
+    rating.withdrawn_at, rating.withdrawn_reason = now, reason
+    outcome = rating.outcome
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.RATE,
+        f"Withdrew a rating of {rating.score} out of 10 on {OUTCOME.summary(outcome)}",
+        kind=OUTCOME,
+        item=outcome,
+        life_area=outcome.life_area,
+        before={"score": rating.score, "rated_on": rating.rated_on.isoformat()},
+        after={"withdrawn": True, "reason": reason},
+    )
+    return True
+
+
 @transaction.atomic
 def set_outcome_status(
     access: PlanAccess, outcome: ValuedOutcome, status: str, review: Review | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Professional, Side, Team
-from outcomes import charts, metrics
+from outcomes import charts, metrics, small_cells
 from outcomes.dashboard_csv import (
     DASHBOARD_HEADER,
     Figure,
@@ -45,7 +45,7 @@ from outcomes.definitions import (
     SECTIONS,
 )
 from plans.access import get_led_team, may_open
-from plans.models import DEFAULT_LIFE_AREAS, Leadership, LifeArea, Plan
+from plans.models import DEFAULT_LIFE_AREAS, Leadership
 
 DEFAULT_MONTHS = 6
 EARLIEST = dt.date(1990, 1, 1)
@@ -133,16 +133,11 @@ class DashboardForm(forms.Form):
         return data
 
 
-def area_choices(team: Team) -> list[str]:
-    """The seven default life areas, then every other name on the caseload's plans. One query."""
-    names = (
-        LifeArea.objects.filter(plan__in=Plan.objects.for_team(team.pk))
-        .exclude(name__in=DEFAULT_LIFE_AREAS)
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
-    )
-    return [*DEFAULT_LIFE_AREAS, *names]
+def area_choices() -> list[str]:
+    """The seven default life areas, then all the areas people named themselves as one
+    choice: the names people gave their own areas are their words, never offered to a
+    lead who may not open their plans."""
+    return [*DEFAULT_LIFE_AREAS, metrics.OWN_AREAS]
 
 
 def team_members(team: Team) -> list[Professional]:
@@ -178,7 +173,7 @@ def parse_filter(request: HttpRequest) -> ParsedFilter:
         if name in request.GET:
             data[name] = request.GET[name]
     members = team_members(team)
-    form = DashboardForm(data, area_names=area_choices(team), members=members)
+    form = DashboardForm(data, area_names=area_choices(), members=members)
     parsed = ParsedFilter(form=form, team=team, lead=lead, members=members)
     if form.is_valid():
         cleaned = form.cleaned_data
@@ -205,6 +200,7 @@ def parse_filter(request: HttpRequest) -> ParsedFilter:
 class TableCell:
     value: str
     url: str | None
+    suppressed: bool = False
 
 
 @dataclass
@@ -251,7 +247,10 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
         if row is None:
             row = TableRow(label=figure.label)
             section.rows.append(row)
-        cell = TableCell(format_value(figure.value), drilldown_url(querystring, figure.cell))
+        if figure.suppressed:
+            cell = TableCell("", None, suppressed=True)
+        else:
+            cell = TableCell(format_value(figure.value), drilldown_url(querystring, figure.cell))
         if figure.side:
             row.sides[figure.side] = cell
             section.by_side = True
@@ -266,7 +265,7 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
 @dataclass
 class LifeAreaRow:
     name: str
-    outcomes: int
+    outcomes: int | None  # None: not shown (small_cells)
     person: TableCell
     person_outcomes: int
     professional: TableCell
@@ -277,24 +276,41 @@ def _signed(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}"
 
 
-def life_area_rows(board: metrics.Dashboard, querystring: str) -> list[LifeAreaRow]:
+def life_area_rows(
+    board: metrics.Dashboard, figures: list[Figure], querystring: str
+) -> list[LifeAreaRow]:
+    hidden = {(f.key, f.side) for f in figures if f.section == "life_area" and f.suppressed}
+
+    def side_cell(name: str, side: str, average: float | None) -> TableCell:
+        if (f"{name}|rated_twice", side) in hidden:
+            return TableCell("", None, suppressed=True)
+        return TableCell(_signed(average), drilldown_url(querystring, ("life_area", name, side)))
+
     return [
         LifeAreaRow(
             name=area.name,
-            outcomes=area.outcomes,
-            person=TableCell(
-                _signed(area.person_average),
-                drilldown_url(querystring, ("life_area", area.name, Side.PERSON.value)),
-            ),
+            outcomes=None if (f"{area.name}|outcomes", "") in hidden else area.outcomes,
+            person=side_cell(area.name, Side.PERSON.value, area.person_average),
             person_outcomes=area.person_outcomes,
-            professional=TableCell(
-                _signed(area.professional_average),
-                drilldown_url(querystring, ("life_area", area.name, Side.PROFESSIONAL.value)),
-            ),
+            professional=side_cell(area.name, Side.PROFESSIONAL.value, area.professional_average),
             professional_outcomes=area.professional_outcomes,
         )
         for area in board.life_areas
     ]
+
+
+def shown_figures(f: metrics.DashboardFilter, board: metrics.Dashboard) -> list[Figure]:
+    """The board's figures with small cells hidden (outcomes.small_cells). A filter
+    narrowed by professional or life area is compared with the filter without each
+    narrowing, so that the rest of the caseload cannot be worked out by subtraction."""
+    broader = []
+    if f.professional_id is not None:
+        broader.append(replace(f, professional_id=None))
+    if f.life_area_name is not None:
+        broader.append(replace(f, life_area_name=None))
+    return small_cells.suppress(
+        figure_rows(board), [figure_rows(metrics.dashboard(wider)) for wider in broader]
+    )
 
 
 @require_GET
@@ -305,16 +321,21 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     board = metrics.dashboard(parsed.filter)
-    figures = figure_rows(board)
+    figures = shown_figures(parsed.filter, board)
     by_key = {s.key: s for s in sections(figures, parsed.querystring)}
+    hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
     context.update(
         {
             "board": board,
             "sections": by_key,
-            "life_areas": life_area_rows(board, parsed.querystring),
+            "life_areas": life_area_rows(board, figures, parsed.querystring),
             "life_area_definition": SECTIONS["life_area"].definition,
-            "change_chart": charts.change_chart(board.outcomes),
-            "coproduction_chart": charts.coproduction_chart(board.content, board.leadership),
+            "change_chart": charts.change_chart(board.outcomes, hidden=hidden),
+            "coproduction_chart": charts.coproduction_chart(
+                board.content, board.leadership, hidden=hidden
+            ),
+            "suppressed_note": small_cells.suppressed_note(),
+            "any_suppressed": bool(hidden),
             "querystring": parsed.querystring,
             "professional_name": parsed.professional_name,
         }
@@ -340,7 +361,8 @@ def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
     board = metrics.dashboard(parsed.filter)
     f = parsed.filter
     filename = f"dashboard-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
-    return csv_response(filename, DASHBOARD_HEADER, dashboard_csv_rows(figure_rows(board)))
+    rows = dashboard_csv_rows(shown_figures(f, board))
+    return csv_response(filename, DASHBOARD_HEADER, rows)
 
 
 PART_LABELS: dict[str, str] = {
@@ -371,6 +393,12 @@ class Drilldown:
     mine: Any  # the plans the lead is on the care team of
     mine_count: int
     others: int
+    others_people: int
+
+    @property
+    def others_hidden(self) -> bool:
+        """Too few other people to count them without singling someone out."""
+        return small_cells.is_small(self.others_people)
 
 
 def drilldown(parsed: ParsedFilter, cell: tuple[str, ...]) -> Drilldown:
@@ -383,7 +411,9 @@ def drilldown(parsed: ParsedFilter, cell: tuple[str, ...]) -> Drilldown:
         raise Http404 from None
     on_care_team = may_open(parsed.lead)
     counts = plans.order_by().aggregate(
-        mine=Count("pk", filter=Q(on_care_team)), others=Count("pk", filter=~Q(on_care_team))
+        mine=Count("pk", filter=Q(on_care_team)),
+        others=Count("pk", filter=~Q(on_care_team)),
+        others_people=Count("person", distinct=True, filter=~Q(on_care_team)),
     )
     return Drilldown(
         cell=cell,
@@ -391,6 +421,7 @@ def drilldown(parsed: ParsedFilter, cell: tuple[str, ...]) -> Drilldown:
         mine=plans.filter(on_care_team),
         mine_count=counts["mine"],
         others=counts["others"],
+        others_people=counts["others_people"],
     )
 
 
@@ -423,6 +454,7 @@ def team_dashboard_plans(request: HttpRequest) -> HttpResponse:
             "dashboard_url": f"{reverse('team_dashboard')}?{parsed.querystring}",
             "filter": parsed.filter,
             "professional_name": parsed.professional_name,
+            "suppressed_note": small_cells.suppressed_note(),
         }
     )
     return render(request, "outcomes/drilldown.html", context)
@@ -450,7 +482,7 @@ def team_dashboard_plans_csv(request: HttpRequest) -> HttpResponse:
             "Other plans (you are not on their care team)",
             "",
             "",
-            str(found.others),
+            small_cells.suppressed_note() if found.others_hidden else str(found.others),
         ]
     )
     header = ["person", "plan status", "next review", "plan"]

@@ -6,11 +6,11 @@ Every change of access runs in one transaction with its history entry
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from coproduce.models import Professional, Side
@@ -29,14 +29,52 @@ from plans.models import (
 # --- who has looked ------------------------------------------------------------------
 
 
-def log_view(access: PlanAccess, page: str) -> None:
-    """Remember that a professional looked at this plan: one insert, nothing else.
+# Looks at the same thing by the same professional within one slot of this
+# many seconds are one row, so the log stays readable.
+FOLD_SECONDS = 10 * 60
+DETAIL_LENGTH = 80  # PlanView.detail
 
-    The person's own views are not logged: the log is there so the person can
-    see who else has looked.
+
+def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
+    """Remember that a professional looked at this plan: one statement, nothing else.
+
+    The same professional seeing the same thing (`page`, and `detail` such as
+    a life area's name) again within the same ten-minute slot adds to that
+    row's count instead of adding a row: one INSERT … ON CONFLICT DO UPDATE,
+    the same SQL on SQLite and PostgreSQL. The person's own views are not
+    logged: the log is there so the person can see who else has looked.
     """
-    if access.is_professional:
-        PlanView.objects.create(plan=access.plan, viewer=access.user, page=page)
+    if not access.is_professional:
+        return
+    now = timezone.now()
+    meta = PlanView._meta
+    row = {
+        "plan": access.plan.pk,
+        "viewer": access.user.pk,
+        "viewed_at": now,
+        "page": page,
+        "detail": detail[:DETAIL_LENGTH],
+        "slot": int(now.timestamp()) // FOLD_SECONDS,
+        "times": 1,
+        "last_seen_at": now,
+    }
+    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in row]
+    columns = [connection.ops.quote_name(str(field.column)) for field in fields]
+    values = [
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(fields, row.values(), strict=True)
+    ]
+    table = connection.ops.quote_name(meta.db_table)
+    key = ", ".join(columns[:1] + columns[1:2] + columns[3:6])
+    times, last_seen = columns[6], columns[7]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names only
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {times} = {table}.{times} + 1, "
+        f"{last_seen} = excluded.{last_seen}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 # --- share codes ---------------------------------------------------------------------

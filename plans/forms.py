@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from coproduce.models import Side, User
 from plans.models import (
@@ -34,6 +36,43 @@ class PlanFormMixin:
                 field.error_messages["max_length"] = (
                     "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
                 )
+
+
+# Target and due dates: from a little before the plan started (something
+# already under way when the plan was written) to ten years from today.
+DATE_GRACE_BEFORE_START = datetime.timedelta(days=31)
+DATE_YEARS_AHEAD = 10
+
+
+def plan_started(plan: Plan) -> datetime.date:
+    """The day the plan was started, in the site's time zone."""
+    return timezone.localdate(plan.created_at)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_plan_date(plan: Plan, value: datetime.date | None) -> datetime.date | None:
+    """A target or due date within a sane window around the plan, or a clear message."""
+    if value is None:
+        return None
+    earliest = plan_started(plan) - DATE_GRACE_BEFORE_START
+    latest = years_after(timezone.localdate(), DATE_YEARS_AHEAD)
+    if value < earliest:
+        raise forms.ValidationError(
+            f"Choose a date from {earliest:%-d %B %Y} on: "
+            f"this plan was started on {plan_started(plan):%-d %B %Y}."
+        )
+    if value > latest:
+        raise forms.ValidationError(
+            f"Choose a date within the next {DATE_YEARS_AHEAD} years (by {latest:%-d %B %Y})."
+        )
+    return value
 
 
 class DateInput(forms.DateInput):
@@ -160,6 +199,9 @@ class CommitmentForm(PlanFormMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["who"] = self.instance.who_id
+
+    def clean_due_date(self) -> datetime.date | None:
+        return check_plan_date(self.plan, self.cleaned_data.get("due_date"))
 
     def clean_who(self) -> User:
         # The choice is a user id; the model field (and construct_instance) wants the user.

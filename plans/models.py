@@ -232,9 +232,22 @@ class PlanView(models.Model):
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(default=timezone.now)
     page = models.CharField(max_length=60)
+    # What was seen within the page, e.g. the life area an update was about.
+    detail = models.CharField(max_length=80, blank=True, default="")
+    # Repeats of the same look in the same few minutes fold into one row
+    # (plans.care_team.log_view): `slot` numbers those minutes, `times` counts
+    # the looks and `last_seen_at` is the latest. Older rows have no slot.
+    slot = models.BigIntegerField(null=True, blank=True)
+    times = models.PositiveIntegerField(default=1)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["plan", "-viewed_at"], name="planview_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "viewer", "page", "detail", "slot"], name="planview_one_per_slot"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.viewer} viewed {self.page} at {self.viewed_at:%Y-%m-%d %H:%M}"

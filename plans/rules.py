@@ -85,6 +85,14 @@ def decide_rating(*, plan_closed: bool, outcome_worked_on: bool) -> Decision:
     return Decision.APPLY
 
 
+def decide_rating_withdrawal(*, plan_closed: bool, own: bool, withdrawn: bool) -> Decision:
+    """Each side withdraws only its own ratings (the one who gave it), once, with a
+    reason; it stays in the history and leaves the figures. Nothing on a closed plan."""
+    if plan_closed or not own or withdrawn:
+        return Decision.REFUSE
+    return Decision.APPLY
+
+
 def may_answer(proposal: Proposal, side: str) -> bool:
     """Proposals are answered by the other side, and only while they wait."""
     return proposal.is_pending and side in Side.values and side != proposal.proposed_side

@@ -33,7 +33,7 @@ Matrix size: 40 URLs x 9 roles x 2 methods = 720 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
 (accept / decline) as a case of its own: 43 cases x 9 roles x 2 methods = 774 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
+plan (Priya's code, Amara's objects): 14 cases x 2 roles x 2 methods = 56 cells.
 """
 
 from __future__ import annotations
@@ -194,6 +194,8 @@ RULES: dict[str, Rule] = {
         PLAN, (403, 403), ben=(200, 302), kwargs={"answer": "withdraw"}
     ),
     "outcome_rate": Rule(PLAN, (200, 422)),
+    # Amara withdraws her own rating; Ben may not withdraw hers.
+    "rating_withdraw": Rule(PLAN, (200, 422), ben=(403, 403)),
     "review_list": Rule(PLAN, (200, 405)),
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),
@@ -301,6 +303,7 @@ def build_world(cast: Cast) -> World:
     assert not result.applied
     proposal = Proposal.objects.get(plan=plan, proposed_by=ben, status=Proposal.Status.PENDING)
     review, _ = outcome_services.start_review(get_plan_for_user(amara, plan.code))
+    rating = f.make_rating(outcome, amara, 6)
     access_request = AccessRequest.objects.create(plan=plan, professional=cast.oscar)
     plan.refresh_from_db()
 
@@ -325,6 +328,7 @@ def build_world(cast: Cast) -> World:
         "member_id": CareTeamMember.objects.get(plan=plan, professional=cast.ben).pk,
         "request_code": access_request.code,
         "review_code": review.code,
+        "rating_code": rating.code,
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 

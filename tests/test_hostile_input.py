@@ -170,6 +170,7 @@ DATES = [
     "0000-00-00",
     "9999-12-31",
     "0001-01-01",
+    "1899-12-31",
     "1900-01-01",
     "2026-13-01",
     "99999-01-01",
@@ -553,6 +554,13 @@ def rate(cast: Cast) -> Request:
     return Request(url, valid)
 
 
+def withdraw_rating(cast: Cast) -> Request:
+    rating = f.make_rating(f.make_outcome(cast.plan), cast.amara.user, 4)
+    code = cast_draw(st.one_of(st.just(rating.code), st.uuids()))
+    url = _plan_url("rating_withdraw", cast, outcome_code=rating.outcome.code, rating_code=code)
+    return Request(url, {"reason": ["I rated the wrong outcome"]})
+
+
 def start_review(cast: Cast) -> Request:
     return Request(_plan_url("review_start", cast))
 
@@ -630,6 +638,7 @@ POSTED = [
     Endpoint("item_remove", "amara", remove_resource),
     Endpoint("item_remove", "amara", remove_commitment),
     Endpoint("review_start", "amara", start_review, takes_fields=False),
+    Endpoint("rating_withdraw", "amara", withdraw_rating),
     Endpoint("review_complete", "amara", complete_review),
     Endpoint("session_keepalive", "amara", keepalive, takes_fields=False),
     Endpoint("logout", "amara", logout, takes_fields=False),
@@ -850,3 +859,50 @@ def test_pages_said_to_take_no_input_refuse_posts(name: str, cast: Cast) -> None
     for who in ("amara", "ben"):
         response = _signed_in(cast, who).post(url, {"text": PROBE_SCRIPT})
         assert response.status_code == 405, (name, who)
+
+
+# --- Dates out of any sane window, on every date field (issue 15) ---------------------------
+
+OUT_OF_RANGE = ["0001-01-01", "1899-12-31", "9999-12-31"]
+
+
+def _date_fields(cast: Cast) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(who, url, valid fields, the date field) for every form with a date."""
+    outcome = f.make_outcome(cast.plan)
+    review, _ = _open_review(cast)
+    first = {name: values[0] for name, values in OUTCOME_FIELDS.items()}
+    commitment = {name: values[0] for name, values in _commitment_fields(cast).items()}
+    area = _area_codes(cast)[0]
+    rate = _plan_url("outcome_rate", cast, outcome_code=outcome.code)
+    return [
+        ("amara", _plan_url("item_add", cast, kind_name="outcome"), {**first, "area": area},
+         "target_date"),
+        ("amara", _plan_url("item_add", cast, kind_name="commitment"),
+         {**commitment, "area": area}, "due_date"),
+        ("amara", rate, {"score": "5"}, "rated_on"),
+        ("ben", rate, {"score": "5"}, "rated_on"),
+        ("amara", _plan_url("review_complete", cast, review_code=review.code), {"notes": "Done"},
+         "next_review_date"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("day", OUT_OF_RANGE)
+def test_out_of_range_dates_are_refused_on_every_date_field(
+    client: Client, cast: Cast, day: str
+) -> None:
+    cases = _date_fields(cast)
+    before = row_counts()
+    for who, url, valid, date_field in cases:
+        client.force_login(_user(cast, who))
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.post(url, {**valid, date_field: day}, headers=headers)
+            assert response.status_code == 422, (url, date_field, day)
+            page = response.content.decode()
+            messages = ("Choose a date", "after today", "cannot be in the future")
+            assert any(message in page for message in messages), (url, date_field)
+            assert day in page  # what was typed is kept
+    assert row_counts() == before
+    for name in ("team_dashboard", "team_dashboard_csv"):
+        client.force_login(cast.chloe.user)
+        response = client.get(reverse(name), {"start": day, "end": day})
+        assert response.status_code == 422

@@ -243,7 +243,7 @@ def _achievement(outcome: ValuedOutcome) -> Json | None:
     if outcome.status == ValuedOutcome.Status.ACHIEVED:
         code, text = "achieved", "Achieved"
     else:
-        own = [r for r in outcome.ratings.all() if r.side == Side.PERSON]
+        own = [r for r in outcome.ratings.all() if r.side == Side.PERSON and not r.is_withdrawn]
         if len(own) >= 2:
             first, latest = own[0].score, own[-1].score
             if latest > first:
@@ -539,7 +539,8 @@ class _Bundler:
         observation: Json = {
             "resourceType": "Observation",
             "id": str(rating.code),
-            "status": "final",
+            # A withdrawn rating is kept, marked as not to be relied on.
+            "status": "entered-in-error" if rating.is_withdrawn else "final",
             "category": [
                 # Both sides' ratings are answers to one question, like a survey.
                 _concept(OBSERVATION_CATEGORY_SYSTEM, "survey", "Survey")

@@ -84,12 +84,14 @@ def after_write(
 def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """One life area on its own: what "Cancel" puts back when an edit is abandoned.
 
-    Not a visit to the plan, so no "who has looked" entry.
+    It carries the area's content, so a professional's look is in "who has
+    looked" (folded with their other looks at it in the same few minutes).
     """
     access = get_plan_for_user(request.user, code)
     area = area_of_plan(access, area_code)
     if not request.htmx:
         return redirect(plan_url(access, f"#area-{area.code}"))
+    log_view(access, "area", area.name)
     page = load_plan_page(access.plan)
     context = {
         "access": access,
@@ -123,11 +125,15 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     page = load_plan_page(plan)
+    changed_sections = [s for s in page.areas if s.area.pk in changed]
+    # Only an answer that carries content is a look; the 204 above writes nothing.
+    one_area = changed_sections[0].area.name if len(changed_sections) == 1 else ""
+    log_view(access, "update", "" if None in changed else one_area)
     context = {
         "access": access,
         "plan": plan,
         "page": page,
-        "changed_sections": [s for s in page.areas if s.area.pk in changed],
+        "changed_sections": changed_sections,
         "whole_plan_changed": None in changed or not changed,
     }
     return render(request, "plans/plan_detail.html#live-update", context)

@@ -55,6 +55,11 @@ urlpatterns = [
         rating.rate_outcome,
         name="outcome_rate",
     ),
+    path(
+        "plans/<uuid:code>/outcomes/<uuid:outcome_code>/ratings/<uuid:rating_code>/withdraw/",
+        rating.withdraw_rating,
+        name="rating_withdraw",
+    ),
     path("plans/<uuid:code>/print/", export.plan_print, name="plan_print"),
     path("plans/<uuid:code>/download/fhir/", export.plan_export_fhir, name="plan_export_fhir"),
 ]

@@ -44,6 +44,14 @@ PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
 URLS = ["team_dashboard", "team_dashboard_csv"]
 
 
+@pytest.fixture(autouse=True)
+def every_figure_shown(settings: Any) -> None:
+    """These tests check the figures' arithmetic on a caseload of a handful of
+    people, so no cell is small here (a threshold of 1 hides nothing); hiding
+    small cells is tested in tests/outcomes/test_small_cells.py."""
+    settings.SMALL_CELL_THRESHOLD = 1
+
+
 @pytest.fixture
 def staff(db: None) -> Staff:
     return make_staff()
@@ -185,10 +193,17 @@ def test_filters_change_the_figures(lead_client: Client, staff: Staff, caseload:
     assert [a.name for a in home.life_areas] == ["Home"]
     assert home.leadership.by_level == {1: 4, 2: 0, 3: 0, 4: 1, 5: 0}
 
-    # A life area that exists only on one plan of the caseload is offered too.
+    # Issue 15: a life area a person named themselves is their words: never offered
+    # as a choice, nor accepted; all such areas are one choice instead.
     response = lead_client.get(url, {**PERIOD, "area": "Music"})
-    assert ("Music", "Music") in response.context["form"].fields["area"].choices
-    assert response.context["board"].caseload.plans == 1
+    assert response.status_code == 422
+    assert "Choose a life area from the list" in response.content.decode()
+    choices = [value for value, _ in response.context["form"].fields["area"].choices]
+    assert "Music" not in choices
+    assert "Music" not in response.content.decode()
+    assert metrics.OWN_AREAS in choices
+    own = board(area=metrics.OWN_AREAS)
+    assert own.caseload.plans == 1
 
     dana = board(professional=str(staff.dana.pk))
     assert (dana.caseload.plans, dana.caseload.active_plans) == (2, 2)
@@ -545,11 +560,14 @@ def test_csv_cells_from_users_cannot_run_as_formulas(
 
     _, *rows = read_csv(lead_client.get(reverse("team_dashboard_csv"), PERIOD))
     metrics_named = [metric for _, metric, _, _, _ in rows]
-    assert "'+SUM(1,2): average change" in metrics_named
+    # Issue 15: the area's name is the person's words, so it is not in the CSV at
+    # all; their area counts among the areas people named themselves.
+    assert not any("SUM" in metric for metric in metrics_named)
+    assert f"{metrics.OWN_AREAS}: average change" in metrics_named
     assert not any(metric.startswith(("=", "+", "-", "@")) for metric in metrics_named)
-    # Our own numbers stay numbers: a fall of 4 points is -4.00, not '-4.00.
+    # Our own numbers stay numbers: a fall is -N.NN, not '-N.NN.
     values = {metric: value for _, metric, side, value, _ in rows if side == "person"}
-    assert values["'+SUM(1,2): average change"] == "-4.00"
+    assert values[f"{metrics.OWN_AREAS}: average change"].startswith("-")
 
     _, *rows = read_csv(
         lead_client.get(reverse("team_dashboard_plans_csv"), drill(("caseload", "plans")))

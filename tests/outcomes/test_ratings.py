@@ -190,6 +190,9 @@ def test_bad_input_is_422_and_keeps_the_note(
 
 
 def test_a_past_date_is_kept(client: Client, cast: Cast, outcome: ValuedOutcome) -> None:
+    # The plan was started a month ago (a rating cannot be dated before that).
+    a_month_ago = timezone.now() - datetime.timedelta(days=30)
+    Plan.objects.filter(pk=cast.plan.pk).update(created_at=a_month_ago)
     login(client, cast.amara)
     last_week = today() - datetime.timedelta(days=7)
     client.post(rate_url(cast, outcome), {"score": "3", "rated_on": last_week.isoformat()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,17 +41,69 @@ def test_a_professional_viewing_the_plan_costs_one_insert(client: Client, cast: 
     assert timezone.now() - view.viewed_at < dt.timedelta(minutes=1)
 
 
-def test_each_view_is_its_own_entry(client: Client, cast: Cast) -> None:
+def test_repeats_within_ten_minutes_fold_into_one_row(client: Client, cast: Cast) -> None:
+    # Issue 15: the same professional seeing the same thing again within the
+    # same ten-minute slot adds to one row's count, so the log stays readable.
     login(client, cast.ben)
-    for _ in range(3):
+    start = dt.datetime(2026, 11, 30, 9, 0, 30, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(3):
+            client.get(reverse("plan_detail", args=[cast.plan.code]))
+        client.get(reverse("plan_history", args=[cast.plan.code]))
+    with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
         client.get(reverse("plan_detail", args=[cast.plan.code]))
-    client.get(reverse("plan_history", args=[cast.plan.code]))
-    assert sorted(PlanView.objects.values_list("page", flat=True)) == [
-        "history",
-        "plan",
-        "plan",
-        "plan",
+    rows = PlanView.objects.order_by("page").values_list("page", "times", "last_seen_at")
+    assert list(rows) == [
+        ("history", 1, start),
+        ("plan", 4, start + dt.timedelta(minutes=5)),
     ]
+    # After the slot, a new row.
+    with time_machine.travel(start + dt.timedelta(minutes=12), tick=False):
+        client.get(reverse("plan_detail", args=[cast.plan.code]))
+    assert PlanView.objects.filter(page="plan").count() == 2
+    login(client, cast.amara)
+    page = strip_tags(client.get(reverse("who_has_looked", args=[cast.plan.code])).content.decode())
+    assert "4 times up to" in " ".join(page.split())
+
+
+def test_a_folded_look_is_one_statement(client: Client, cast: Cast) -> None:
+    login(client, cast.ben)
+    client.get(reverse("plan_detail", args=[cast.plan.code]))
+    with CaptureQueriesContext(connection) as context:
+        client.get(reverse("plan_detail", args=[cast.plan.code]))
+    writes = [q["sql"] for q in context.captured_queries if 'INTO "plans_planview"' in q["sql"]]
+    assert len(writes) == 1
+    assert "ON CONFLICT" in writes[0]
+    assert len(context) <= PLAN_PAGE_QUERIES + 2
+
+
+def test_an_area_fragment_and_a_live_update_with_content_are_logged(
+    client: Client, cast: Cast
+) -> None:
+    area = cast.plan.life_areas.get(name="Money")
+    login(client, cast.ben)
+    htmx = {"HX-Request": "true"}
+    fragment = client.get(reverse("area_fragment", args=[cast.plan.code, area.code]), headers=htmx)
+    assert fragment.status_code == 200
+    version = cast.plan.version
+    # Nothing changed: 204, and nothing is written.
+    with CaptureQueriesContext(connection) as context:
+        quiet = client.get(reverse("plan_live", args=[cast.plan.code]) + f"?v={version}")
+    assert quiet.status_code == 204
+    assert not [q for q in context.captured_queries if not q["sql"].startswith("SELECT")]
+    assert PlanView.objects.count() == 1
+    # An answer that carries the plan is a look.
+    changed = client.get(reverse("plan_live", args=[cast.plan.code]) + "?v=0")
+    assert changed.status_code == 200
+    assert sorted(PlanView.objects.values_list("page", "detail")) == [
+        ("area", "Money"),
+        ("update", ""),
+    ]
+    login(client, cast.amara)
+    page = strip_tags(client.get(reverse("who_has_looked", args=[cast.plan.code])).content.decode())
+    page = " ".join(page.split())
+    assert "looked at “Money” in your plan" in page
+    assert "saw updates to your plan while it was open" in page
 
 
 def test_the_persons_own_views_are_not_logged(client: Client, cast: Cast) -> None:
@@ -64,16 +117,20 @@ def test_the_persons_own_views_are_not_logged(client: Client, cast: Cast) -> Non
     assert not PlanView.objects.exists()
 
 
-def test_live_polls_are_not_logged(client: Client, cast: Cast) -> None:
+def test_live_polls_that_carry_nothing_are_not_logged(client: Client, cast: Cast) -> None:
+    # Issue 15: a live answer that carries the plan's content is a look; the
+    # 204 "nothing changed" answer writes nothing.
     login(client, cast.ben)
     live = reverse("plan_live", args=[cast.plan.code])
     htmx = {"HX-Request": "true"}
     with CaptureQueriesContext(connection) as context:
         unchanged = client.get(f"{live}?v={cast.plan.version}", headers=htmx)
-        changed = client.get(f"{live}?v=0", headers=htmx)
-    assert (unchanged.status_code, changed.status_code) == (204, 200)
+    assert unchanged.status_code == 204
     assert inserts(context) == []
     assert not PlanView.objects.exists()
+    changed = client.get(f"{live}?v=0", headers=htmx)
+    assert changed.status_code == 200
+    assert list(PlanView.objects.values_list("page", flat=True)) == ["update"]
 
 
 def test_refused_views_are_not_logged(client: Client, cast: Cast) -> None:
