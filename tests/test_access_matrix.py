@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 40 URLs x 9 roles x 2 methods = 720 cells. With each answer of
+Matrix size: 41 URLs x 9 roles x 2 methods = 738 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 43 cases x 9 roles x 2 methods = 774 cells.
+(accept / decline) as a case of its own: 44 cases x 9 roles x 2 methods = 792 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 14 cases x 2 roles x 2 methods = 56 cells.
 """
