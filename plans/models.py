@@ -543,6 +543,7 @@ class PlanChange(models.Model):
         ACCESS = "access", "Changed who can see the plan"
         RATE = "rate", "Rated progress"
         REVIEW = "review", "Reviewed the plan"
+        REPLY = "reply", "Replied"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     life_area = models.ForeignKey(
@@ -583,6 +584,7 @@ class PlanChange(models.Model):
                         "access",
                         "rate",
                         "review",
+                        "reply",
                     ]
                 ),
                 name="planchange_action_valid",
@@ -595,3 +597,72 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def about(self, target_type: str, target_code: Any) -> ReplyQuerySet:
+        return self.filter(target_type=target_type, target_code=target_code)
+
+
+class Reply(models.Model):
+    """A right of reply: either side answers an item, a rating or a declined suggestion.
+
+    Never edited or deleted: a correction is a new reply. The target is named
+    the way history and suggestions name items (a type and a code), so a reply
+    can be about a rating or a suggestion as well as an item.
+    """
+
+    class Target(models.TextChoices):
+        OUTCOME = "outcome", "valued outcome"
+        RESOURCE = "resource", "resource"
+        COMMITMENT = "commitment", "commitment"
+        EXPERTISE = "expertise", "expertise"
+        ABOUT = "about", "about me"
+        LIFE_AREA = "life_area", "part of life"
+        RATING = "rating", "rating"
+        PROPOSAL = "proposal", "suggestion"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="replies")
+    # The life area the target sits in (none for "about me" and plan-wide
+    # expertise): open pages refresh only that area when a reply arrives.
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_type = models.CharField(max_length=20, choices=Target.choices)
+    target_code = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_side = models.CharField(max_length=12, choices=Side.choices)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    target_type__in=[
+                        "outcome",
+                        "resource",
+                        "commitment",
+                        "expertise",
+                        "about",
+                        "life_area",
+                        "rating",
+                        "proposal",
+                    ]
+                ),
+                name="reply_target_type_valid",
+            ),
+            side_check("author_side", "reply_side_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "created_at"], name="reply_by_plan"),
+            models.Index(fields=["target_type", "target_code"], name="reply_by_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author} on {self.target_type}"

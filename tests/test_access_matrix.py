@@ -29,11 +29,11 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 39 URLs x 9 roles x 2 methods = 702 cells. With each answer of
+Matrix size: 40 URLs x 9 roles x 2 methods = 720 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 42 cases x 9 roles x 2 methods = 756 cells.
+(accept / decline) as a case of its own: 43 cases x 9 roles x 2 methods = 774 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
+plan (Priya's code, Amara's objects): 14 cases x 2 roles x 2 methods = 56 cells.
 """
 
 from __future__ import annotations
@@ -193,6 +193,8 @@ RULES: dict[str, Rule] = {
         PLAN, (403, 403), ben=(200, 302), kwargs={"answer": "withdraw"}
     ),
     "outcome_rate": Rule(PLAN, (200, 422)),
+    # A reply to Amara's outcome: an empty POST is re-shown with a message (422).
+    "reply_add": Rule(PLAN, (200, 422)),
     "review_list": Rule(PLAN, (200, 405)),
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),
@@ -324,6 +326,8 @@ def build_world(cast: Cast) -> World:
         "member_id": CareTeamMember.objects.get(plan=plan, professional=cast.ben).pk,
         "request_code": access_request.code,
         "review_code": review.code,
+        "target_type": "outcome",
+        "target_code": outcome.code,
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 
@@ -408,6 +412,7 @@ OBJECT_PARAMS = {
     "member_id",
     "request_code",
     "review_code",
+    "target_code",
 }
 
 
