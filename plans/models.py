@@ -633,6 +633,9 @@ class Reply(models.Model):
     target_code = models.UUIDField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_side = models.CharField(max_length=12, choices=Side.choices)
+    # The side that wrote what is replied to (for a declined suggestion: the side
+    # that declined it). A reply from the other side is a disagreement, or an addition.
+    target_side = models.CharField(max_length=12, choices=Side.choices)
     text = models.TextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -658,6 +661,7 @@ class Reply(models.Model):
                 name="reply_target_type_valid",
             ),
             side_check("author_side", "reply_side_valid"),
+            side_check("target_side", "reply_target_side_valid"),
         ]
         indexes = [
             models.Index(fields=["plan", "created_at"], name="reply_by_plan"),

@@ -32,14 +32,16 @@ class ReplyTarget:
     """What a reply is about, already fetched through plans.access by the caller.
 
     `name` is the Reply.Target value (history keeps it as the item type),
-    `code` the target's code, `area` the life area it sits in, if any, and
-    `summary` a few words naming it in the history.
+    `code` the target's code, `area` the life area it sits in, if any,
+    `summary` a few words naming it in the history, and `side` the side that
+    wrote it (Reply.target_side).
     """
 
     name: str
     code: Any
     area: LifeArea | None
     summary: str
+    side: str
 
 
 def add_reply(access: PlanAccess, target: ReplyTarget, data: Any) -> Reply:
@@ -63,6 +65,7 @@ def add_reply(access: PlanAccess, target: ReplyTarget, data: Any) -> Reply:
             target_code=target.code,
             author=access.user,
             author_side=access.side,
+            target_side=target.side,
             text=text,
         )
         label = Reply.Target(target.name).label
@@ -74,7 +77,9 @@ def add_reply(access: PlanAccess, target: ReplyTarget, data: Any) -> Reply:
             f"Replied to {label} “{target.summary}”: {excerpt}",
             kind=target,
             item=target,
-            life_area=target.area,
+            # Expertise is drawn in its own section, which open pages redraw
+            # only with the whole plan: no area, so the reply shows there live.
+            life_area=None if target.name == Reply.Target.EXPERTISE else target.area,
             after={"reply": text},
         )
     return reply

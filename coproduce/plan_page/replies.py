@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
+from coproduce.models import Side
 from coproduce.plan_page.page import plan_url
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
@@ -36,10 +37,11 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
     if target_type == Target.ABOUT:
         if str(plan.code) != str(target_code):
             raise Http404
-        return ReplyTarget(Target.ABOUT, plan.code, None, "About me"), "#about"
+        return ReplyTarget(Target.ABOUT, plan.code, None, "About me", Side.PERSON), "#about"
     if target_type == Target.LIFE_AREA:
         area = get_or_404(LifeArea.objects.filter(plan=plan), code=target_code)
-        return ReplyTarget(Target.LIFE_AREA, area.code, area, area.name), f"#area-{area.code}"
+        target = ReplyTarget(Target.LIFE_AREA, area.code, area, area.name, area.created_side)
+        return target, f"#area-{area.code}"
     if target_type == Target.RATING:
         rating = get_or_404(
             Rating.objects.filter(plan=plan, outcome__removed_at__isnull=True).select_related(
@@ -49,7 +51,7 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
         )
         outcome = rating.outcome
         summary = f"{rating.score} out of 10 for {_short(outcome.text)}"
-        target = ReplyTarget(Target.RATING, rating.code, outcome.life_area, summary)
+        target = ReplyTarget(Target.RATING, rating.code, outcome.life_area, summary, rating.side)
         return target, f"#outcome-{outcome.code}"
     if target_type == Target.PROPOSAL:
         # Only a declined suggestion: a waiting one is answered, not replied to.
@@ -61,7 +63,13 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
         )
         summary = f"{proposal.proposed_by.name}'s suggestion"
         anchor = reverse("reply_add", args=[plan.code, Target.PROPOSAL, proposal.code])
-        return ReplyTarget(Target.PROPOSAL, proposal.code, proposal.life_area, summary), anchor
+        declined_by = (
+            Side.PERSON if proposal.proposed_side == Side.PROFESSIONAL else Side.PROFESSIONAL
+        )
+        target = ReplyTarget(
+            Target.PROPOSAL, proposal.code, proposal.life_area, summary, declined_by
+        )
+        return target, anchor
     models = {
         Target.OUTCOME: (ValuedOutcome, "text"),
         Target.RESOURCE: (Resource, "name"),
@@ -70,9 +78,8 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
     }
     model, field = models[Target(target_type)]
     item = get_or_404(model.objects.current().filter(plan=plan), code=target_code)
-    # Expertise is shown in its own section, redrawn with the whole plan, not in its area.
-    in_area = None if target_type == Target.EXPERTISE else item.life_area
-    target = ReplyTarget(target_type, item.code, in_area, _short(getattr(item, field)))
+    summary = _short(getattr(item, field))
+    target = ReplyTarget(target_type, item.code, item.life_area, summary, item.created_side)
     return target, f"#{target_type}-{item.code}"
 
 
@@ -114,7 +121,6 @@ def reply_add(
         "open": True,
     }
     if request.method == "POST" and request.htmx and status == 200:
-        response = render(request, "plans/reply.html#saved", context)
-        response["Vary"] = "HX-Request"
-        return response
+        # Only this item's replies, and the poller moved on to the new version.
+        return render(request, "plans/reply.html#saved", context)
     return page_or_fragment(request, "plans/reply.html", "replies", context, status=status)

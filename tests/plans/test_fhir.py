@@ -24,7 +24,6 @@ from fhir.resources.R4B.bundle import Bundle
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from coproduce.plan_page.fhir import plan_bundle, plan_for_export
-from tests import factories as f
 from outcomes.models import Rating, ValuedOutcome
 from plans.models import (
     CareTeamMember,
@@ -35,6 +34,7 @@ from plans.models import (
     Resource,
     ResourceControl,
 )
+from tests import factories as f
 
 Json = dict[str, Any]
 

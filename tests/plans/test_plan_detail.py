@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -77,13 +79,14 @@ def grow(cast: Cast, n: int) -> None:
         strength = f.make_expertise(cast.plan, cast.amara.user, ExpertiseKind.STRENGTHS)
         f.make_expertise(cast.plan, ben, ExpertiseKind.SEEN_WITH_OTHERS)
         # Replies from both sides to every kind of thing on the page.
-        for target_type, target in [
+        targets: list[tuple[str, Any]] = [
             ("outcome", outcome),
             ("rating", rating),
             ("resource", resource),
             ("commitment", commitment),
             ("expertise", strength),
-        ]:
+        ]
+        for target_type, target in targets:
             f.make_reply(cast.plan, ben, target_type, target.code)
             f.make_reply(cast.plan, cast.amara.user, target_type, target.code)
         f.make_reply(cast.plan, ben, "about", cast.plan.code)
