@@ -121,6 +121,6 @@ def reply_add(
         "open": True,
     }
     if request.method == "POST" and request.htmx and status == 200:
-        # Only this item's replies, and the poller moved on to the new version.
+        # Only this item's replies; the rest of the page catches up through the live check.
         return render(request, "plans/reply.html#saved", context)
     return page_or_fragment(request, "plans/reply.html", "replies", context, status=status)
