@@ -298,6 +298,10 @@ def expected_figures(board: metrics.Dashboard) -> dict[tuple[str, str, str], Any
         for state in ("made", "accepted", "declined", "withdrawn", "waiting"):
             expected[(section, state.capitalize(), side)] = getattr(p, state)
         expected[(section, "Median time to answer (hours)", side)] = p.median_hours_to_answer
+        replies = board.replies[side]
+        section = "Replies and open disagreements"
+        expected[(section, "Replies written", side)] = replies.replies
+        expected[(section, "Open disagreements", side)] = replies.open_disagreements
         for area in board.life_areas:
             section = "Average change by life area"
             expected[(section, f"{area.name}: rated twice", side)] = getattr(
