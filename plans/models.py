@@ -599,6 +599,19 @@ class PlanChange(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
 
 
+class ReplyTargetType(models.TextChoices):
+    """What a reply can be about: any item, "about me", a life area, a rating, a suggestion."""
+
+    OUTCOME = "outcome", "valued outcome"
+    RESOURCE = "resource", "resource"
+    COMMITMENT = "commitment", "commitment"
+    EXPERTISE = "expertise", "expertise"
+    ABOUT = "about", "about me"
+    LIFE_AREA = "life_area", "part of life"
+    RATING = "rating", "rating"
+    PROPOSAL = "proposal", "suggestion"
+
+
 class ReplyQuerySet(models.QuerySet["Reply"]):
     def about(self, target_type: str, target_code: Any) -> ReplyQuerySet:
         return self.filter(target_type=target_type, target_code=target_code)
@@ -612,15 +625,7 @@ class Reply(models.Model):
     can be about a rating or a suggestion as well as an item.
     """
 
-    class Target(models.TextChoices):
-        OUTCOME = "outcome", "valued outcome"
-        RESOURCE = "resource", "resource"
-        COMMITMENT = "commitment", "commitment"
-        EXPERTISE = "expertise", "expertise"
-        ABOUT = "about", "about me"
-        LIFE_AREA = "life_area", "part of life"
-        RATING = "rating", "rating"
-        PROPOSAL = "proposal", "suggestion"
+    Target = ReplyTargetType
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="replies")
@@ -629,7 +634,7 @@ class Reply(models.Model):
     life_area = models.ForeignKey(
         LifeArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    target_type = models.CharField(max_length=20, choices=Target.choices)
+    target_type = models.CharField(max_length=20, choices=ReplyTargetType.choices)
     target_code = models.UUIDField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_side = models.CharField(max_length=12, choices=Side.choices)
@@ -646,19 +651,7 @@ class Reply(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    target_type__in=[
-                        "outcome",
-                        "resource",
-                        "commitment",
-                        "expertise",
-                        "about",
-                        "life_area",
-                        "rating",
-                        "proposal",
-                    ]
-                ),
-                name="reply_target_type_valid",
+                condition=Q(target_type__in=ReplyTargetType.values), name="reply_target_type_valid"
             ),
             side_check("author_side", "reply_side_valid"),
             side_check("target_side", "reply_target_side_valid"),

@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
 from coproduce.plan_page import editing, export, page, rating, replies, suggestions
+from plans.models import Reply
 
 
 class KindConverter(OneOf):
@@ -17,9 +18,9 @@ class AnswerConverter(OneOf):
 
 
 class ReplyTargetConverter(OneOf):
-    """What a reply can be about (plans.models.Reply.Target)."""
+    """What a reply can be about."""
 
-    regex = "outcome|resource|commitment|expertise|about|life_area|rating|proposal"
+    regex = "|".join(Reply.Target.values)
 
 
 register_converter(KindConverter, "kind")
