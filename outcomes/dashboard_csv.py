@@ -29,6 +29,7 @@ from outcomes.definitions import (
     CONTENT_LABELS,
     LEADERSHIP_GROUP_LABELS,
     PROPOSAL_LABELS,
+    REPLY_LABELS,
     SECTIONS,
 )
 from outcomes.small_cells import suppressed_note
@@ -77,6 +78,11 @@ def figure_rows(board: metrics.Dashboard) -> list[Figure]:
             figure
             for side in metrics.SIDES
             for figure in _proposal_figures(side, board.proposals[side])
+        ),
+        *(
+            Figure("replies", key, label, side, getattr(board.replies[side], key))
+            for key, label in REPLY_LABELS.items()
+            for side in metrics.SIDES
         ),
     ]
 

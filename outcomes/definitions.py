@@ -97,6 +97,22 @@ SECTIONS: dict[str, Section] = {
             "the two middle ones."
         ),
     ),
+    "replies": Section(
+        "Replies and open disagreements",
+        (
+            "Replies: replies written during the period on the caseload's plans, by the side "
+            "of the person who wrote them (a reply can be about a valued outcome, a resource, "
+            'a commitment, expertise, "about me", a life area, a rating or a declined '
+            "suggestion). Open disagreements: things (any of those) that, at the end of the "
+            "period, have a reply from the side that did not write them (for a declined "
+            "suggestion: from the side that made it), and that nobody changed or removed after "
+            "the latest such reply; counted once each, under the side of that latest reply, "
+            "however long ago it was written. Who wrote a thing is the side that first wrote "
+            "it; a rating is written by the side that rated. With a life area chosen, only "
+            'replies about things in that area ("about me" and expertise about the whole '
+            "plan are left out)."
+        ),
+    ),
 }
 
 # The figures within each table, by key, as the page and the CSV label them.
@@ -138,4 +154,8 @@ PROPOSAL_LABELS = {
     "declined": "Declined",
     "withdrawn": "Withdrawn",
     "waiting": "Waiting",
+}
+REPLY_LABELS = {
+    "replies": "Replies written",
+    "open_disagreements": "Open disagreements",
 }

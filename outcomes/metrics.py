@@ -56,8 +56,10 @@ from plans.models import (
     Leadership,
     LifeArea,
     Plan,
+    PlanChange,
     PlanQuerySet,
     Proposal,
+    Reply,
     Resource,
 )
 
@@ -780,6 +782,66 @@ def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
     return {s: sum(values) / len(values) for s, values in by_side.items()}
 
 
+# --- Replies -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyFigures:
+    replies: int
+    open_disagreements: int
+
+
+def caseload_replies(f: DashboardFilter) -> QuerySet[Reply]:
+    """Replies on the caseload's plans written before the end of the period; with a
+    life area chosen, only replies about things in that area."""
+    _, end = f.period_bounds
+    replies = Reply.objects.filter(plan__in=caseload_plans(f), created_at__lt=end)
+    if f.life_area_name is not None:
+        replies = replies.filter(life_area__name=f.life_area_name)
+    return replies
+
+
+def reply_figures(f: DashboardFilter) -> dict[str, ReplyFigures]:
+    """The replies table (`definitions.SECTIONS["replies"]`), for each side: one query.
+
+    An open disagreement is counted on the latest reply to a thing from the side
+    that did not write it, when nothing later (up to the end of the period)
+    changed or removed the thing.
+    """
+    start, end = f.period_bounds
+    from_other_side = ~Q(author_side=F("target_side"))
+    later_from_other_side = Reply.objects.filter(
+        target_type=OuterRef("target_type"), target_code=OuterRef("target_code"), created_at__lt=end
+    ).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        ~Q(author_side=F("target_side")),
+    )
+    changed_since = PlanChange.objects.filter(
+        plan=OuterRef("plan"),
+        item_code=OuterRef("target_code"),
+        action__in=[PlanChange.Action.EDIT, PlanChange.Action.REMOVE],
+        at__gt=OuterRef("created_at"),
+        at__lt=end,
+    )
+    rows = (
+        caseload_replies(f)
+        .order_by()
+        .values("author_side")
+        .annotate(
+            replies=Count("pk", filter=Q(created_at__gte=start)),
+            open_disagreements=Count(
+                "pk",
+                filter=from_other_side & ~Exists(later_from_other_side) & ~Exists(changed_since),
+            ),
+        )
+    )
+    by_side = {side: {"replies": 0, "open_disagreements": 0} for side in SIDES}
+    for row in rows:  # at most one row per side
+        by_side[row.pop("author_side")].update(row)
+    return {side: ReplyFigures(**figures) for side, figures in by_side.items()}
+
+
 # --- 6. Drill-down ------------------------------------------------------------------------
 
 
@@ -861,6 +923,7 @@ class Dashboard:
     content: ContentShare
     leadership: LeadershipBalance
     proposals: dict[str, ProposalFigures]
+    replies: dict[str, ReplyFigures]
 
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
@@ -875,4 +938,5 @@ def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
         content=content_share(f),
         leadership=leadership_balance(f),
         proposals=proposal_figures(f),
+        replies=reply_figures(f),
     )

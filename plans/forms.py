@@ -307,3 +307,24 @@ class DeclineForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, so the other person understands."},
     )
+
+
+class ReplyForm(forms.Form):
+    """One reply. Many share a page, so each gets ids from what it replies to."""
+
+    text = forms.CharField(
+        label="Your reply",
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write your reply before sending it.",
+            "max_length": (
+                "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
+            ),
+        },
+    )
+
+
+def reply_form(target_type: str, target_code: Any, data: Any = None) -> ReplyForm:
+    return ReplyForm(data, auto_id=f"reply-{target_type}-{target_code}-%s")

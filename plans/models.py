@@ -556,6 +556,7 @@ class PlanChange(models.Model):
         ACCESS = "access", "Changed who can see the plan"
         RATE = "rate", "Rated progress"
         REVIEW = "review", "Reviewed the plan"
+        REPLY = "reply", "Replied"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     life_area = models.ForeignKey(
@@ -599,6 +600,7 @@ class PlanChange(models.Model):
                         "access",
                         "rate",
                         "review",
+                        "reply",
                     ]
                 ),
                 name="planchange_action_valid",
@@ -618,3 +620,69 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ReplyTargetType(models.TextChoices):
+    """What a reply can be about: any item, "about me", a life area, a rating, a suggestion."""
+
+    OUTCOME = "outcome", "valued outcome"
+    RESOURCE = "resource", "resource"
+    COMMITMENT = "commitment", "commitment"
+    EXPERTISE = "expertise", "expertise"
+    ABOUT = "about", "about me"
+    LIFE_AREA = "life_area", "part of life"
+    RATING = "rating", "rating"
+    PROPOSAL = "proposal", "suggestion"
+
+
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def about(self, target_type: str, target_code: Any) -> ReplyQuerySet:
+        return self.filter(target_type=target_type, target_code=target_code)
+
+
+class Reply(models.Model):
+    """A right of reply: either side answers an item, a rating or a declined suggestion.
+
+    Never edited or deleted: a correction is a new reply. The target is named
+    the way history and suggestions name items (a type and a code), so a reply
+    can be about a rating or a suggestion as well as an item.
+    """
+
+    Target = ReplyTargetType
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="replies")
+    # The life area the target sits in (none for "about me" and plan-wide
+    # expertise): open pages refresh only that area when a reply arrives.
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_type = models.CharField(max_length=20, choices=ReplyTargetType.choices)
+    target_code = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_side = models.CharField(max_length=12, choices=Side.choices)
+    # The side that wrote what is replied to (for a declined suggestion: the side
+    # that declined it). A reply from the other side is a disagreement, or an addition.
+    target_side = models.CharField(max_length=12, choices=Side.choices)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_type__in=ReplyTargetType.values), name="reply_target_type_valid"
+            ),
+            side_check("author_side", "reply_side_valid"),
+            side_check("target_side", "reply_target_side_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "created_at"], name="reply_by_plan"),
+            models.Index(fields=["target_type", "target_code"], name="reply_by_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author} on {self.target_type}"

@@ -17,6 +17,7 @@ from plans.models import (
     Expertise,
     LifeArea,
     Plan,
+    Reply,
     Resource,
     ResourceControl,
 )
@@ -145,4 +146,27 @@ def make_commitment(
 def make_expertise(plan: Plan, by: User, kind: str, text: str = "Something I know") -> Expertise:
     return Expertise.objects.create(
         plan=plan, created_by=by, created_side=_side(by), kind=kind, text=text
+    )
+
+
+def make_reply(
+    plan: Plan,
+    by: User,
+    target_type: str,
+    target_code: Any,
+    text: str = "",
+    *,
+    target_side: str = Side.PERSON,
+    **fields: Any,
+) -> Reply:
+    """A reply written straight to the table, for tests that read replies."""
+    return Reply.objects.create(
+        plan=plan,
+        target_type=target_type,
+        target_code=target_code,
+        author=by,
+        author_side=_side(by),
+        target_side=target_side,
+        **fields,
+        text=text or f"Reply {next(_counter)}",
     )

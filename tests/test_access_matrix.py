@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 41 URLs x 9 roles x 2 methods = 738 cells. With each answer of
+Matrix size: 42 URLs x 9 roles x 2 methods = 756 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 44 cases x 9 roles x 2 methods = 792 cells.
+(accept / decline) as a case of its own: 45 cases x 9 roles x 2 methods = 810 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 14 cases x 2 roles x 2 methods = 56 cells.
 """
@@ -196,6 +196,8 @@ RULES: dict[str, Rule] = {
     "outcome_rate": Rule(PLAN, (200, 422)),
     # Amara withdraws her own rating; Ben may not withdraw hers.
     "rating_withdraw": Rule(PLAN, (200, 422), ben=(403, 403)),
+    # A reply to Amara's outcome: an empty POST is re-shown with a message (422).
+    "reply_add": Rule(PLAN, (200, 422)),
     "review_list": Rule(PLAN, (200, 405)),
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),
@@ -329,6 +331,8 @@ def build_world(cast: Cast) -> World:
         "request_code": access_request.code,
         "review_code": review.code,
         "rating_code": rating.code,
+        "target_type": "outcome",
+        "target_code": outcome.code,
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 
@@ -413,6 +417,7 @@ OBJECT_PARAMS = {
     "member_id",
     "request_code",
     "review_code",
+    "target_code",
 }
 
 

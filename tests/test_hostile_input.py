@@ -14,6 +14,8 @@ Amara the person and Ben the professional, so both "applies at once" and
   ``close_account``; Ben's ``join_request``;
 - outcomes: ``outcome_rate``, ``review_start``, ``review_detail``,
   ``review_complete``;
+- replies: ``reply_add`` to an outcome, a rating and "about me" (as Amara and
+  as Ben), and Ben's reply to his declined suggestion;
 - sign-in: ``login`` (anonymous), ``logout``, ``two_factor_setup``,
   ``two_factor_verify``, ``session_keepalive``.
 
@@ -53,8 +55,8 @@ true``), each in its own savepoint that is rolled back afterwards, and:
 1. the response is never a 500;
 2. when the response refuses the input (4xx, or a redirect back to the form),
    the row counts of ValuedOutcome, Resource, Commitment, Expertise,
-   Proposal, Rating, Review, LifeArea, CareTeamMember, AccessRequest and
-   PlanChange are unchanged; on SQLite (which, unlike PostgreSQL, would
+   Proposal, Rating, Review, LifeArea, CareTeamMember, AccessRequest,
+   PlanChange and Reply are unchanged; on SQLite (which, unlike PostgreSQL, would
    accept them) no text column of those models holds a NUL byte;
 3. the response, the page a redirect leads to, the plan page and the history
    page never contain the injected markup unescaped.
@@ -103,6 +105,7 @@ from plans.models import (
     LifeArea,
     PlanChange,
     Proposal,
+    Reply,
     Resource,
     ResourceControl,
 )
@@ -255,6 +258,7 @@ WATCHED: list[Any] = [
     CareTeamMember,
     AccessRequest,
     PlanChange,
+    Reply,
 ]
 
 
@@ -561,6 +565,31 @@ def withdraw_rating(cast: Cast) -> Request:
     return Request(url, {"reason": ["I rated the wrong outcome"]})
 
 
+def _reply(cast: Cast, target_type: str, target_code: Any) -> Request:
+    code = cast_draw(st.one_of(st.just(target_code), st.uuids()))
+    url = _plan_url("reply_add", cast, target_type=target_type, target_code=code)
+    return Request(url, {"text": ["I disagree because it is too soon", "I would add: Tuesdays"]})
+
+
+def reply_to_outcome(cast: Cast) -> Request:
+    return _reply(cast, "outcome", f.make_outcome(cast.plan).code)
+
+
+def reply_to_rating(cast: Cast) -> Request:
+    rating = f.make_rating(f.make_outcome(cast.plan), cast.ben.user, 4)
+    return _reply(cast, "rating", rating.code)
+
+
+def reply_to_about(cast: Cast) -> Request:
+    return _reply(cast, "about", cast.plan.code)
+
+
+def reply_to_declined_suggestion(cast: Cast) -> Request:
+    proposal = _ben_suggests(cast)
+    services.decline_proposal(get_plan_for_user(cast.amara.user, cast.plan.code), proposal, "No")
+    return _reply(cast, "proposal", proposal.code)
+
+
 def start_review(cast: Cast) -> Request:
     return Request(_plan_url("review_start", cast))
 
@@ -632,8 +661,12 @@ POSTED = [
             ("leadership_propose", leadership),
             ("outcome_rate", rate),
             ("review_detail", answer_review),
+            ("reply_add", reply_to_outcome),
+            ("reply_add", reply_to_rating),
+            ("reply_add", reply_to_about),
         ]
     ],
+    Endpoint("reply_add", "ben", reply_to_declined_suggestion),
     # Removing a resource or commitment runs the same code as an outcome for Ben.
     Endpoint("item_remove", "amara", remove_resource),
     Endpoint("item_remove", "amara", remove_commitment),

@@ -24,6 +24,10 @@ Rating                     Observation (valueInteger, focus = the Goal)
 Commitment                 CarePlan.activity (detail.kind "Task")
 Resource                   CarePlan.activity (detail.goal = linked outcomes)
 Expertise                  CarePlan.note (kind-labelled Annotation)
+Reply                      an Annotation (authorReference, time, text) on what it answers:
+                           Goal.note (outcome), Observation.note (rating),
+                           CarePlan.activity.progress (commitment, resource; R4B
+                           activities have no note), CarePlan.note (anything else)
 created_by / updated_by    Provenance (activity CREATE / UPDATE, agent author)
 PlanChange.entry_hash      Provenance.extension history-entry-hash (the hash
                            chain entry that recorded that event)
@@ -55,6 +59,7 @@ from plans.models import (
     LifeArea,
     Plan,
     PlanChange,
+    Reply,
     Resource,
     ResourceControl,
 )
@@ -164,6 +169,7 @@ def export_prefetches() -> list[Any]:
             queryset=Expertise.objects.filter(**current).select_related("life_area"),
             to_attr="export_expertise",
         ),
+        Prefetch("replies", queryset=Reply.objects.all(), to_attr="export_replies"),
     ]
 
 
@@ -277,6 +283,7 @@ class _Bundler:
         self.careteam_id = _derived_id("care-team", plan.code)
         self.users: dict[int, User] = {}
         self.provenance: list[Json] = []
+        self.replies: dict[tuple[str, str], list[Reply]] = {}
         self.load_history()
 
     # History ----------------------------------------------------------------
@@ -532,6 +539,8 @@ class _Bundler:
             goal["statusDate"] = _date(timezone.localdate(outcome.status_changed_at))
         if outcome.why_it_matters:
             goal["note"] = [{"text": f"Why it matters: {outcome.why_it_matters}"}]
+        if replies := self.reply_notes("outcome", outcome.code):
+            goal["note"] = goal.get("note", []) + replies
         self.record(outcome, {"reference": _url(goal["id"])})
         return goal
 
@@ -558,6 +567,8 @@ class _Bundler:
         }
         if rating.note:
             observation["note"] = [{"text": rating.note}]
+        if replies := self.reply_notes("rating", rating.code):
+            observation["note"] = observation.get("note", []) + replies
         self.record(rating, {"reference": _url(observation["id"])}, created_side=rating.side)
         return observation
 
@@ -574,11 +585,14 @@ class _Bundler:
             # "By when": the due date ends the period in which it should happen.
             detail["scheduledPeriod"] = {"end": _date(commitment.due_date)}
         self.record(commitment, {"reference": _url(self.careplan_id)}, element_id=element_id)
-        return {
+        activity: Json = {
             "id": element_id,
             "extension": _life_area_extension(commitment.life_area),
             "detail": detail,
         }
+        if replies := self.reply_notes("commitment", commitment.code):
+            activity["progress"] = replies
+        return activity
 
     def resource_activity(self, resource: Resource, goal_ids: set[str]) -> Json:
         # A resource is an activity, not a note, because it is structured and
@@ -603,7 +617,7 @@ class _Bundler:
             detail["performer"] = [{"display": resource.provider}]
         control = ResourceControl(resource.control)
         self.record(resource, {"reference": _url(self.careplan_id)}, element_id=element_id)
-        return {
+        activity: Json = {
             "id": element_id,
             "extension": [
                 *_life_area_extension(resource.life_area),
@@ -614,6 +628,34 @@ class _Bundler:
             ],
             "detail": detail,
         }
+        if replies := self.reply_notes("resource", resource.code):
+            activity["progress"] = replies
+        return activity
+
+    # Replies -------------------------------------------------------------------
+
+    def reply_notes(self, target_type: str, target_code: Any) -> list[Json]:
+        """The replies to one thing, oldest first, as Annotations with their author."""
+        return [
+            {
+                "authorReference": self.ref(reply.author_id),
+                "time": _instant(reply.created_at),
+                "text": f"Reply from the {reply.author_side} side: {reply.text}",
+            }
+            for reply in self.replies.get((target_type, str(target_code)), [])
+        ]
+
+    def plan_reply_notes(self) -> list[Json]:
+        """Replies to what has no element of its own (about me, a life area, expertise,
+        a declined suggestion): CarePlan.note, saying what each answers."""
+        notes: list[Json] = []
+        for target_type, target_code in self.replies:
+            if target_type in ("outcome", "rating", "commitment", "resource"):
+                continue
+            label = Reply.Target(target_type).label
+            for note in self.reply_notes(target_type, target_code):
+                notes.append(note | {"text": f"About the {label} {target_code}. {note['text']}"})
+        return notes
 
     def expertise_note(self, entry: Expertise) -> Json:
         # Expertise is narrative knowledge from one side (lived experience or
@@ -718,6 +760,7 @@ def plan_bundle(plan: Plan) -> Json:
     commitments: list[Commitment] = plan.export_commitments  # type: ignore[attr-defined]
     resources: list[Resource] = plan.export_resources  # type: ignore[attr-defined]
     expertise: list[Expertise] = plan.export_expertise  # type: ignore[attr-defined]
+    replies: list[Reply] = plan.export_replies  # type: ignore[attr-defined]
 
     authored: list[Any] = [*outcomes, *commitments, *resources, *expertise]
     ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
@@ -727,9 +770,12 @@ def plan_bundle(plan: Plan) -> Json:
     contributors |= {rating.rated_by_id for rating in ratings}
     involved = contributors | {c.who_id for c in commitments}
     involved |= {member.professional.user_id for member in members}
+    involved |= {reply.author_id for reply in replies}
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
+    for reply in replies:
+        bundler.replies.setdefault((reply.target_type, str(reply.target_code)), []).append(reply)
 
     goals = [bundler.goal(outcome) for outcome in outcomes]
     goal_ids = [goal["id"] for goal in goals]
@@ -741,6 +787,7 @@ def plan_bundle(plan: Plan) -> Json:
     activities = [bundler.commitment_activity(c) for c in commitments]
     activities += [bundler.resource_activity(r, set(goal_ids)) for r in resources]
     notes = [bundler.expertise_note(entry) for entry in expertise]
+    notes += bundler.plan_reply_notes()
     care_plan = bundler.care_plan(areas, goal_ids, activities, notes, contributors)
 
     resources_out = [

@@ -17,6 +17,7 @@ from plans.models import (
     LifeArea,
     Plan,
     Proposal,
+    Reply,
     Resource,
 )
 
@@ -42,6 +43,8 @@ class PlanPage:
     care_team: list[CareTeamMember]
     plan_proposals: list[Proposal]
     authorship: dict[str, int]
+    # Every reply on the plan by (target type, target code), oldest first.
+    replies: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)
 
     @property
     def pending_proposals(self) -> list[Proposal]:
@@ -129,7 +132,16 @@ def load_plan_page(plan: Plan) -> PlanPage:
         care_team=care_team,
         plan_proposals=plan_proposals,
         authorship=authorship(plan),
+        replies=replies_by_target(plan),
     )
+
+
+def replies_by_target(plan: Plan) -> dict[tuple[str, str], list[Reply]]:
+    """Every reply on the plan, grouped by what it answers: one query."""
+    grouped: dict[tuple[str, str], list[Reply]] = {}
+    for reply in Reply.objects.filter(plan=plan).select_related("author"):
+        grouped.setdefault((reply.target_type, str(reply.target_code)), []).append(reply)
+    return grouped
 
 
 def authorship(plan: Plan) -> dict[str, int]:

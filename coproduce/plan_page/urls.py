@@ -3,7 +3,8 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from coproduce.plan_page import editing, export, page, rating, suggestions
+from coproduce.plan_page import editing, export, page, rating, replies, suggestions
+from plans.models import Reply
 
 
 class KindConverter(OneOf):
@@ -16,7 +17,14 @@ class AnswerConverter(OneOf):
     regex = "accept|decline|withdraw"
 
 
+class ReplyTargetConverter(OneOf):
+    """What a reply can be about."""
+
+    regex = "|".join(Reply.Target.values)
+
+
 register_converter(KindConverter, "kind")
+register_converter(ReplyTargetConverter, "reply_target")
 register_converter(AnswerConverter, "answer")
 
 urlpatterns = [
@@ -59,6 +67,11 @@ urlpatterns = [
         "plans/<uuid:code>/outcomes/<uuid:outcome_code>/ratings/<uuid:rating_code>/withdraw/",
         rating.withdraw_rating,
         name="rating_withdraw",
+    ),
+    path(
+        "plans/<uuid:code>/replies/<reply_target:target_type>/<uuid:target_code>/",
+        replies.reply_add,
+        name="reply_add",
     ),
     path("plans/<uuid:code>/print/", export.plan_print, name="plan_print"),
     path("plans/<uuid:code>/download/fhir/", export.plan_export_fhir, name="plan_export_fhir"),

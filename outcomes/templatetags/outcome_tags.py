@@ -8,6 +8,7 @@ from django import template
 from django.db.models import F
 from django.utils.safestring import SafeString
 
+from coproduce.models import Side
 from outcomes.charts import Progress, progress_from, progress_svg
 from outcomes.models import Review
 from plans.templatetags.plan_tags import first_name
@@ -47,3 +48,12 @@ def latest_reviews(plan: Any, limit: int = 3) -> list[Review]:
         .select_related("started_by")
         .order_by(F("completed_at").desc(nulls_first=True), "-held_on", "-id")[:limit]
     )
+
+
+@register.simple_tag
+def latest_rating_per_side(outcome: Any) -> list[Any]:
+    """Each side's latest rating of the outcome (from the page's prefetch), person first."""
+    latest: dict[str, Any] = {}
+    for rating in getattr(outcome, "rating_history", []):
+        latest[rating.side] = rating
+    return [latest[side] for side in Side.values if side in latest]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 
 from coproduce.models import Side
+from plans.forms import reply_form
 from plans.models import Leadership
 
 register = template.Library()
@@ -113,3 +115,30 @@ def proposal_sentence(proposal: Any) -> str:
         return f"a new balance of leadership in {area}."
     verb = {"add": "adding", "change": "changing", "remove": "removing"}.get(proposal.action, "")
     return f"{verb} {thing}."
+
+
+@register.simple_tag(takes_context=True)
+def replies_for(
+    context: Any, target_type: str, target_code: Any, label: str, printing: bool = False
+) -> str:
+    """The "Replies (n)" disclosure and reply form under one item of the plan page
+    (with `printing`, only the replies, for the printed plan).
+
+    The replies come from the page (loaded for the whole page in one query).
+    """
+    page = context.get("page")
+    replies = page.replies.get((target_type, str(target_code)), []) if page else []
+    if printing and not replies:
+        return ""
+    return render_to_string(
+        "plans/reply.html#printed" if printing else "plans/reply.html#replies",
+        {
+            "access": context.get("access"),
+            "plan": context.get("plan"),
+            "target": {"name": target_type, "code": target_code},
+            "target_label": label,
+            "replies": replies,
+            "form": reply_form(target_type, target_code),
+        },
+        request=context.get("request"),
+    )

@@ -18,7 +18,9 @@ HISTORY_PAGE_SIZE = 25
 def history(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     log_view(access, "history")
-    changes = PlanChange.objects.filter(plan=access.plan).select_related("actor", "life_area")
+    changes = PlanChange.objects.filter(plan=access.plan).select_related(
+        "actor", "life_area", "proposal__proposed_by"
+    )
     areas = list(LifeArea.objects.filter(plan=access.plan).order_by("position", "id"))
     area_code = request.GET.get("area", "")
     selected = next((a for a in areas if str(a.code) == area_code), None)

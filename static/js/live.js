@@ -6,7 +6,11 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
   const incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
   if (!incoming || !incoming.hasAttribute("data-live")) return;
   const target = event.detail.target;
-  if (target.querySelector("form[data-editing]")) {
+  // A reply being written counts as an open form once something is typed in it.
+  const replying = Array.from(target.querySelectorAll("form[data-reply] textarea")).some(
+    (field) => field.value.trim() !== "",
+  );
+  if (target.querySelector("form[data-editing]") || replying) {
     event.detail.shouldSwap = false;
     const note = target.querySelector("[data-stale-note]");
     if (note) note.hidden = false;

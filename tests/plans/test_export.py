@@ -178,10 +178,12 @@ def test_printable_page_queries_stay_flat(
         f.make_rating(outcome, cast.amara.user, 4)
         f.make_rating(outcome, cast.ben.user, 5)
         f.make_resource(cast.plan, cast.ben.user).outcomes.add(outcome)
-        f.make_commitment(cast.plan, cast.ben.user)
+        commitment = f.make_commitment(cast.plan, cast.ben.user)
+        f.make_reply(cast.plan, cast.ben.user, "outcome", outcome.code)
+        f.make_reply(cast.plan, cast.amara.user, "commitment", commitment.code)
     login(client, cast.amara)
-    # the plan page's 16, plus ratings, care team, history
-    with django_assert_max_num_queries(19):
+    # the plan page's 17 (its replies in one), plus ratings, care team, history
+    with django_assert_max_num_queries(20):
         response = client.get(print_url(cast))
     assert response.status_code == 200
 

@@ -34,6 +34,7 @@ from plans.models import (
     Resource,
     ResourceControl,
 )
+from tests import factories as f
 
 Json = dict[str, Any]
 
@@ -375,6 +376,8 @@ def _add_content(plan: Plan, amara: User, ben: User, label: str) -> None:
             updated_at=timezone.now(),
         )
         _expertise(plan, carer.user, "seen_with_others", f"Seen {label}{n}", life_area=area)
+        f.make_reply(plan, amara, "outcome", outcome.code)
+        f.make_reply(plan, carer.user, "resource", resource.code)
 
 
 @pytest.fixture
@@ -873,8 +876,9 @@ def test_ids_are_stable_between_exports(story: Story) -> None:
 def test_query_count_is_small_and_does_not_grow(
     story: Story, django_assert_max_num_queries: Any
 ) -> None:
-    # 11: the plan and its prefetches, the people, and the history's entry hashes.
-    with django_assert_max_num_queries(11):
+    # 12: the plan and its prefetches, the people, the history's entry hashes,
+    # and the replies (one query, however many).
+    with django_assert_max_num_queries(12):
         small = _export(story.plan)
 
     _add_content(story.plan, story.amara, story.ben, "A")
@@ -886,7 +890,7 @@ def test_query_count_is_small_and_does_not_grow(
         big = _export(story.plan)
 
     assert len(big["entry"]) > len(small["entry"]) + 50
-    assert len(after.captured_queries) == len(before.captured_queries) <= 11
+    assert len(after.captured_queries) == len(before.captured_queries) <= 12
 
 
 @pytest.mark.django_db
@@ -894,3 +898,53 @@ def test_plan_bundle_prefetches_a_plain_plan_itself(story: Story) -> None:
     plan = Plan.objects.get(pk=story.plan.pk)
 
     assert plan_bundle(plan)["entry"][1]["resource"]["id"] == str(story.plan.code)
+
+
+@pytest.mark.django_db
+def test_replies_are_annotations_with_their_author_on_what_they_answer(story: Story) -> None:
+    outcome = story.outcomes["improving"]
+    rating = story.ratings[0]
+    commitment = next(iter(story.commitments.values()))
+    resource = next(iter(story.resources.values()))
+    f.make_reply(story.plan, story.ben, "outcome", outcome.code, "I would add: part-time first")
+    f.make_reply(story.plan, story.amara, "outcome", outcome.code, "Yes, part-time first")
+    f.make_reply(story.plan, story.ben, "rating", rating.code, "I see it closer to 6")
+    f.make_reply(story.plan, story.amara, "commitment", commitment.code, "I can do Tuesdays")
+    f.make_reply(story.plan, story.amara, "resource", resource.code, "The bus is easier")
+    f.make_reply(story.plan, story.amara, "about", story.plan.code, "I also like gardening")
+
+    bundle = _export(story.plan)
+    Bundle.model_validate(bundle)
+    for resource_json in _resources(bundle):
+        get_fhir_model_class(resource_json["resourceType"]).model_validate(resource_json)
+    by_id = _by_id(bundle)
+    patient = _ref(_resources(bundle, "Patient")[0])
+    (ben,) = [_ref(p) for p in _resources(bundle, "Practitioner") if p["name"][0]["text"] == "Ben"]
+
+    goal_replies = [n for n in _goal(bundle, outcome)["note"] if "authorReference" in n]
+    assert [(n["authorReference"]["reference"], n["text"]) for n in goal_replies] == [
+        (ben, "Reply from the professional side: I would add: part-time first"),
+        (patient, "Reply from the person side: Yes, part-time first"),
+    ]
+    assert all(n["time"].endswith("+00:00") for n in goal_replies)
+    observation = by_id[str(rating.code)]
+    assert [n for n in observation["note"] if "authorReference" in n] == [
+        {
+            "authorReference": {"reference": ben, "display": "Ben"},
+            "time": observation["note"][-1]["time"],
+            "text": "Reply from the professional side: I see it closer to 6",
+        }
+    ]
+    (care_plan,) = _resources(bundle, "CarePlan")
+    activities = {a["id"]: a for a in care_plan["activity"]}
+    assert [p["text"] for p in activities[str(commitment.code)]["progress"]] == [
+        "Reply from the person side: I can do Tuesdays"
+    ]
+    assert [
+        p["authorReference"]["reference"] for p in activities[str(resource.code)]["progress"]
+    ] == [patient]
+    about = [n for n in care_plan["note"] if n["text"].startswith("About the about me")]
+    assert [n["text"] for n in about] == [
+        f"About the about me {story.plan.code}. Reply from the person side: I also like gardening"
+    ]
+    assert about[0]["authorReference"]["reference"] == patient

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -69,18 +71,31 @@ def grow(cast: Cast, n: int) -> None:
     ben = cast.ben.user
     for i in range(n):
         outcome = f.make_outcome(cast.plan, area_name="Money" if i % 2 else "Home")
-        f.make_rating(outcome, cast.amara.user, 4)
+        rating = f.make_rating(outcome, cast.amara.user, 4)
         f.make_rating(outcome, ben, 5)
         resource = f.make_resource(cast.plan, ben, area_name="Home")
         resource.outcomes.add(outcome)
-        f.make_commitment(cast.plan, ben, who=cast.amara.user)
-        f.make_expertise(cast.plan, cast.amara.user, ExpertiseKind.STRENGTHS)
+        commitment = f.make_commitment(cast.plan, ben, who=cast.amara.user)
+        strength = f.make_expertise(cast.plan, cast.amara.user, ExpertiseKind.STRENGTHS)
         f.make_expertise(cast.plan, ben, ExpertiseKind.SEEN_WITH_OTHERS)
+        # Replies from both sides to every kind of thing on the page.
+        targets: list[tuple[str, Any]] = [
+            ("outcome", outcome),
+            ("rating", rating),
+            ("resource", resource),
+            ("commitment", commitment),
+            ("expertise", strength),
+        ]
+        for target_type, target in targets:
+            f.make_reply(cast.plan, ben, target_type, target.code)
+            f.make_reply(cast.plan, cast.amara.user, target_type, target.code)
+        f.make_reply(cast.plan, ben, "about", cast.plan.code)
 
 
 # session + user, plan + membership, 9 for the plan content, session save (+2 savepoints),
-# +1 all ratings of the plan's outcomes (progress charts), +1 latest reviews (outcomes extras)
-PLAN_PAGE_QUERIES = 18
+# +1 all ratings of the plan's outcomes (progress charts), +1 latest reviews (outcomes extras),
+# +1 every reply on the plan, however many (right of reply)
+PLAN_PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("size", [1, 25])
