@@ -25,7 +25,7 @@ from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, Review, ValuedOutcome
-from plans import history_chain
+from plans import care_team, history_chain
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     CareTeamMember,
@@ -637,7 +637,7 @@ def _commitments(
 ) -> list[Commitment]:
     """Three commitments, two the person's and one the professional's; most past ones done."""
     rng, today = batch.rng, batch.today
-    commitments = []
+    commitments: list[Commitment] = []
     for n, (who, side) in enumerate(((me, PERSON), (pro, PRO), (me, PERSON))):
         due = today + timedelta(days=rng.randint(-60, 30))
         done = due < today and rng.random() < 0.7
@@ -773,21 +773,15 @@ def _entry(
 
 def invited(member: CareTeamMember, when: Any) -> PlanChange:
     """plans.care_team.invite"""
-    professional = member.professional
-    discipline = professional.get_discipline_display()
     assert member.added_by_id is not None
     return _entry(
         member,
         PlanChange.Action.ACCESS,
-        f"Invited {professional.user.name} ({discipline.lower()}) onto the care team",
+        f"Invited {care_team.who(member.professional)} onto the care team",
         actor_id=member.added_by_id,
         side=PERSON,
         when=when,
-        after={
-            "professional": professional.user.name,
-            "discipline": discipline,
-            "team": str(professional.team) if professional.team else "",
-        },
+        after=care_team.describe_member(member),
     )
 
 
