@@ -38,6 +38,13 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def _send_to(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to `url`; a plain page visit comes back to where it was after."""
+    if request.method == "GET" and not request.headers.get("HX-Request"):
+        return redirect_to_login(request.get_full_path(), url)
+    return _redirect(request, url)
+
+
 class IdleTimeoutMiddleware(MiddlewareMixin):
     """Sign out after SESSION_IDLE_SECONDS without activity, and say so.
 
@@ -67,9 +74,7 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
                 f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
                 "without activity, to keep your plan private. Sign in again to carry on.",
             )
-            if request.method == "GET" and not request.headers.get("HX-Request"):
-                return redirect_to_login(request.get_full_path())
-            return _redirect(request, reverse(settings.LOGIN_URL))
+            return _send_to(request, reverse(settings.LOGIN_URL))
         if not is_passive(request):
             mark_active(request)
             request.session_refreshed = True  # type: ignore[attr-defined]
@@ -116,10 +121,7 @@ class TwoFactorMiddleware(MiddlewareMixin):
         from django_otp import user_has_device
 
         name = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
-        url = reverse(name)
-        if request.method == "GET" and not request.headers.get("HX-Request"):
-            url = redirect_to_login(request.get_full_path(), url)["Location"]
-        return _redirect(request, url)
+        return _send_to(request, reverse(name))
 
 
 class SecurityLogMiddleware:

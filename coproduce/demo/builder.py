@@ -273,10 +273,29 @@ class _PlanStory:
     # --- the story -----------------------------------------------------------------
 
     def tell(self) -> None:
+        start, review_days, next_review = self.calendar()
+        # A closed plan's story ends the afternoon of its last review.
+        self.end = review_days[-1] if self.spec.status == Plan.Status.CLOSED else self.today
+        self.start = start
+        self.schedule_opening(next_review)
+        self.schedule_outcomes(review_days)
+        self.schedule_expertise()
+        self.schedule_own_resources()
+        self.schedule_leadership()
+        if self.spec.status != Plan.Status.DRAFT:
+            self.schedule_library_resources()
+        self.schedule_reviews(review_days, next_review)
+        self.schedule_commitments()
+        self.schedule_suggestions()
+        self.schedule_access_requests()
+        self.schedule_ending()
+        self.timeline.run()
+
+    def calendar(self) -> tuple[date, list[date], date]:
+        """When the plan started, its reviews, and when the next one is due."""
         spec = self.spec
         rng = self.rng
         today = self.today
-        # When the plan started, its reviews, and when the next one is due.
         if spec.status == Plan.Status.DRAFT:
             start = today - timedelta(days=12)
         elif spec.status == Plan.Status.CLOSED:
@@ -301,44 +320,44 @@ class _PlanStory:
             )
         else:
             next_review = today + timedelta(days=10)
-        # A closed plan's story ends the afternoon of its last review.
-        self.end = review_days[-1] if spec.status == Plan.Status.CLOSED else today
-        self.start = start
+        return start, review_days, next_review
 
+    def schedule_opening(self, next_review: date) -> None:
+        """The first morning: sign-up, the plan, about me, an extra area, the care team."""
+        start = self.start
         self.sign_up(at(start, 8, 55))
         self.timeline.at(at(start, 9), partial(self.open_plan, next_review))
         self.timeline.at(at(start, 9, 10), self.write_about_me)
         self.timeline.at(at(start, 9, 30), self.invite_care_team)
-        if spec.extra_area:
-            extra = spec.extra_area
+        if self.spec.extra_area:
+            extra = self.spec.extra_area
             self.timeline.at(
                 at(start, 9, 20), partial(self.add, self.person_user, "life_area", {"name": extra})
             )
-        for number, o in enumerate(spec.outcomes):
+
+    def schedule_outcomes(self, review_days: list[date]) -> None:
+        """Each outcome is written at the start, or at the review it comes from."""
+        for number, o in enumerate(self.spec.outcomes):
             first_review = min(o.from_review, len(review_days))
-            written_on = review_days[first_review - 1] if first_review else start
+            written_on = review_days[first_review - 1] if first_review else self.start
             self.timeline.at(at(written_on, 10, 5 * number), partial(self.write_outcome, number))
-        self.schedule_expertise()
-        self.schedule_own_resources()
-        self.schedule_leadership()
-        if spec.status != Plan.Status.DRAFT:
-            self.schedule_library_resources()
-        self.schedule_reviews(review_days, next_review)
-        self.schedule_commitments()
-        self.schedule_suggestions()
+
+    def schedule_access_requests(self) -> None:
         for professional, username, days_ago, message in ACCESS_REQUESTS:
-            if username == spec.username:
+            if username == self.spec.username:
                 asking = self.builder.pros[professional]
                 self.timeline.at(
-                    at(today - timedelta(days=days_ago), 14),
+                    at(self.today - timedelta(days=days_ago), 14),
                     partial(self.ask_to_join, asking, message),
                 )
-        if spec.status == Plan.Status.CLOSED:
+
+    def schedule_ending(self) -> None:
+        """A closed plan closes after its last review; the care team looks in either way."""
+        if self.spec.status == Plan.Status.CLOSED:
             self.timeline.at(at(self.end, 15), self.close_plan)
             self.timeline.at(at(self.end, 16), self.care_team_looks)
         else:
-            self.timeline.at(at(today - timedelta(days=1), 18, 30), self.care_team_looks)
-        self.timeline.run()
+            self.timeline.at(at(self.today - timedelta(days=1), 18, 30), self.care_team_looks)
 
     def sign_up(self, moment: datetime) -> None:
         """The person's sign-in and profile (no service: set up with them by the team)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,7 +25,7 @@ from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, Review, ValuedOutcome
-from plans import history_chain
+from plans import care_team, history_chain
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     CareTeamMember,
@@ -224,6 +224,34 @@ def _bulk(model: Any, objs: Sequence[Any]) -> list[Any]:
     return model.objects.bulk_create(objs, batch_size=ROW_BATCH)
 
 
+@dataclass
+class _Batch:
+    """One transaction's worth of synthetic people, filled in one kind of row at a time.
+
+    The per-person lists run in parallel: `persons[p]` has `plans[p]`, whose
+    seven life areas are `areas[p]`, care team `pros[p]` and reviews `reviews[p]`.
+    Each step draws from `rng` in turn, so the same numbering gives the same content.
+    """
+
+    rng: random.Random
+    today: date
+    persons: list[Person] = field(default_factory=list)
+    starts: list[date] = field(default_factory=list)
+    review_days: list[list[date]] = field(default_factory=list)
+    next_reviews: list[date | None] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    areas: list[list[LifeArea]] = field(default_factory=list)
+    pros: list[list[Professional]] = field(default_factory=list)
+    reviews: list[list[Review]] = field(default_factory=list)
+    changes: list[PlanChange] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def insert(self, name: str, model: Any, objs: Sequence[Any]) -> list[Any]:
+        """Bulk-insert `objs`, counted under `name`."""
+        self.rows[name] = len(objs)
+        return _bulk(model, objs)
+
+
 def _synthetic_batch(
     numbers: Iterable[int],
     staff: list[Professional],
@@ -234,7 +262,22 @@ def _synthetic_batch(
     """One transaction's worth of people, each with a complete plan, all bulk-inserted."""
     indexes = list(numbers)
     rng = random.Random(f"synthetic-{indexes[0]}")  # stable content for the same numbering
-    users = _bulk(
+    batch = _Batch(rng, today)
+    _add_people(batch, indexes, password)
+    _add_plans(batch)
+    _add_areas_and_care_teams(batch, staff)
+    _add_reviews(batch)
+    outcomes = _add_outcomes(batch)
+    _add_ratings(batch, outcomes)
+    _add_plan_items(batch, outcomes, library_by_area)
+    _add_history(batch)
+    return batch.rows
+
+
+def _add_people(batch: _Batch, indexes: list[int], password: str) -> None:
+    rng = batch.rng
+    users = batch.insert(
+        "users",
         User,
         [
             User(
@@ -246,16 +289,18 @@ def _synthetic_batch(
             for i in indexes
         ],
     )
-    persons = _bulk(Person, [Person(user=u) for u in users])
+    batch.persons = batch.insert("people", Person, [Person(user=u) for u in users])
 
-    starts = [today - timedelta(days=rng.randint(250, 330)) for _ in persons]
+
+def _add_plans(batch: _Batch) -> None:
+    """A plan each, started 250-330 days ago, with the days its reviews were held."""
+    rng, today = batch.rng, batch.today
+    batch.starts = [today - timedelta(days=rng.randint(250, 330)) for _ in batch.persons]
     statuses = [
         Plan.Status.DRAFT if r < 0.03 else Plan.Status.CLOSED if r < 0.06 else Plan.Status.ACTIVE
-        for r in (rng.random() for _ in persons)
+        for r in (rng.random() for _ in batch.persons)
     ]
-    schedules: list[list[date]] = []
-    next_reviews: list[date | None] = []
-    for start, status in zip(starts, statuses, strict=True):
+    for start, status in zip(batch.starts, statuses, strict=True):
         days: list[date] = []
         if status != Plan.Status.DRAFT:
             day = start + timedelta(days=rng.randint(7, 21))
@@ -264,14 +309,17 @@ def _synthetic_batch(
                     break
                 days.append(day)
                 day += timedelta(days=rng.randint(35, 56))
-        schedules.append(days)
+        batch.review_days.append(days)
         if status == Plan.Status.CLOSED:
-            next_reviews.append(None)
+            batch.next_reviews.append(None)
         elif days:
-            next_reviews.append(days[-1] + timedelta(days=rng.randint(35, 70)))  # some overdue
+            batch.next_reviews.append(
+                days[-1] + timedelta(days=rng.randint(35, 70))
+            )  # some overdue
         else:
-            next_reviews.append(today + timedelta(days=rng.randint(7, 28)))
-    plans = _bulk(
+            batch.next_reviews.append(today + timedelta(days=rng.randint(7, 28)))
+    batch.plans = batch.insert(
+        "plans",
         Plan,
         [
             Plan(
@@ -285,25 +333,28 @@ def _synthetic_batch(
                 closed_at=at(days[-1], 15) if status == Plan.Status.CLOSED and days else None,
             )
             for person, status, next_review, days in zip(
-                persons, statuses, next_reviews, schedules, strict=True
+                batch.persons, statuses, batch.next_reviews, batch.review_days, strict=True
             )
         ],
     )
     # created_at is auto_now_add; back-date plans by start month (a handful of UPDATEs).
     by_month: dict[date, list[int]] = {}
-    for plan, start in zip(plans, starts, strict=True):
+    for plan, start in zip(batch.plans, batch.starts, strict=True):
         by_month.setdefault(start.replace(day=1), []).append(plan.pk)
     for month, pks in by_month.items():
         Plan.objects.filter(pk__in=pks).update(created_at=at(month, 9))
 
-    areas_rows: list[LifeArea] = []
+
+def _add_areas_and_care_teams(batch: _Batch, staff: list[Professional]) -> None:
+    """The seven default life areas, and one to three professionals invited onto each plan."""
+    rng = batch.rng
+    areas: list[LifeArea] = []
     members: list[CareTeamMember] = []
-    plan_pros: list[list[Professional]] = []
-    for plan, person, start in zip(plans, persons, starts, strict=True):
+    for plan, person, start in zip(batch.plans, batch.persons, batch.starts, strict=True):
         mental = rng.choices((1, 2, 3, 4), weights=(4, 2, 2, 3))[0]
         for position, name in enumerate(DEFAULT_LIFE_AREAS):
             leadership = mental if name == MW else rng.choices((1, 2, 3), weights=(8, 2, 1))[0]
-            areas_rows.append(
+            areas.append(
                 LifeArea(
                     code=uuid.uuid4(),
                     plan=plan,
@@ -317,7 +368,7 @@ def _synthetic_batch(
                 )
             )
         pros = rng.sample(staff, rng.randint(1, 3))
-        plan_pros.append(pros)
+        batch.pros.append(pros)
         members += [
             CareTeamMember(
                 plan=plan,
@@ -328,14 +379,18 @@ def _synthetic_batch(
             )
             for n, pro in enumerate(pros)
         ]
-    areas_rows = _bulk(LifeArea, areas_rows)
-    _bulk(CareTeamMember, members)
-    changes: list[PlanChange] = [invited(member, member.added_at) for member in members]
+    areas = batch.insert("life areas", LifeArea, areas)
+    per_plan = len(DEFAULT_LIFE_AREAS)
+    batch.areas = [areas[p : p + per_plan] for p in range(0, len(areas), per_plan)]
+    batch.insert("care team members", CareTeamMember, members)
+    batch.changes += [invited(member, member.added_at) for member in members]
 
-    reviews: list[Review] = []
-    plan_reviews: list[list[Review]] = []
+
+def _add_reviews(batch: _Batch) -> None:
+    """A completed review on each review day, started by each side in turn."""
+    everyone: list[Review] = []
     for plan, pros, days, person, next_review in zip(
-        plans, plan_pros, schedules, persons, next_reviews, strict=True
+        batch.plans, batch.pros, batch.review_days, batch.persons, batch.next_reviews, strict=True
     ):
         these = [
             Review(
@@ -352,23 +407,38 @@ def _synthetic_batch(
             )
             for n, day in enumerate(days)
         ]
-        plan_reviews.append(these)
-        reviews += these
-    _bulk(Review, reviews)
-    for these in plan_reviews:
+        batch.reviews.append(these)
+        everyone += these
+    batch.insert("reviews", Review, everyone)
+    for these in batch.reviews:
         for n, review in enumerate(these):
-            changes.append(review_started(review, at(review.held_on, 10)))
-            changes.append(review_completed(review, these[n - 1].next_review_date if n else None))
+            batch.changes.append(review_started(review, at(review.held_on, 10)))
+            batch.changes.append(
+                review_completed(review, these[n - 1].next_review_date if n else None)
+            )
 
-    plans_index = {plan.pk: p for p, plan in enumerate(plans)}
+
+@dataclass
+class _Scores:
+    """How one outcome's ratings go: where they start, how far apart the sides are."""
+
+    plan_index: int
+    start: int
+    pro_bias: int
+    last_review: int
+
+
+def _add_outcomes(batch: _Batch) -> list[tuple[ValuedOutcome, _Scores]]:
+    """Four to six valued outcomes per plan; some achieved or let go at a review."""
+    rng, today = batch.rng, batch.today
     outcomes: list[ValuedOutcome] = []
-    outcome_meta: list[
-        tuple[int, int, int, int]
-    ] = []  # (plan index, start score, pro bias, last review)
-    for p, (plan, person, start) in enumerate(zip(plans, persons, starts, strict=True)):
-        areas = areas_rows[p * 7 : p * 7 + 7]
+    scores: list[_Scores] = []
+    for p, (plan, person, start) in enumerate(
+        zip(batch.plans, batch.persons, batch.starts, strict=True)
+    ):
+        areas = batch.areas[p]
         count = rng.randint(4, 6)
-        n_reviews = len(plan_reviews[p])
+        n_reviews = len(batch.reviews[p])
         for n in range(count):
             area = areas[rng.randrange(7)]
             r = rng.random()
@@ -383,11 +453,11 @@ def _synthetic_batch(
             changed_at = None
             if outcome_status != ValuedOutcome.Status.ACTIVE and n_reviews >= 2:
                 last_review = rng.randint(1, n_reviews - 1)
-                changed_at = at(plan_reviews[p][last_review].held_on, 12)
+                changed_at = at(batch.reviews[p][last_review].held_on, 12)
             elif outcome_status != ValuedOutcome.Status.ACTIVE:
                 outcome_status = ValuedOutcome.Status.ACTIVE
             by_pro = area.leadership > L.SHARED and rng.random() < 0.5
-            author = plan_pros[p][0].user if by_pro else person.user
+            author = batch.pros[p][0].user if by_pro else person.user
             outcomes.append(
                 ValuedOutcome(
                     code=uuid.uuid4(),
@@ -403,53 +473,45 @@ def _synthetic_batch(
                     status_changed_at=changed_at,
                 )
             )
-            outcome_meta.append(
-                (p, rng.randint(1, 6), rng.choice((-2, -1, 0, 0, 1, 2)), last_review)
+            scores.append(
+                _Scores(p, rng.randint(1, 6), rng.choice((-2, -1, 0, 0, 1, 2)), last_review)
             )
-    outcomes = _bulk(ValuedOutcome, outcomes)
-    for outcome in outcomes:
-        changes.append(added("outcome", outcome))
+    outcomes = batch.insert("valued outcomes", ValuedOutcome, outcomes)
+    for outcome, score in zip(outcomes, scores, strict=True):
+        batch.changes.append(added("outcome", outcome))
         if outcome.status_changed_at:
-            changes.append(settled(outcome, persons[plans_index[outcome.plan_id]].user))
+            batch.changes.append(settled(outcome, batch.persons[score.plan_index].user))
+    return list(zip(outcomes, scores, strict=True))
 
+
+def _add_ratings(batch: _Batch, outcomes: list[tuple[ValuedOutcome, _Scores]]) -> None:
+    """Both sides rate each outcome at each review, and people sometimes in between."""
+    rng, today = batch.rng, batch.today
     ratings: list[Rating] = []
-    for outcome, (p, score, bias, last_review) in zip(outcomes, outcome_meta, strict=True):
-        person_user = persons[p].user
-        pros = plan_pros[p]
+    for outcome, scores in outcomes:
+        p, last_review = scores.plan_index, scores.last_review
+        person_user = batch.persons[p].user
+        pros = batch.pros[p]
         achieved = outcome.status == ValuedOutcome.Status.ACHIEVED
         drift = rng.choice((-1, 0, 0, 1, 1, 1, 2))
-        for n, review in enumerate(plan_reviews[p][: last_review + 1]):
-            mine = clamp(score + drift * n + rng.choice((-1, 0, 0, 1)))
+        for n, review in enumerate(batch.reviews[p][: last_review + 1]):
+            mine = clamp(scores.start + drift * n + rng.choice((-1, 0, 0, 1)))
             if achieved and n == last_review:
                 mine = max(mine, 8)
-            theirs = clamp(mine + bias + rng.choice((-1, 0, 1)))
+            theirs = clamp(mine + scores.pro_bias + rng.choice((-1, 0, 1)))
             skip = rng.random()
+            at_review = {"outcome": outcome, "plan_id": outcome.plan_id, "review": review,
+                         "rated_on": review.held_on}  # fmt: skip
             if skip > 0.05:
                 ratings.append(
-                    Rating(
-                        outcome=outcome,
-                        plan_id=outcome.plan_id,
-                        side=PERSON,
-                        rated_by=person_user,
-                        score=mine,
-                        rated_on=review.held_on,
-                        created_at=at(review.held_on, 11),
-                        review=review,
-                    )
-                )
+                    Rating(side=PERSON, rated_by=person_user, score=mine,
+                           created_at=at(review.held_on, 11), **at_review)
+                )  # fmt: skip
             if skip < 0.95:
                 ratings.append(
-                    Rating(
-                        outcome=outcome,
-                        plan_id=outcome.plan_id,
-                        side=PRO,
-                        rated_by=pros[n % len(pros)].user,
-                        score=theirs,
-                        rated_on=review.held_on,
-                        created_at=at(review.held_on, 11, 15),
-                        review=review,
-                    )
-                )
+                    Rating(side=PRO, rated_by=pros[n % len(pros)].user, score=theirs,
+                           created_at=at(review.held_on, 11, 15), **at_review)
+                )  # fmt: skip
             if rng.random() < 0.2 and review.next_review_date:
                 # Between reviews, people sometimes rate on their own.
                 between = review.held_on + timedelta(days=rng.randint(7, 28))
@@ -468,37 +530,81 @@ def _synthetic_batch(
                     )
     # Ratings get no history entries here: one per rating would double the rows
     # written, and the benchmarks read ratings, not their history.
-    _bulk(Rating, ratings)
+    batch.insert("ratings", Rating, ratings)
 
-    expertise: list[Expertise] = []
-    resources: list[Resource] = []
-    resource_outcome: list[ValuedOutcome | None] = []
-    commitments: list[Commitment] = []
-    accepted: list[tuple[Proposal, Commitment]] = []
-    proposals: list[Proposal] = []
+
+@dataclass
+class _Items:
+    """What people and their care teams put on the plans, in the order it is inserted."""
+
+    expertise: list[Expertise] = field(default_factory=list)
+    resources: list[tuple[Resource, ValuedOutcome | None]] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    accepted: list[tuple[Proposal, Commitment]] = field(default_factory=list)
+
+
+def _add_plan_items(
+    batch: _Batch,
+    outcomes: list[tuple[ValuedOutcome, _Scores]],
+    library_by_area: dict[str, ResourceLibraryItem],
+) -> None:
+    """Expertise, resources, commitments and one suggestion on every plan, with their history."""
     outcomes_by_plan: dict[int, list[ValuedOutcome]] = {}
-    for outcome in outcomes:
+    for outcome, _ in outcomes:
         outcomes_by_plan.setdefault(outcome.plan_id, []).append(outcome)
-    for p, (plan, person, start) in enumerate(zip(plans, persons, starts, strict=True)):
+    items = _Items()
+    for p, (plan, person, start) in enumerate(
+        zip(batch.plans, batch.persons, batch.starts, strict=True)
+    ):
         me = person.user
-        pro = plan_pros[p][0].user
-        areas = areas_rows[p * 7 : p * 7 + 7]
-        their_outcomes = outcomes_by_plan.get(plan.pk, [])
+        pro = batch.pros[p][0].user
+        areas = batch.areas[p]
         created = at(start + timedelta(days=3), 14)
-        expertise += [
-            Expertise(plan=plan, life_area=None, kind=S.STRENGTHS, text="I'm a good listener.",
-                      created_by=me, created_side=PERSON, created_at=created),
-            Expertise(plan=plan, life_area=areas[0], kind=S.MY_SITUATION,
-                      text="Things got hard after I lost my job.",
-                      created_by=me, created_side=PERSON, created_at=created),
-            Expertise(plan=plan, life_area=areas[0], kind=S.SEEN_WITH_OTHERS,
-                      text="Many people find a routine helps.",
-                      created_by=pro, created_side=PRO, created_at=created),
-        ]  # fmt: skip
-        if their_outcomes:
-            target = their_outcomes[0]
-            item = library_by_area.get(target.life_area.name)
-            resources.append(
+        items.expertise += _expertise(plan, areas, me, pro, created)
+        items.resources += _resources(
+            plan, areas, outcomes_by_plan.get(plan.pk, []), library_by_area, me, pro, created
+        )
+        items.commitments += _commitments(batch, plan, areas, start, me, pro)
+        proposal = _suggestion(batch, plan, areas, me, pro)
+        items.proposals.append(proposal)
+        if proposal.status == Proposal.Status.ACCEPTED:
+            items.accepted.append((proposal, _accepted_commitment(proposal, areas[0], pro)))
+    _insert_items(batch, items)
+
+
+def _expertise(
+    plan: Plan, areas: list[LifeArea], me: User, pro: User, created: Any
+) -> list[Expertise]:
+    return [
+        Expertise(plan=plan, life_area=None, kind=S.STRENGTHS, text="I'm a good listener.",
+                  created_by=me, created_side=PERSON, created_at=created),
+        Expertise(plan=plan, life_area=areas[0], kind=S.MY_SITUATION,
+                  text="Things got hard after I lost my job.",
+                  created_by=me, created_side=PERSON, created_at=created),
+        Expertise(plan=plan, life_area=areas[0], kind=S.SEEN_WITH_OTHERS,
+                  text="Many people find a routine helps.",
+                  created_by=pro, created_side=PRO, created_at=created),
+    ]  # fmt: skip
+
+
+def _resources(
+    plan: Plan,
+    areas: list[LifeArea],
+    their_outcomes: list[ValuedOutcome],
+    library_by_area: dict[str, ResourceLibraryItem],
+    me: User,
+    pro: User,
+    created: Any,
+) -> list[tuple[Resource, ValuedOutcome | None]]:
+    """A service from the team's library for the first outcome, and a friend; each with
+    the outcome it is linked to, if any."""
+    resources: list[tuple[Resource, ValuedOutcome | None]] = []
+    if their_outcomes:
+        target = their_outcomes[0]
+        item = library_by_area.get(target.life_area.name)
+        resources.append(
+            (
                 Resource(
                     code=uuid.uuid4(),
                     plan=plan,
@@ -509,136 +615,137 @@ def _synthetic_batch(
                     created_by=pro,
                     created_side=PRO,
                     created_at=created,
-                )
+                ),
+                target,
             )
-            resource_outcome.append(target)
-        resources.append(
-            Resource(
-                code=uuid.uuid4(),
+        )
+    friend = Resource(
+        code=uuid.uuid4(),
+        plan=plan,
+        life_area=areas[6],
+        name="A friend who checks in",
+        control=ResourceControl.PERSONAL,
+        created_by=me,
+        created_side=PERSON,
+        created_at=created,
+    )
+    return [*resources, (friend, None)]
+
+
+def _commitments(
+    batch: _Batch, plan: Plan, areas: list[LifeArea], start: date, me: User, pro: User
+) -> list[Commitment]:
+    """Three commitments, two the person's and one the professional's; most past ones done."""
+    rng, today = batch.rng, batch.today
+    commitments: list[Commitment] = []
+    for n, (who, side) in enumerate(((me, PERSON), (pro, PRO), (me, PERSON))):
+        due = today + timedelta(days=rng.randint(-60, 30))
+        done = due < today and rng.random() < 0.7
+        commitments.append(
+            Commitment(
                 plan=plan,
-                life_area=areas[6],
-                name="A friend who checks in",
-                control=ResourceControl.PERSONAL,
-                created_by=me,
-                created_side=PERSON,
-                created_at=created,
+                life_area=areas[rng.randrange(7)],
+                who=who,
+                who_side=side,
+                what="Get in touch before the next meeting" if n else "Go to the group on Tuesday",
+                due_date=due,
+                status=Commitment.Status.DONE if done else Commitment.Status.OPEN,
+                created_by=who,
+                created_side=side,
+                created_at=at(min(start + timedelta(days=14), due - timedelta(days=3)), 13),
             )
         )
-        resource_outcome.append(None)
-        for n, (who, side) in enumerate(((me, PERSON), (pro, PRO), (me, PERSON))):
-            due = today + timedelta(days=rng.randint(-60, 30))
-            done = due < today and rng.random() < 0.7
-            commitments.append(
-                Commitment(
-                    plan=plan,
-                    life_area=areas[rng.randrange(7)],
-                    who=who,
-                    who_side=side,
-                    what="Get in touch before the next meeting"
-                    if n
-                    else "Go to the group on Tuesday",
-                    due_date=due,
-                    status=Commitment.Status.DONE if done else Commitment.Status.OPEN,
-                    created_by=who,
-                    created_side=side,
-                    created_at=at(min(start + timedelta(days=14), due - timedelta(days=3)), 13),
-                )
-            )
-        proposed_at = at(today - timedelta(days=rng.randint(6, 60)), 16)
-        answer = rng.choice(
-            (Proposal.Status.PENDING, Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
-        )
-        is_answered = answer != Proposal.Status.PENDING
-        by_person = rng.random() < 0.4
-        due = today + timedelta(days=30)
-        # The shape plans.services gives a suggestion, so it can be answered in the app.
-        proposal = Proposal(
-            code=uuid.uuid4(),
-            plan=plan,
-            life_area=areas[0],
-            action=Proposal.Action.ADD,
-            item_type="commitment",
-            payload={
-                "data": {"who": str(pro.pk), "what": PROPOSED_COMMITMENT,
-                         "due_date": due.isoformat(), "status": "open"},
-                "before": {},
-                "after": {"who": pro.name, "what": PROPOSED_COMMITMENT,
-                          "due_date": due.isoformat(), "status": Commitment.Status.OPEN.label},
-            },
-            reason=PROPOSAL_REASON,
-            proposed_by=me if by_person else pro,
-            proposed_side=PERSON if by_person else PRO,
-            created_at=proposed_at,
-            status=answer,
-            answered_by=(pro if by_person else me) if is_answered else None,
-            answered_at=proposed_at + timedelta(hours=rng.randint(2, 120)) if is_answered else None,
-            answer_reason=DECLINE_REASON if answer == Proposal.Status.DECLINED else "",
-        )  # fmt: skip
-        proposals.append(proposal)
-        if answer == Proposal.Status.ACCEPTED:
-            assert proposal.answered_at is not None
-            accepted.append(
-                (
-                    proposal,
-                    Commitment(
-                        plan=plan,
-                        life_area=areas[0],
-                        who=pro,
-                        who_side=PRO,
-                        what=PROPOSED_COMMITMENT,
-                        due_date=due,
-                        created_by=proposal.proposed_by,
-                        created_side=proposal.proposed_side,
-                        created_at=proposal.answered_at,
-                    ),
-                )
-            )
-    _bulk(Expertise, expertise)
-    resources = _bulk(Resource, resources)
+    return commitments
+
+
+def _suggestion(batch: _Batch, plan: Plan, areas: list[LifeArea], me: User, pro: User) -> Proposal:
+    """A suggested commitment, from either side: waiting, accepted or declined."""
+    rng, today = batch.rng, batch.today
+    proposed_at = at(today - timedelta(days=rng.randint(6, 60)), 16)
+    answer = rng.choice(
+        (Proposal.Status.PENDING, Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
+    )
+    is_answered = answer != Proposal.Status.PENDING
+    by_person = rng.random() < 0.4
+    due = today + timedelta(days=30)
+    # The shape plans.services gives a suggestion, so it can be answered in the app.
+    return Proposal(
+        code=uuid.uuid4(),
+        plan=plan,
+        life_area=areas[0],
+        action=Proposal.Action.ADD,
+        item_type="commitment",
+        payload={
+            "data": {"who": str(pro.pk), "what": PROPOSED_COMMITMENT,
+                     "due_date": due.isoformat(), "status": "open"},
+            "before": {},
+            "after": {"who": pro.name, "what": PROPOSED_COMMITMENT,
+                      "due_date": due.isoformat(), "status": Commitment.Status.OPEN.label},
+        },
+        reason=PROPOSAL_REASON,
+        proposed_by=me if by_person else pro,
+        proposed_side=PERSON if by_person else PRO,
+        created_at=proposed_at,
+        status=answer,
+        answered_by=(pro if by_person else me) if is_answered else None,
+        answered_at=proposed_at + timedelta(hours=rng.randint(2, 120)) if is_answered else None,
+        answer_reason=DECLINE_REASON if answer == Proposal.Status.DECLINED else "",
+    )  # fmt: skip
+
+
+def _accepted_commitment(proposal: Proposal, area: LifeArea, pro: User) -> Commitment:
+    """The commitment an accepted suggestion made, authored by whoever suggested it."""
+    assert proposal.answered_at is not None
+    return Commitment(
+        plan=proposal.plan,
+        life_area=area,
+        who=pro,
+        who_side=PRO,
+        what=PROPOSED_COMMITMENT,
+        due_date=date.fromisoformat(proposal.payload["after"]["due_date"]),
+        created_by=proposal.proposed_by,
+        created_side=proposal.proposed_side,
+        created_at=proposal.answered_at,
+    )
+
+
+def _insert_items(batch: _Batch, items: _Items) -> None:
+    batch.insert("expertise", Expertise, items.expertise)
+    resources = batch.insert("resources", Resource, [resource for resource, _ in items.resources])
+    linked = [outcome for _, outcome in items.resources]
     links = [
         Resource.outcomes.through(resource_id=resource.pk, valuedoutcome_id=outcome.pk)
-        for resource, outcome in zip(resources, resource_outcome, strict=True)
+        for resource, outcome in zip(resources, linked, strict=True)
         if outcome is not None
     ]
-    _bulk(Resource.outcomes.through, links)
-    commitments += [commitment for _, commitment in accepted]
-    _bulk(Commitment, commitments)
-    _bulk(Proposal, proposals)
-    changes += [added("expertise", item) for item in expertise]
+    batch.insert("resource-outcome links", Resource.outcomes.through, links)
+    commitments = items.commitments + [commitment for _, commitment in items.accepted]
+    batch.insert("commitments", Commitment, commitments)
+    batch.insert("proposals", Proposal, items.proposals)
+    changes = batch.changes
+    changes += [added("expertise", item) for item in items.expertise]
     changes += [
         added("resource", resource, m2m={"outcomes": [outcome] if outcome else []})
-        for resource, outcome in zip(resources, resource_outcome, strict=True)
+        for resource, outcome in zip(resources, linked, strict=True)
     ]
-    suggested = {id(commitment): proposal for proposal, commitment in accepted}
-    for proposal in proposals:
+    for proposal in items.proposals:
         changes.append(proposed(proposal))
         if proposal.status != Proposal.Status.PENDING:
             changes.append(answered(proposal))
+    suggested = {id(commitment): proposal for proposal, commitment in items.accepted}
     changes += [
         added("commitment", commitment, proposal=suggested.get(id(commitment)))
         for commitment in commitments
     ]
-    _number(plans, changes)
+
+
+def _add_history(batch: _Batch) -> None:
+    """Number and seal every plan's history, then insert it."""
+    _number(batch.plans, batch.changes)
     # Each plan's entries go in in time order, so their ids follow the chain.
-    changes.sort(key=lambda change: (change.plan_id, change.at))
-    history_chain.seal(changes)
-    _bulk(PlanChange, changes)
-    return {
-        "users": len(users),
-        "people": len(persons),
-        "plans": len(plans),
-        "life areas": len(areas_rows),
-        "care team members": len(members),
-        "reviews": len(reviews),
-        "valued outcomes": len(outcomes),
-        "ratings": len(ratings),
-        "expertise": len(expertise),
-        "resources": len(resources),
-        "resource-outcome links": len(links),
-        "commitments": len(commitments),
-        "proposals": len(proposals),
-        "history entries": len(changes),
-    }
+    batch.changes.sort(key=lambda change: (change.plan_id, change.at))
+    history_chain.seal(batch.changes)
+    batch.insert("history entries", PlanChange, batch.changes)
 
 
 # --- history, worded as the services word it ---------------------------------------
@@ -648,24 +755,33 @@ def _synthetic_batch(
 # services and checks these give the same entries.
 
 
+def _entry(
+    about: Any, action: str, summary: str, *, actor_id: Any, side: str, when: Any, **rest: Any
+) -> PlanChange:
+    """An entry about `about` (anything on a plan, in its life area if it has one)."""
+    return PlanChange(
+        plan_id=about.plan_id,
+        life_area_id=getattr(about, "life_area_id", None),
+        actor_id=actor_id,
+        actor_side=side,
+        at=when,
+        action=action,
+        summary=summary,
+        **rest,
+    )
+
+
 def invited(member: CareTeamMember, when: Any) -> PlanChange:
     """plans.care_team.invite"""
-    professional = member.professional
-    discipline = professional.get_discipline_display()
-    person = member.added_by
-    assert person is not None
-    return PlanChange(
-        plan_id=member.plan_id,
-        actor=person,
-        actor_side=PERSON,
-        at=when,
-        action=PlanChange.Action.ACCESS,
-        summary=f"Invited {professional.user.name} ({discipline.lower()}) onto the care team",
-        after={
-            "professional": professional.user.name,
-            "discipline": discipline,
-            "team": str(professional.team) if professional.team else "",
-        },
+    assert member.added_by_id is not None
+    return _entry(
+        member,
+        PlanChange.Action.ACCESS,
+        f"Invited {care_team.who(member.professional)} onto the care team",
+        actor_id=member.added_by_id,
+        side=PERSON,
+        when=when,
+        after=care_team.describe_member(member),
     )
 
 
@@ -674,16 +790,15 @@ def added(
 ) -> PlanChange:
     """plans.services.submit_add (and accept_proposal, for a suggested item)"""
     kind = KINDS[kind_name]
-    return PlanChange(
-        plan_id=item.plan_id,
-        life_area_id=item.life_area_id,
+    return _entry(
+        item,
+        PlanChange.Action.CREATE,
+        f"Added {kind.label}: {kind.summary(item)}",
         actor_id=item.created_by_id,
-        actor_side=item.created_side,
-        at=item.created_at,
-        action=PlanChange.Action.CREATE,
+        side=item.created_side,
+        when=item.created_at,
         item_type=kind.name,
         item_code=item.code,
-        summary=f"Added {kind.label}: {kind.summary(item)}",
         after=describe(kind, item, m2m=m2m if m2m is not None else {"outcomes": []}),
         proposal=proposal,
     )
@@ -692,16 +807,15 @@ def added(
 def settled(outcome: ValuedOutcome, by: Any) -> PlanChange:
     """outcomes.services.set_outcome_status"""
     assert outcome.status_changed_at is not None
-    return PlanChange(
-        plan_id=outcome.plan_id,
-        life_area_id=outcome.life_area_id,
-        actor=by,
-        actor_side=PERSON,
-        at=outcome.status_changed_at,
-        action=PlanChange.Action.EDIT,
+    return _entry(
+        outcome,
+        PlanChange.Action.EDIT,
+        f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
+        actor_id=by.pk,
+        side=PERSON,
+        when=outcome.status_changed_at,
         item_type=OUTCOME.name,
         item_code=outcome.code,
-        summary=f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
         before={"status": ValuedOutcome.Status.ACTIVE.label},
         after={"status": outcome.get_status_display()},
     )
@@ -709,13 +823,13 @@ def settled(outcome: ValuedOutcome, by: Any) -> PlanChange:
 
 def review_started(review: Review, when: Any) -> PlanChange:
     """outcomes.services.start_review"""
-    return PlanChange(
-        plan_id=review.plan_id,
+    return _entry(
+        review,
+        PlanChange.Action.REVIEW,
+        "Started a review of the plan",
         actor_id=review.started_by_id,
-        actor_side=review.started_side,
-        at=when,
-        action=PlanChange.Action.REVIEW,
-        summary="Started a review of the plan",
+        side=review.started_side,
+        when=when,
     )
 
 
@@ -724,13 +838,13 @@ def review_completed(review: Review, before: date | None) -> PlanChange:
     following = review.next_review_date
     assert following is not None
     assert review.completed_at is not None
-    return PlanChange(
-        plan_id=review.plan_id,
+    return _entry(
+        review,
+        PlanChange.Action.REVIEW,
+        f"Completed the review. Next review on {following:%-d %B %Y}",
         actor_id=review.started_by_id,
-        actor_side=review.started_side,
-        at=review.completed_at,
-        action=PlanChange.Action.REVIEW,
-        summary=f"Completed the review. Next review on {following:%-d %B %Y}",
+        side=review.started_side,
+        when=review.completed_at,
         before={"next_review_date": before.isoformat() if before else None},
         after={"next_review_date": following.isoformat(), "notes": review.notes},
     )
@@ -741,15 +855,14 @@ def proposed(proposal: Proposal) -> PlanChange:
     kind = KINDS[proposal.item_type]
     after = proposal.payload["after"]
     text = str(after.get(kind.summary_field) or kind.label)
-    return PlanChange(
-        plan_id=proposal.plan_id,
-        life_area_id=proposal.life_area_id,
+    return _entry(
+        proposal,
+        PlanChange.Action.PROPOSE,
+        f"Suggested adding {kind.label}: {text if len(text) <= 80 else text[:79] + '…'}",
         actor_id=proposal.proposed_by_id,
-        actor_side=proposal.proposed_side,
-        at=proposal.created_at,
-        action=PlanChange.Action.PROPOSE,
+        side=proposal.proposed_side,
+        when=proposal.created_at,
         item_type=kind.name,
-        summary=f"Suggested adding {kind.label}: {text if len(text) <= 80 else text[:79] + '…'}",
         after=after,
         proposal=proposal,
     )
@@ -760,19 +873,16 @@ def answered(proposal: Proposal) -> PlanChange:
     reason = proposal.answer_reason
     accepted = proposal.status == Proposal.Status.ACCEPTED
     assert proposal.answered_at is not None
-    summary = f"Accepted {proposal.proposed_by.name}'s suggestion" + (
-        f": {reason}" if reason else ""
-    )
-    return PlanChange(
-        plan_id=proposal.plan_id,
-        life_area_id=proposal.life_area_id,
-        actor_id=proposal.answered_by_id,
-        actor_side=PRO if proposal.proposed_side == PERSON else PERSON,
-        at=proposal.answered_at,
-        action=PlanChange.Action.ACCEPT if accepted else PlanChange.Action.DECLINE,
-        item_type=proposal.item_type if accepted else "",
-        summary=summary
+    suggestion = f"{proposal.proposed_by.name}'s suggestion"
+    return _entry(
+        proposal,
+        PlanChange.Action.ACCEPT if accepted else PlanChange.Action.DECLINE,
+        f"Accepted {suggestion}" + (f": {reason}" if reason else "")
         if accepted
-        else f"Declined {proposal.proposed_by.name}'s suggestion: {reason}",
+        else f"Declined {suggestion}: {reason}",
+        actor_id=proposal.answered_by_id,
+        side=PRO if proposal.proposed_side == PERSON else PERSON,
+        when=proposal.answered_at,
+        item_type=proposal.item_type if accepted else "",
         proposal=proposal,
     )
