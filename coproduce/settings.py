@@ -293,3 +293,7 @@ LOGGING = {
 
 # How often an open plan page asks whether anything changed (milliseconds).
 LIVE_POLL_MS = int(os.environ.get("LIVE_POLL_MS", "5000"))
+
+# A person's request for more leadership that nobody answers in this many days
+# is raised to the team lead (Proposal.objects.leadership_requests_overdue).
+LEADERSHIP_ESCALATION_DAYS = int(os.environ.get("LEADERSHIP_ESCALATION_DAYS", "14"))

@@ -13,6 +13,7 @@ from coproduce.plan_page.page import after_write, area_of_plan, plan_url
 from plans import services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
+from plans.leadership import return_due_leadership
 from plans.models import Proposal
 
 
@@ -21,6 +22,7 @@ from plans.models import Proposal
 def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """A page of its own: the plan links here, and nothing loads it into the plan with htmx."""
     access = get_plan_for_user(request.user, code)
+    return_due_leadership(access.plan)
     area = area_of_plan(access, area_code)
     pending = area.proposals.pending().filter(action=Proposal.Action.LEADERSHIP).first()
     form = LeadershipForm(current=area.leadership)
@@ -30,7 +32,12 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
         if form.is_valid():
             try:
                 services.propose_leadership(
-                    access, area, form.cleaned_data["leadership"], form.cleaned_data["reason"]
+                    access,
+                    area,
+                    form.cleaned_data["leadership"],
+                    form.cleaned_data["reason"],
+                    until=form.cleaned_data["until"],
+                    until_review=form.cleaned_data["how_long"] == "review",
                 )
             except services.AlreadyAnswered:
                 messages.error(request, "Someone suggested a new balance here a moment ago.")
