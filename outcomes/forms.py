@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from outcomes.models import ValuedOutcome
+from outcomes.models import PowerCheck, ValuedOutcome
 from plans.access import PlanAccess
 from plans.forms import DateInput, PlanFormMixin
 from plans.templatetags.plan_tags import first_name
@@ -140,3 +140,64 @@ class CompleteReviewForm(forms.Form):
         if value <= timezone.localdate():
             raise forms.ValidationError("The next review must be on a date after today.")
         return value
+
+
+POWER_NOTE_ERRORS = {
+    "max_length": "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
+}
+
+
+class PersonPowerCheckForm(forms.Form):
+    """The person's half of the power check at a review."""
+
+    led = forms.ChoiceField(
+        label="Did you lead your plan as much as you wanted?",
+        choices=PowerCheck.Led.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether you led your plan as much as you wanted.",
+            "invalid_choice": "Choose one of the options.",
+        },
+    )
+    words_kept = forms.ChoiceField(
+        label="Were your words kept as you meant them?",
+        choices=PowerCheck.Kept.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether your words were kept as you meant them.",
+            "invalid_choice": "Choose one of the options.",
+        },
+    )
+    note = forms.CharField(
+        label="Anything you want to say about this (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=POWER_NOTE_ERRORS,
+    )
+
+
+class ProfessionalPowerCheckForm(forms.Form):
+    """A professional's half of the power check at a review."""
+
+    shared_as_agreed = forms.ChoiceField(
+        label="Did we share leadership as agreed?",
+        choices=PowerCheck.Kept.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether leadership was shared as agreed.",
+            "invalid_choice": "Choose one of the options.",
+        },
+    )
+    note = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=POWER_NOTE_ERRORS,
+    )
+
+
+def power_check_form(access: PlanAccess, data: Any = None, **kwargs: Any) -> forms.Form:
+    form_class = PersonPowerCheckForm if access.is_owner else ProfessionalPowerCheckForm
+    return form_class(data, auto_id="power-%s", **kwargs)

@@ -647,7 +647,9 @@ def propose_leadership(
             base_version=area.version,
         )
         Proposal.objects.filter(pk=proposal.pk).update(
-            proposed_leadership=new_value, leadership_until=until, leadership_until_review=until_review
+            proposed_leadership=new_value,
+            leadership_until=until,
+            leadership_until_review=until_review,
         )
         proposal.refresh_from_db()
     return proposal

@@ -22,8 +22,8 @@ from coproduce.htmx import HtmxHttpRequest, page_or_fragment
 from coproduce.plan_page.page import after_write, area_of_plan
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
-from plans.leadership import return_due_leadership
 from plans.forms import ReasonForm
+from plans.leadership import return_due_leadership
 from plans.models import LifeArea
 
 

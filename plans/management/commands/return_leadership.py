@@ -19,5 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        returned = sum(return_due_leadership(plan, today) for plan in plans_with_leadership_due(today))
+        due = plans_with_leadership_due(today)
+        returned = sum(return_due_leadership(plan, today) for plan in due)
         self.stdout.write(f"Leadership returned in {returned} part(s) of plans.")
