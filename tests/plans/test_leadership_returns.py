@@ -50,7 +50,10 @@ def test_a_balance_agreed_until_a_date_is_stored_and_shown(client: Client, cast:
     with time_machine.travel(MONDAY, tick=False):
         area = agree_until(client, cast, how_long="date", until="2026-03-20")
         proposal = Proposal.objects.get(action="leadership")
-        assert (proposal.proposed_leadership, proposal.leadership_until) == (5, dt.date(2026, 3, 20))
+        assert (proposal.proposed_leadership, proposal.leadership_until) == (
+            5,
+            dt.date(2026, 3, 20),
+        )
         assert area.leadership == Leadership.PROFESSIONAL_LEADS
         assert area.previous_leadership == Leadership.PERSON_LEADS
         assert area.leadership_until == dt.date(2026, 3, 20)
