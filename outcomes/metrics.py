@@ -44,7 +44,7 @@ from django.db.models.functions import Abs, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
-from outcomes.models import ValuedOutcome
+from outcomes.models import PowerCheck, Review, ValuedOutcome
 from plans.models import (
     CareTeamMember,
     Commitment,
@@ -664,6 +664,63 @@ def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
     for proposed_side, value in middle:
         by_side.setdefault(proposed_side, []).append(value)
     return {s: sum(values) / len(values) for s, values in by_side.items()}
+
+
+# --- The power check at reviews ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PowerCheckFigures:
+    """The power check table (`definitions.SECTIONS["power_check"]`)."""
+
+    reviews: int
+    person_answered: int
+    led: dict[str, int]
+    words_kept: dict[str, int]
+    professional_answers: int
+    shared_as_agreed: dict[str, int]
+
+
+def power_check_figures(f: DashboardFilter) -> PowerCheckFigures:
+    """Answers to the power check in reviews completed in the period. One query.
+
+    With a professional chosen, the professionals' answers are that
+    professional's own; the person's answers are those on the plans in the
+    filter, as for every other figure.
+    """
+    start, end = f.period_bounds
+    reviews = Review.objects.filter(
+        plan__in=caseload_plans(f), completed_at__gte=start, completed_at__lt=end
+    )
+    person = Q(power_checks__side=Side.PERSON)
+    professional = Q(power_checks__side=Side.PROFESSIONAL)
+    if f.professional_id is not None:
+        professional &= Q(power_checks__answered_by__professional__id=f.professional_id)
+    aggregates: dict[str, Any] = {
+        "reviews": Count("pk", distinct=True),
+        "person_answered": Count("power_checks", filter=person),
+        "professional_answers": Count("power_checks", filter=professional),
+    }
+    for value in PowerCheck.Led.values:
+        aggregates[f"led_{value}"] = Count(
+            "power_checks", filter=person & Q(power_checks__led=value)
+        )
+    for value in PowerCheck.Kept.values:
+        aggregates[f"words_kept_{value}"] = Count(
+            "power_checks", filter=person & Q(power_checks__words_kept=value)
+        )
+        aggregates[f"shared_{value}"] = Count(
+            "power_checks", filter=professional & Q(power_checks__shared_as_agreed=value)
+        )
+    row = reviews.aggregate(**aggregates)
+    return PowerCheckFigures(
+        reviews=row["reviews"],
+        person_answered=row["person_answered"],
+        led={value: row[f"led_{value}"] for value in PowerCheck.Led.values},
+        words_kept={value: row[f"words_kept_{value}"] for value in PowerCheck.Kept.values},
+        professional_answers=row["professional_answers"],
+        shared_as_agreed={value: row[f"shared_{value}"] for value in PowerCheck.Kept.values},
+    )
 
 
 # --- 6. Drill-down ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from outcomes.dashboard_csv import (
     dashboard_csv_rows,
     figure_rows,
     format_value,
+    power_check_rows,
     safe_cell,
 )
 from outcomes.definitions import (
@@ -305,7 +306,8 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     board = metrics.dashboard(parsed.filter)
-    figures = figure_rows(board)
+    power_check = metrics.power_check_figures(parsed.filter)
+    figures = [*figure_rows(board), *power_check_rows(power_check)]
     by_key = {s.key: s for s in sections(figures, parsed.querystring)}
     context.update(
         {
@@ -317,6 +319,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "coproduction_chart": charts.coproduction_chart(board.content, board.leadership),
             "querystring": parsed.querystring,
             "professional_name": parsed.professional_name,
+            "power_check": power_check,
         }
     )
     return render(request, "outcomes/dashboard.html", context)
@@ -340,7 +343,8 @@ def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
     board = metrics.dashboard(parsed.filter)
     f = parsed.filter
     filename = f"dashboard-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
-    return csv_response(filename, DASHBOARD_HEADER, dashboard_csv_rows(figure_rows(board)))
+    figures = [*figure_rows(board), *power_check_rows(metrics.power_check_figures(f))]
+    return csv_response(filename, DASHBOARD_HEADER, dashboard_csv_rows(figures))
 
 
 PART_LABELS: dict[str, str] = {
