@@ -239,10 +239,9 @@ def outcomes_snapshot(plan: Plan) -> list[dict[str, object]]:
     review shows the words of its day, whatever is changed later.
     """
     outcomes = (
-        ValuedOutcome.objects.current()
-        .filter(plan=plan)
+        ValuedOutcome.objects.with_latest_ratings()
+        .filter(plan=plan, removed_at__isnull=True)
         .select_related("life_area")
-        .with_latest_ratings()
         .order_by("life_area__position", "created_at", "id")
     )
     return [

@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 39 URLs x 9 roles x 2 methods = 702 cells. With each answer of
+Matrix size: 41 URLs x 9 roles x 2 methods = 738 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 42 cases x 9 roles x 2 methods = 756 cells.
+(accept / decline) as a case of its own: 44 cases x 9 roles x 2 methods = 792 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
 """
@@ -197,6 +197,9 @@ RULES: dict[str, Rule] = {
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),
     "review_complete": Rule(PLAN, (405, 422)),
+    "review_power_check": Rule(PLAN, (405, 422)),  # nothing answered: re-shown
+    # The area is person-led: nothing to take back, so back to the review.
+    "review_take_back": Rule(PLAN, (405, 302), ben=(405, 403)),
     # --- the person's decisions ----------------------------------------------------
     "care_team": Rule(OWNER, (200, 405)),
     "care_team_invite": Rule(OWNER, (200, 302)),  # nobody chosen: back to the search
