@@ -14,7 +14,7 @@ from plans import services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
 from plans.leadership import return_due_leadership
-from plans.models import Proposal
+from plans.models import PlanChange, Proposal
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,6 +54,12 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
         "area": area,
         "form": form,
         "pending": pending,
+        # The history of the balance here, newest first (DOMAIN.md: kept and shown).
+        "balance_history": PlanChange.objects.filter(
+            life_area=area, action=PlanChange.Action.LEADERSHIP
+        )
+        .select_related("actor")
+        .order_by("-at", "-id"),
     }
     return render(request, "plans/leadership.html", context, status=status)
 

@@ -195,3 +195,15 @@ def test_opening_a_plan_with_nothing_due_costs_no_extra_query(
     plan = Plan.objects.get(pk=cast.plan.pk)
     with django_assert_num_queries(0):  # type: ignore[operator]
         assert return_due_leadership(plan) == 0
+
+
+def test_the_history_of_the_balance_is_shown(client: Client, cast: Cast) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        area = agree_until(client, cast, how_long="date", until="2026-03-03")
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        login(client, cast.ben)
+        page = client.get(propose_url(cast, area)).content.decode()
+    assert "How the balance has changed here" in page
+    assert "Professional leads → Person leads" in page  # it came back on 5 March
+    assert "Person leads → Professional leads" in page  # agreed on 2 March
+    assert page.index("5 March 2026") < page.index("2 March 2026")
