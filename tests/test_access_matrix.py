@@ -33,7 +33,7 @@ Matrix size: 41 URLs x 9 roles x 2 methods = 738 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
 (accept / decline) as a case of its own: 44 cases x 9 roles x 2 methods = 792 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
+plan (Priya's code, Amara's objects): 15 cases x 2 roles x 2 methods = 60 cells.
 """
 
 from __future__ import annotations
