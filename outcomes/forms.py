@@ -142,60 +142,53 @@ class CompleteReviewForm(forms.Form):
         return value
 
 
-POWER_NOTE_ERRORS = {
-    "max_length": "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
-}
+def _answer(label: str, choices: list[tuple[str, str]], required: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required, "invalid_choice": "Choose one of the options."},
+    )
+
+
+def _note(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": "Keep this under %(limit_value)d characters "
+            "(you have written %(show_value)d)."
+        },
+    )
 
 
 class PersonPowerCheckForm(forms.Form):
     """The person's half of the power check at a review."""
 
-    led = forms.ChoiceField(
-        label="Did you lead your plan as much as you wanted?",
-        choices=PowerCheck.Led.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Say whether you led your plan as much as you wanted.",
-            "invalid_choice": "Choose one of the options.",
-        },
+    led = _answer(
+        "Did you lead your plan as much as you wanted?",
+        PowerCheck.Led.choices,
+        "Say whether you led your plan as much as you wanted.",
     )
-    words_kept = forms.ChoiceField(
-        label="Were your words kept as you meant them?",
-        choices=PowerCheck.Kept.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Say whether your words were kept as you meant them.",
-            "invalid_choice": "Choose one of the options.",
-        },
+    words_kept = _answer(
+        "Were your words kept as you meant them?",
+        PowerCheck.Kept.choices,
+        "Say whether your words were kept as you meant them.",
     )
-    note = forms.CharField(
-        label="Anything you want to say about this (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages=POWER_NOTE_ERRORS,
-    )
+    note = _note("Anything you want to say about this (optional)")
 
 
 class ProfessionalPowerCheckForm(forms.Form):
     """A professional's half of the power check at a review."""
 
-    shared_as_agreed = forms.ChoiceField(
-        label="Did we share leadership as agreed?",
-        choices=PowerCheck.Kept.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Say whether leadership was shared as agreed.",
-            "invalid_choice": "Choose one of the options.",
-        },
+    shared_as_agreed = _answer(
+        "Did we share leadership as agreed?",
+        PowerCheck.Kept.choices,
+        "Say whether leadership was shared as agreed.",
     )
-    note = forms.CharField(
-        label="Anything to add (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages=POWER_NOTE_ERRORS,
-    )
+    note = _note("Anything to add (optional)")
 
 
 def power_check_form(access: PlanAccess, data: Any = None, **kwargs: Any) -> forms.Form:

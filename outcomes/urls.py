@@ -21,8 +21,8 @@ urlpatterns = [
         name="review_power_check",
     ),
     path(
-        "plans/<uuid:code>/reviews/<uuid:review_code>/take-back/<uuid:area_code>/",
-        views.review_take_back,
-        name="review_take_back",
+        "plans/<uuid:code>/reviews/<uuid:review_code>/leadership/",
+        views.review_leadership,
+        name="review_leadership",
     ),
 ]

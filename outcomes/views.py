@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from outcomes.forms import (
     power_check_form,
     rating_question,
 )
-from outcomes.models import Rating, Review, ValuedOutcome
+from outcomes.models import PowerCheck, Rating, Review, ValuedOutcome
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
 from plans.leadership import may_take_back
@@ -209,9 +209,6 @@ def _review_page(
         "plan": access.plan,
         "review": review,
         "rows": rows,
-        "participants": list(
-            review.participants.select_related("person", "professional").order_by("display_name")
-        ),
         "answer_forms": answer_forms,
         "complete_form": complete_form,
         "nothing_given": nothing_given,
@@ -223,21 +220,35 @@ def _review_page(
 
 
 def _power_context(access: PlanAccess, review: Review, power_form: Any = None) -> dict[str, Any]:
-    """The power check's answers so far, this user's form, and what the person may take back."""
-    checks = list(review.power_checks.select_related("answered_by"))
+    """Who took part with their power check answers, this user's form, what may be taken back.
+
+    Answering the power check makes one a participant, so the participants'
+    query brings every answer with it (one query for both).
+    """
+    answer = PowerCheck.objects.filter(review=review, answered_by=OuterRef("pk"))
+    participants = list(
+        review.participants.select_related("person", "professional")
+        .annotate(**{f"check_{name}": Subquery(answer.values(name)[:1]) for name in ANSWERS})
+        .order_by("display_name")
+    )
+    checks = [
+        PowerCheck(
+            review=review,
+            answered_by=user,
+            **{name: getattr(user, f"check_{name}") for name in ANSWERS},
+        )
+        for user in participants
+        if user.check_side  # type: ignore[attr-defined]
+    ]
+    checks.sort(key=lambda check: check.side != "person")
     mine = next((c for c in checks if c.answered_by_id == access.user.pk), None)
     if power_form is None:
-        initial = (
-            {f: getattr(mine, f) for f in ("led", "words_kept", "shared_as_agreed", "note")}
-            if mine
-            else None
-        )
+        initial = {name: getattr(mine, name) for name in ANSWERS} if mine else None
         power_form = power_check_form(access, initial=initial)
-    take_back = []
-    if access.is_owner and review.completed_at is None:
-        areas = LifeArea.objects.filter(plan=access.plan).order_by("position", "id")
-        take_back = [area for area in areas if may_take_back(area)]
-    return {"power_checks": checks, "power_form": power_form, "take_back_areas": take_back}
+    return {"participants": participants, "power_checks": checks, "power_form": power_form}
+
+
+ANSWERS = ("side", "led", "words_kept", "shared_as_agreed", "note")
 
 
 def _snapshot_page(
@@ -271,9 +282,6 @@ def _snapshot_page(
         "plan": access.plan,
         "review": review,
         "snapshot_rows": rows,
-        "participants": list(
-            review.participants.select_related("person", "professional").order_by("display_name")
-        ),
         "is_open": False,
         **_power_context(access, review),
     }
@@ -313,23 +321,36 @@ def review_power_check(request: HttpRequest, code: str, review_code: str) -> Htt
     )
 
 
-@require_POST
-def review_take_back(
-    request: HttpRequest, code: str, review_code: str, area_code: str
-) -> HttpResponse:
-    """The person takes back leadership of one part of the plan, at a review."""
+@require_http_methods(["GET", "POST"])
+def review_leadership(request: HttpRequest, code: str, review_code: str) -> HttpResponse:
+    """The person takes back leadership of a part of the plan, at a review.
+
+    A page of its own, so the review page needs no extra query for it.
+    """
     access = get_plan_for_user(request.user, code)
     review = _review(access, review_code)
-    area = get_or_404(LifeArea.objects.filter(plan=access.plan), code=area_code)
     access.require_owner()
-    services.require_plan_open(access)
     if review.completed_at is not None:
         messages.error(request, "This review is complete: take leadership back at the next one.")
         return redirect("review_detail", code=access.plan.code, review_code=review.code)
-    try:
-        services.take_back_leadership(access, review, area)
-    except services.ReviewCompleted:
-        messages.error(request, "Someone completed this review a moment ago.")
-    else:
-        messages.success(request, f"You took back leadership of {area.name}.")
-    return redirect(reverse("review_detail", args=[access.plan.code, review.code]) + "#leadership")
+    areas = [
+        area
+        for area in LifeArea.objects.filter(plan=access.plan).order_by("position", "id")
+        if may_take_back(area)
+    ]
+    error = ""
+    if request.method == "POST":
+        services.require_plan_open(access)
+        chosen = next((a for a in areas if str(a.code) == request.POST.get("area", "")), None)
+        if chosen is not None:
+            try:
+                services.take_back_leadership(access, review, chosen)
+            except services.ReviewCompleted:
+                messages.error(request, "Someone completed this review a moment ago.")
+            else:
+                messages.success(request, f"You took back leadership of {chosen.name}.")
+            return redirect("review_detail", code=access.plan.code, review_code=review.code)
+        error = "Choose a part of your plan that professionals lead now."
+    context = {"access": access, "plan": access.plan, "review": review, "areas": areas}
+    context["error"] = error
+    return render(request, "outcomes/review_leadership.html", context, status=422 if error else 200)

@@ -198,8 +198,8 @@ RULES: dict[str, Rule] = {
     "review_detail": Rule(PLAN, (200, 422)),
     "review_complete": Rule(PLAN, (405, 422)),
     "review_power_check": Rule(PLAN, (405, 422)),  # nothing answered: re-shown
-    # The area is person-led: nothing to take back, so back to the review.
-    "review_take_back": Rule(PLAN, (405, 302), ben=(405, 403)),
+    # The person's alone; nothing chosen: re-shown.
+    "review_leadership": Rule(PLAN, (200, 422), ben=(403, 403)),
     # --- the person's decisions ----------------------------------------------------
     "care_team": Rule(OWNER, (200, 405)),
     "care_team_invite": Rule(OWNER, (200, 302)),  # nobody chosen: back to the search

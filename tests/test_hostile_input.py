@@ -13,7 +13,7 @@ Amara the person and Ben the professional, so both "applies at once" and
   huge member ids in the URL), ``access_request_answer`` (accept, decline),
   ``close_account``; Ben's ``join_request``;
 - outcomes: ``outcome_rate``, ``review_start``, ``review_detail``,
-  ``review_complete``, ``review_power_check`` (both sides), ``review_take_back``;
+  ``review_complete``, ``review_power_check`` (both sides), ``review_leadership``;
 - sign-in: ``login`` (anonymous), ``logout``, ``two_factor_setup``,
   ``two_factor_verify``, ``session_keepalive``.
 
@@ -604,8 +604,8 @@ def take_back(cast: Cast) -> Request:
     review, _ = _open_review(cast)
     area = _areas(cast)[1]
     LifeArea.objects.filter(pk=area.pk).update(leadership=Leadership.PROFESSIONAL_LEADS)
-    url = _plan_url("review_take_back", cast, review_code=review.code, area_code=area.code)
-    return Request(url)
+    url = _plan_url("review_leadership", cast, review_code=review.code)
+    return Request(url, {"area": [str(area.code)]})
 
 
 def login(cast: Cast) -> Request:
@@ -660,7 +660,7 @@ POSTED = [
     Endpoint("review_complete", "amara", complete_review),
     Endpoint("review_power_check", "amara", power_check),
     Endpoint("review_power_check", "ben", power_check),
-    Endpoint("review_take_back", "amara", take_back, takes_fields=False),
+    Endpoint("review_leadership", "amara", take_back),
     Endpoint("session_keepalive", "amara", keepalive, takes_fields=False),
     Endpoint("logout", "amara", logout, takes_fields=False),
     Endpoint("proposal_answer", "amara", accept_suggestion),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -27,8 +29,12 @@ def detail_url(review: Review) -> str:
     return reverse("review_detail", args=[review.plan.code, review.code])
 
 
-def take_back_url(review: Review, area: LifeArea) -> str:
-    return reverse("review_take_back", args=[review.plan.code, review.code, area.code])
+def take_back_url(review: Review) -> str:
+    return reverse("review_leadership", args=[review.plan.code, review.code])
+
+
+def take_back(client: Client, review: Review, area: LifeArea) -> Any:
+    return client.post(take_back_url(review), {"area": str(area.code)})
 
 
 def test_the_person_answers_their_questions(client: Client, cast: Cast, review: Review) -> None:
@@ -121,9 +127,13 @@ def test_the_person_takes_back_leadership_at_a_review(
 ) -> None:
     area = professional_led(cast, previous=Leadership.SHARED)
     page = client.get(detail_url(review)).content.decode()
+    assert "Take back leadership of a part of my plan" in page
+    page = client.get(take_back_url(review)).content.decode()
     assert "Take back leadership of Mental wellbeing" in page
-    response = client.post(take_back_url(review, area))
+    assert "Take back leadership of Work and learning" not in page  # Amara leads it
+    response = take_back(client, review, area)
     assert response.status_code == 302
+    assert response["Location"] == detail_url(review)
     area.refresh_from_db()
     assert area.leadership == Leadership.SHARED
     change = PlanChange.objects.get(action="leadership")
@@ -145,7 +155,7 @@ def test_without_a_stored_balance_it_returns_to_the_one_in_the_history(
         before={"leadership": "Person leads, with support"},
         after={"leadership": "Professional leads, with agreement"},
     )
-    client.post(take_back_url(review, area))
+    take_back(client, review, area)
     area.refresh_from_db()
     assert area.leadership == Leadership.PERSON_LEADS_WITH_SUPPORT
 
@@ -156,7 +166,8 @@ def test_a_professional_cannot_take_leadership_back(
     area = professional_led(cast)
     login(client, cast.ben)
     assert "Take back leadership" not in client.get(detail_url(review)).content.decode()
-    assert client.post(take_back_url(review, area)).status_code == 403
+    assert client.get(take_back_url(review)).status_code == 403
+    assert take_back(client, review, area).status_code == 403
     area.refresh_from_db()
     assert area.leadership == Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT
 
@@ -165,13 +176,16 @@ def test_a_person_led_area_has_nothing_to_take_back(
     client: Client, cast: Cast, review: Review
 ) -> None:
     area = f.area(cast.plan, "Work and learning")
-    assert "Take back leadership" not in client.get(detail_url(review)).content.decode()
-    assert client.post(take_back_url(review, area)).status_code == 302
+    page = client.get(take_back_url(review)).content.decode()
+    assert "nothing to take back" in page
+    response = take_back(client, review, area)
+    assert response.status_code == 422
+    assert "Choose a part of your plan that professionals lead now." in response.content.decode()
     assert not PlanChange.objects.filter(action="leadership").exists()
 
 
 def test_an_outsider_gets_404(client: Client, cast: Cast, review: Review) -> None:
     area = professional_led(cast)
     login(client, cast.oscar)
-    assert client.post(take_back_url(review, area)).status_code == 404
+    assert take_back(client, review, area).status_code == 404
     assert client.post(power_url(review), {"shared_as_agreed": "yes"}).status_code == 404
