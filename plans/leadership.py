@@ -104,6 +104,8 @@ def return_due_leadership(plan: Plan, today: datetime.date | None = None) -> int
     today = today or timezone.localdate()
     if plan.leadership_returns_on is None or plan.leadership_returns_on > today:
         return 0
+    if plan.is_closed:
+        return 0  # nothing on a closed plan changes
     with transaction.atomic():
         areas = list(
             LifeArea.objects.select_for_update()
@@ -119,7 +121,8 @@ def return_due_leadership(plan: Plan, today: datetime.date | None = None) -> int
 
 
 def plans_with_leadership_due(today: datetime.date) -> list[Plan]:
-    return list(Plan.objects.filter(leadership_returns_on__lte=today).order_by("pk"))
+    rows = Plan.objects.filter(leadership_returns_on__lte=today).exclude(status=Plan.Status.CLOSED)
+    return list(rows.order_by("pk"))
 
 
 @transaction.atomic

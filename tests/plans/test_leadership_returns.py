@@ -207,3 +207,13 @@ def test_the_history_of_the_balance_is_shown(client: Client, cast: Cast) -> None
     assert "Professional leads → Person leads" in page  # it came back on 5 March
     assert "Person leads → Professional leads" in page  # agreed on 2 March
     assert page.index("5 March 2026") < page.index("2 March 2026")
+
+
+def test_nothing_returns_on_a_closed_plan(client: Client, cast: Cast) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        agree_until(client, cast, how_long="date", until="2026-03-03")
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.CLOSED)
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        call_command("return_leadership", stdout=StringIO())
+        assert return_due_leadership(Plan.objects.get(pk=cast.plan.pk)) == 0
+    assert f.area(cast.plan, "Mental wellbeing").leadership == Leadership.PROFESSIONAL_LEADS
