@@ -301,3 +301,7 @@ LOGGING = {
 LIVE_POLL_MS = int(os.environ.get("LIVE_POLL_MS", "5000"))
 # Dashboard figures drawn from fewer people than this are not shown (outcomes.small_cells).
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
+
+# A person's request for more leadership that nobody answers in this many days
+# is raised to the team lead (Proposal.objects.leadership_requests_overdue).
+LEADERSHIP_ESCALATION_DAYS = int(os.environ.get("LEADERSHIP_ESCALATION_DAYS", "14"))

@@ -28,6 +28,7 @@ from outcomes.definitions import (
     CHANGE_LABELS,
     CONTENT_LABELS,
     LEADERSHIP_GROUP_LABELS,
+    POWER_CHECK_LABELS,
     PROPOSAL_LABELS,
     REPLY_LABELS,
     SECTIONS,
@@ -80,7 +81,14 @@ def figure_rows(board: metrics.Dashboard) -> list[Figure]:
             for figure in _proposal_figures(side, board.proposals[side])
         ),
         *(
-            Figure("replies", key, label, side, getattr(board.replies[side], key))
+            Figure(
+                "replies",
+                key,
+                label,
+                side,
+                getattr(board.replies[side], key),
+                people=getattr(board.replies[side], f"{key}_people"),
+            )
             for key, label in REPLY_LABELS.items()
             for side in metrics.SIDES
         ),
@@ -287,4 +295,20 @@ def dashboard_csv_rows(figures: list[Figure]) -> list[list[str]]:
             safe_cell(SECTIONS[f.section].definition),
         ]
         for f in figures
+    ]
+
+
+def power_check_rows(figures: metrics.PowerCheckFigures) -> list[Figure]:
+    """The power check figures (computed by their own query, beside `metrics.dashboard`)."""
+    values: dict[str, Value] = {
+        "reviews": figures.reviews,
+        "person_answered": figures.person_answered,
+        **{f"led_{k}": v for k, v in figures.led.items()},
+        **{f"words_kept_{k}": v for k, v in figures.words_kept.items()},
+        "professional_answers": figures.professional_answers,
+        **{f"shared_{k}": v for k, v in figures.shared_as_agreed.items()},
+    }
+    return [
+        Figure("power_check", key, label, "", values[key], people=figures.people[key])
+        for key, label in POWER_CHECK_LABELS.items()
     ]

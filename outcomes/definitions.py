@@ -113,6 +113,18 @@ SECTIONS: dict[str, Section] = {
             "plan are left out)."
         ),
     ),
+    "power_check": Section(
+        "Power check at reviews",
+        (
+            "Reviews on the caseload's plans completed during the period, and the answers given "
+            "in them to the power check. The person's questions (one answer per review): did "
+            "they lead their plan less than, as much as, or more than they wanted; were their "
+            "words kept as they meant them (yes, partly, no). The professionals' question (one "
+            "answer from each professional who answered): did we share leadership as agreed "
+            "(yes, partly, no). With a professional chosen, only plans they are on the care team "
+            "of, and only their own answers to the professionals' question."
+        ),
+    ),
 }
 
 # The figures within each table, by key, as the page and the CSV label them.
@@ -158,4 +170,19 @@ PROPOSAL_LABELS = {
 REPLY_LABELS = {
     "replies": "Replies written",
     "open_disagreements": "Open disagreements",
+}
+
+POWER_CHECK_LABELS = {
+    "reviews": "Reviews completed",
+    "person_answered": "Reviews where the person answered",
+    "led_less": "Led their plan less than they wanted",
+    "led_as_much": "Led their plan as much as they wanted",
+    "led_more": "Led their plan more than they wanted",
+    "words_kept_yes": "Their words were kept as they meant them",
+    "words_kept_partly": "Their words were partly kept",
+    "words_kept_no": "Their words were not kept",
+    "professional_answers": "Professionals' answers",
+    "shared_yes": "Leadership shared as agreed",
+    "shared_partly": "Leadership partly shared as agreed",
+    "shared_no": "Leadership not shared as agreed",
 }

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from outcomes.models import ValuedOutcome
+from outcomes.models import PowerCheck, ValuedOutcome
 from plans.access import PlanAccess
 from plans.forms import (
     DATE_YEARS_AHEAD,
@@ -190,3 +190,57 @@ class CompleteReviewForm(forms.Form):
                 f"(by {latest:%-d %B %Y})."
             )
         return value
+
+
+def _answer(label: str, choices: list[tuple[str, str]], required: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required, "invalid_choice": "Choose one of the options."},
+    )
+
+
+def _note(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": "Keep this under %(limit_value)d characters "
+            "(you have written %(show_value)d)."
+        },
+    )
+
+
+class PersonPowerCheckForm(forms.Form):
+    """The person's half of the power check at a review."""
+
+    led = _answer(
+        "Did you lead your plan as much as you wanted?",
+        PowerCheck.Led.choices,
+        "Say whether you led your plan as much as you wanted.",
+    )
+    words_kept = _answer(
+        "Were your words kept as you meant them?",
+        PowerCheck.Kept.choices,
+        "Say whether your words were kept as you meant them.",
+    )
+    note = _note("Anything you want to say about this (optional)")
+
+
+class ProfessionalPowerCheckForm(forms.Form):
+    """A professional's half of the power check at a review."""
+
+    shared_as_agreed = _answer(
+        "Did we share leadership as agreed?",
+        PowerCheck.Kept.choices,
+        "Say whether leadership was shared as agreed.",
+    )
+    note = _note("Anything to add (optional)")
+
+
+def power_check_form(access: PlanAccess, data: Any = None, **kwargs: Any) -> forms.Form:
+    form_class = PersonPowerCheckForm if access.is_owner else ProfessionalPowerCheckForm
+    return form_class(data, auto_id="power-%s", **kwargs)

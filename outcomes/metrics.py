@@ -47,7 +47,7 @@ from django.db.models.functions import Abs, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
-from outcomes.models import ValuedOutcome
+from outcomes.models import PowerCheck, Review, ValuedOutcome
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     CareTeamMember,
@@ -789,6 +789,8 @@ def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
 class ReplyFigures:
     replies: int
     open_disagreements: int
+    replies_people: int = field(default=0, compare=False)
+    open_disagreements_people: int = field(default=0, compare=False)
 
 
 def caseload_replies(f: DashboardFilter) -> QuerySet[Reply]:
@@ -824,22 +826,90 @@ def reply_figures(f: DashboardFilter) -> dict[str, ReplyFigures]:
         at__gt=OuterRef("created_at"),
         at__lt=end,
     )
+    written = Q(created_at__gte=start)
+    open_ = from_other_side & ~Exists(later_from_other_side) & ~Exists(changed_since)
     rows = (
         caseload_replies(f)
         .order_by()
         .values("author_side")
         .annotate(
-            replies=Count("pk", filter=Q(created_at__gte=start)),
-            open_disagreements=Count(
-                "pk",
-                filter=from_other_side & ~Exists(later_from_other_side) & ~Exists(changed_since),
-            ),
+            replies=Count("pk", filter=written),
+            open_disagreements=Count("pk", filter=open_),
+            # How many different people's plans each figure is drawn from (small cells).
+            replies_people=Count("plan__person", filter=written, distinct=True),
+            open_disagreements_people=Count("plan__person", filter=open_, distinct=True),
         )
     )
-    by_side = {side: {"replies": 0, "open_disagreements": 0} for side in SIDES}
+    keys = ("replies", "open_disagreements", "replies_people", "open_disagreements_people")
+    by_side: dict[str, dict[str, int]] = {side: dict.fromkeys(keys, 0) for side in SIDES}
     for row in rows:  # at most one row per side
-        by_side[row.pop("author_side")].update(row)
+        by_side[row["author_side"]].update({key: row[key] for key in keys})
     return {side: ReplyFigures(**figures) for side, figures in by_side.items()}
+
+
+# --- The power check at reviews ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PowerCheckFigures:
+    """The power check table (`definitions.SECTIONS["power_check"]`)."""
+
+    reviews: int
+    person_answered: int
+    led: dict[str, int]
+    words_kept: dict[str, int]
+    professional_answers: int
+    shared_as_agreed: dict[str, int]
+    # By figure key, how many different people it is drawn from (outcomes.small_cells).
+    people: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+def power_check_figures(f: DashboardFilter) -> PowerCheckFigures:
+    """Answers to the power check in reviews completed in the period. One query.
+
+    With a professional chosen, the professionals' answers are that
+    professional's own; the person's answers are those on the plans in the
+    filter, as for every other figure.
+    """
+    start, end = f.period_bounds
+    reviews = Review.objects.filter(
+        plan__in=caseload_plans(f), completed_at__gte=start, completed_at__lt=end
+    )
+    person = Q(power_checks__side=Side.PERSON)
+    professional = Q(power_checks__side=Side.PROFESSIONAL)
+    if f.professional_id is not None:
+        professional &= Q(power_checks__answered_by__professional__id=f.professional_id)
+    counted: dict[str, tuple[str, Q | None]] = {
+        "reviews": ("pk", None),
+        "person_answered": ("power_checks", person),
+        "professional_answers": ("power_checks", professional),
+    }
+    for value in PowerCheck.Led.values:
+        counted[f"led_{value}"] = ("power_checks", person & Q(power_checks__led=value))
+    for value in PowerCheck.Kept.values:
+        counted[f"words_kept_{value}"] = (
+            "power_checks",
+            person & Q(power_checks__words_kept=value),
+        )
+        counted[f"shared_{value}"] = (
+            "power_checks",
+            professional & Q(power_checks__shared_as_agreed=value),
+        )
+    aggregates: dict[str, Any] = {}
+    for key, (counted_field, condition) in counted.items():
+        aggregates[key] = Count(counted_field, filter=condition, distinct=counted_field == "pk")
+        # How many different people each figure is drawn from (outcomes.small_cells).
+        aggregates[f"{key}__people"] = Count("plan__person", filter=condition, distinct=True)
+    row = reviews.aggregate(**aggregates)
+    return PowerCheckFigures(
+        reviews=row["reviews"],
+        person_answered=row["person_answered"],
+        led={value: row[f"led_{value}"] for value in PowerCheck.Led.values},
+        words_kept={value: row[f"words_kept_{value}"] for value in PowerCheck.Kept.values},
+        professional_answers=row["professional_answers"],
+        shared_as_agreed={value: row[f"shared_{value}"] for value in PowerCheck.Kept.values},
+        people={key: row[f"{key}__people"] for key in counted},
+    )
 
 
 # --- 6. Drill-down ------------------------------------------------------------------------

@@ -89,6 +89,11 @@ class Review(models.Model):
     next_review_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The outcomes as they were when the review was completed (outcomes.snapshot):
+    # a list of plain dicts, so later edits never change what the review shows.
+    # None: no snapshot (an open review, or one from before snapshots whose
+    # history could not rebuild it).
+    snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -103,6 +108,62 @@ class RatingQuerySet(models.QuerySet["Rating"]):
     def standing(self) -> RatingQuerySet:
         """Ratings that count: not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
+
+
+class PowerCheck(models.Model):
+    """One person's answers to the power check at a review (DOMAIN.md, "Outcomes").
+
+    The person answers whether they led as much as they wanted and whether
+    their words were kept; each professional answers whether leadership was
+    shared as agreed. One row per review and person answering; a later
+    answer replaces theirs while the review is open.
+    """
+
+    class Led(models.TextChoices):
+        LESS = "less", "Less than I wanted"
+        AS_MUCH = "as_much", "As much as I wanted"
+        MORE = "more", "More than I wanted"
+
+    class Kept(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="power_checks")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    side = models.CharField(max_length=12, choices=Side.choices)
+    # The person's questions (blank for a professional).
+    led = models.CharField(max_length=10, choices=Led.choices, blank=True)
+    words_kept = models.CharField(max_length=10, choices=Kept.choices, blank=True)
+    # The professional's question (blank for the person).
+    shared_as_agreed = models.CharField(max_length=10, choices=Kept.choices, blank=True)
+    note = models.TextField(blank=True, max_length=1000)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["side", "answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "answered_by"], name="one_power_check_each"),
+            side_check("side", "powercheck_side_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(side="person", led__in=["less", "as_much", "more"], shared_as_agreed="")
+                    & Q(words_kept__in=["yes", "partly", "no"])
+                )
+                | Q(
+                    side="professional",
+                    led="",
+                    words_kept="",
+                    shared_as_agreed__in=["yes", "partly", "no"],
+                ),
+                name="powercheck_answers_fit_side",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Power check by {self.answered_by} at {self.review}"
 
 
 class Rating(models.Model):

@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coproduce.models import Side
 from outcomes.forms import OutcomeForm
-from outcomes.models import Rating, Review, ValuedOutcome
+from outcomes.models import PowerCheck, Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess
 from plans.history import record
-from plans.models import Plan, PlanChange
+from plans.leadership import return_at_review, take_back
+from plans.models import LifeArea, Plan, PlanChange
 from plans.services import ItemKind
 
 # Valued outcomes are edited and suggested like any other item on the plan
@@ -249,7 +251,8 @@ def complete_review(
     review.next_review_date = next_review_date
     review.notes = notes
     review.completed_at = timezone.now()
-    review.save(update_fields=["next_review_date", "notes", "completed_at"])
+    review.snapshot = outcomes_snapshot(access.plan)
+    review.save(update_fields=["next_review_date", "notes", "completed_at", "snapshot"])
     review.participants.add(access.user)
     plan = access.plan
     before = plan.next_review_date
@@ -263,4 +266,74 @@ def complete_review(
         before={"next_review_date": before.isoformat() if before else None},
         after={"next_review_date": next_review_date.isoformat(), "notes": notes},
     )
+    # Balances agreed "until the next review" come back now that it is held.
+    return_at_review(access)
     return review
+
+
+def outcomes_snapshot(plan: Plan) -> list[dict[str, object]]:
+    """The plan's outcomes as they are now, with each side's latest rating: one query.
+
+    Kept on the review when it is completed (Review.snapshot), so an old
+    review shows the words of its day, whatever is changed later.
+    """
+    outcomes = (
+        ValuedOutcome.objects.with_latest_ratings()
+        .filter(plan=plan, removed_at__isnull=True)
+        .select_related("life_area")
+        .order_by("life_area__position", "created_at", "id")
+    )
+    return [
+        {
+            "code": str(outcome.code),
+            "area": outcome.life_area.name,
+            "text": outcome.text,
+            "why_it_matters": outcome.why_it_matters,
+            "status": outcome.status,
+            "person_score": getattr(outcome, f"latest_{Side.PERSON}_score"),
+            "professional_score": getattr(outcome, f"latest_{Side.PROFESSIONAL}_score"),
+        }
+        for outcome in outcomes
+    ]
+
+
+@transaction.atomic
+def answer_power_check(
+    access: PlanAccess,
+    review: Review,
+    *,
+    led: str = "",
+    words_kept: str = "",
+    shared_as_agreed: str = "",
+    note: str = "",
+) -> PowerCheck:
+    """One side's answers to the power check; answering again replaces one's own."""
+    require_plan_open(access)
+    review = _lock_open(review)
+    if access.is_owner:
+        answers = {"led": led, "words_kept": words_kept, "shared_as_agreed": ""}
+    else:
+        answers = {"led": "", "words_kept": "", "shared_as_agreed": shared_as_agreed}
+    check, _ = PowerCheck.objects.update_or_create(
+        review=review,
+        answered_by=access.user,
+        defaults={**answers, "side": access.side, "note": note, "answered_at": timezone.now()},
+    )
+    review.participants.add(access.user)
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.REVIEW,
+        "Answered the power check in the review",
+        after={**{k: v for k, v in answers.items() if v}, "note": note},
+    )
+    return check
+
+
+@transaction.atomic
+def take_back_leadership(access: PlanAccess, review: Review, area: LifeArea) -> None:
+    """The person withdraws an agreement to professional leadership, in an open review."""
+    access.require_owner()
+    require_plan_open(access)
+    review = _lock_open(review)
+    take_back(access, area, review.held_on)

@@ -78,6 +78,13 @@ def additive_groups(figures: Sequence[Cell]) -> list[list[FigureKey]]:
         groups.append([*(("outcomes", s, side) for s in states[:3]), *rated_twice])
     groups.append([("agreement", "both_rated", ""), ("agreement", "agree", ""),
                    ("agreement", "disagree", "")])  # fmt: skip
+    # The power check's answers add up to the answers given.
+    for total, parts in (
+        ("person_answered", ("led_less", "led_as_much", "led_more")),
+        ("person_answered", ("words_kept_yes", "words_kept_partly", "words_kept_no")),
+        ("professional_answers", ("shared_yes", "shared_partly", "shared_no")),
+    ):
+        groups.append([("power_check", total, ""), *(("power_check", p, "") for p in parts)])
     area_outcomes = [k for k in present if k[1].endswith("|outcomes")]
     groups.append([("outcomes", "outcomes", ""), *area_outcomes])
     groups.append([("content", "all", s) for s in sides] + [("content", "person_share", "")])

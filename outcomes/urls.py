@@ -15,4 +15,14 @@ urlpatterns = [
         views.review_complete,
         name="review_complete",
     ),
+    path(
+        "plans/<uuid:code>/reviews/<uuid:review_code>/power-check/",
+        views.review_power_check,
+        name="review_power_check",
+    ),
+    path(
+        "plans/<uuid:code>/reviews/<uuid:review_code>/leadership/",
+        views.review_leadership,
+        name="review_leadership",
+    ),
 ]

@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.models import Side
 from outcomes import services
-from outcomes.forms import CompleteReviewForm, ReviewRatingForm, rating_question
-from outcomes.models import Rating, Review, ValuedOutcome
+from outcomes.forms import (
+    CompleteReviewForm,
+    ReviewRatingForm,
+    power_check_form,
+    rating_question,
+)
+from outcomes.models import PowerCheck, Rating, Review, ValuedOutcome
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
+from plans.leadership import may_take_back
+from plans.models import LifeArea
 
 
 def _review(access: PlanAccess, code: str) -> Review:
@@ -175,9 +183,12 @@ def _review_page(
     complete_form: CompleteReviewForm,
     *,
     nothing_given: bool = False,
+    power_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     rows = []
+    if review.snapshot is not None:
+        return _snapshot_page(request, access, review, outcomes, status=status)
     for outcome in outcomes:
         latest = _latest_by_side(outcome.review_ratings)  # type: ignore[attr-defined]
         decided_here = (
@@ -198,13 +209,148 @@ def _review_page(
         "plan": access.plan,
         "review": review,
         "rows": rows,
-        "participants": list(
-            review.participants.select_related("person", "professional").order_by("display_name")
-        ),
         "answer_forms": answer_forms,
         "complete_form": complete_form,
         "nothing_given": nothing_given,
         "answers_invalid": any(form.is_bound and form.errors for _, form in answer_forms),
         "is_open": review.completed_at is None and not access.plan.is_closed,
+        **_power_context(access, review, power_form),
     }
     return render(request, "outcomes/review_detail.html", context, status=status)
+
+
+def _power_context(access: PlanAccess, review: Review, power_form: Any = None) -> dict[str, Any]:
+    """Who took part with their power check answers, this user's form, what may be taken back.
+
+    Answering the power check makes one a participant, so the participants'
+    query brings every answer with it (one query for both).
+    """
+    answer = PowerCheck.objects.filter(review=review, answered_by=OuterRef("pk"))
+    participants = list(
+        review.participants.select_related("person", "professional")
+        .annotate(**{f"check_{name}": Subquery(answer.values(name)[:1]) for name in ANSWERS})
+        .order_by("display_name")
+    )
+    checks = [
+        PowerCheck(
+            review=review,
+            answered_by=user,
+            **{name: getattr(user, f"check_{name}") for name in ANSWERS},
+        )
+        for user in participants
+        if user.check_side  # type: ignore[attr-defined]
+    ]
+    checks.sort(key=lambda check: check.side != "person")
+    mine = next((c for c in checks if c.answered_by_id == access.user.pk), None)
+    if power_form is None:
+        initial = {name: getattr(mine, name) for name in ANSWERS} if mine else None
+        power_form = power_check_form(access, initial=initial)
+    return {"participants": participants, "power_checks": checks, "power_form": power_form}
+
+
+ANSWERS = ("side", "led", "words_kept", "shared_as_agreed", "note")
+
+
+def _snapshot_page(
+    request: HttpRequest,
+    access: PlanAccess,
+    review: Review,
+    outcomes: list[ValuedOutcome],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """A completed review with a snapshot: the outcomes in the words of its day."""
+    now = {str(outcome.code): outcome for outcome in outcomes}
+    statuses = dict(ValuedOutcome.Status.choices)
+    rows = []
+    assert review.snapshot is not None
+    for then in review.snapshot:
+        current = now.get(then["code"])
+        rows.append(
+            {
+                "then": {**then, "status_label": statuses.get(then["status"], then["status"])},
+                "now": current,
+                "removed_since": current is None,
+                "text_changed": current is not None
+                and (current.text, current.why_it_matters)
+                != (then["text"], then["why_it_matters"]),
+                "status_changed": current is not None and current.status != then["status"],
+            }
+        )
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "review": review,
+        "snapshot_rows": rows,
+        "is_open": False,
+        **_power_context(access, review),
+    }
+    return render(request, "outcomes/review_detail.html", context, status=status)
+
+
+@require_POST
+def review_power_check(request: HttpRequest, code: str, review_code: str) -> HttpResponse:
+    """One side's answers to the power check, while the review is open."""
+    access = get_plan_for_user(request.user, code)
+    review = _review(access, review_code)
+    services.require_plan_open(access)
+    if review.completed_at is not None:
+        messages.error(request, "This review has been completed, so nothing more can be added.")
+        return redirect("review_detail", code=access.plan.code, review_code=review.code)
+    form = power_check_form(access, request.POST)
+    if form.is_valid():
+        try:
+            services.answer_power_check(access, review, **form.cleaned_data)
+        except services.ReviewCompleted:
+            messages.error(request, "Someone completed this review while you were answering.")
+        else:
+            messages.success(request, "Thank you. Your answers are kept with this review.")
+        return redirect(
+            reverse("review_detail", args=[access.plan.code, review.code]) + "#power-check"
+        )
+    outcomes = _review_outcomes(access, review)
+    return _review_page(
+        request,
+        access,
+        review,
+        outcomes,
+        _answer_forms(access, outcomes),
+        CompleteReviewForm(),
+        power_form=form,
+        status=422,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_leadership(request: HttpRequest, code: str, review_code: str) -> HttpResponse:
+    """The person takes back leadership of a part of the plan, at a review.
+
+    A page of its own, so the review page needs no extra query for it.
+    """
+    access = get_plan_for_user(request.user, code)
+    review = _review(access, review_code)
+    access.require_owner()
+    if review.completed_at is not None:
+        messages.error(request, "This review is complete: take leadership back at the next one.")
+        return redirect("review_detail", code=access.plan.code, review_code=review.code)
+    areas = [
+        area
+        for area in LifeArea.objects.filter(plan=access.plan).order_by("position", "id")
+        if may_take_back(area)
+    ]
+    error = ""
+    if request.method == "POST":
+        services.require_plan_open(access)
+        chosen = next((a for a in areas if str(a.code) == request.POST.get("area", "")), None)
+        if chosen is not None:
+            try:
+                services.take_back_leadership(access, review, chosen)
+            except services.ReviewCompleted:
+                messages.error(request, "Someone completed this review a moment ago.")
+            else:
+                messages.success(request, f"You took back leadership of {chosen.name}.")
+            return redirect("review_detail", code=access.plan.code, review_code=review.code)
+        error = "Choose a part of your plan that professionals lead now."
+    context = {"access": access, "plan": access.plan, "review": review, "areas": areas}
+    context["error"] = error
+    return render(request, "outcomes/review_leadership.html", context, status=422 if error else 200)

@@ -33,6 +33,7 @@ from outcomes.dashboard_csv import (
     dashboard_csv_rows,
     figure_rows,
     format_value,
+    power_check_rows,
     safe_cell,
 )
 from outcomes.definitions import (
@@ -299,7 +300,9 @@ def life_area_rows(
     ]
 
 
-def shown_figures(f: metrics.DashboardFilter, board: metrics.Dashboard) -> list[Figure]:
+def shown_figures(
+    f: metrics.DashboardFilter, board: metrics.Dashboard, power_check: metrics.PowerCheckFigures
+) -> list[Figure]:
     """The board's figures with small cells hidden (outcomes.small_cells). A filter
     narrowed by professional or life area is compared with the filter without each
     narrowing, so that the rest of the caseload cannot be worked out by subtraction."""
@@ -309,8 +312,17 @@ def shown_figures(f: metrics.DashboardFilter, board: metrics.Dashboard) -> list[
     if f.life_area_name is not None:
         broader.append(replace(f, life_area_name=None))
     return small_cells.suppress(
-        figure_rows(board), [figure_rows(metrics.dashboard(wider)) for wider in broader]
+        every_figure(board, power_check),
+        [
+            every_figure(metrics.dashboard(wider), metrics.power_check_figures(wider))
+            for wider in broader
+        ],
     )
+
+
+def every_figure(board: metrics.Dashboard, power_check: metrics.PowerCheckFigures) -> list[Figure]:
+    """The board's figures and the power check's, which has its own query."""
+    return [*figure_rows(board), *power_check_rows(power_check)]
 
 
 @require_GET
@@ -321,7 +333,8 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     board = metrics.dashboard(parsed.filter)
-    figures = shown_figures(parsed.filter, board)
+    power_check = metrics.power_check_figures(parsed.filter)
+    figures = shown_figures(parsed.filter, board, power_check)
     by_key = {s.key: s for s in sections(figures, parsed.querystring)}
     hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
     context.update(
@@ -338,6 +351,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "any_suppressed": bool(hidden),
             "querystring": parsed.querystring,
             "professional_name": parsed.professional_name,
+            "power_check": power_check,
         }
     )
     return render(request, "outcomes/dashboard.html", context)
@@ -361,7 +375,7 @@ def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
     board = metrics.dashboard(parsed.filter)
     f = parsed.filter
     filename = f"dashboard-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
-    rows = dashboard_csv_rows(shown_figures(f, board))
+    rows = dashboard_csv_rows(shown_figures(f, board, metrics.power_check_figures(f)))
     return csv_response(filename, DASHBOARD_HEADER, rows)
 
 

@@ -115,16 +115,17 @@ def get_person(user: Any) -> Person:
     return person
 
 
-def may_open(professional: Professional) -> Exists:
+def may_open(professional: Professional, plan: str = "pk") -> Exists:
     """True for plans this professional may open (is on the care team of, now).
 
     For lists over many plans (a lead's dashboard drill-down): names and links
     only where this holds, counts for the rest. The same rule as
     `get_plan_for_user`, as a condition the database evaluates per plan.
+    `plan` reaches the plan from the rows listed ("plan" for a proposal).
     """
     return Exists(
         CareTeamMember.objects.filter(
-            plan=OuterRef("pk"), professional=professional, removed_at__isnull=True
+            plan=OuterRef(plan), professional=professional, removed_at__isnull=True
         )
     )
 

@@ -280,6 +280,25 @@ class LeadershipForm(forms.Form):
         error_messages={"required": "Say why you suggest this change."},
     )
 
+    how_long = forms.ChoiceField(
+        label="For how long",
+        choices=[
+            ("", "Until someone suggests a different balance"),
+            ("date", "Until a date"),
+            ("review", "Until the next review"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="When professionals lead, you can agree it for a time. Then it comes back.",
+        error_messages={"invalid_choice": "Choose one of the options."},
+    )
+    until = forms.DateField(
+        label="Until (the last day)",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a real date, for example 31 March 2027."},
+    )
+
     def __init__(self, *args: Any, current: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = current
@@ -289,6 +308,24 @@ class LeadershipForm(forms.Form):
         if value == self.current:
             raise forms.ValidationError("That is already the balance here: choose a different one.")
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        how_long = data.get("how_long", "")
+        toward_professionals = (data.get("leadership") or 0) > Leadership.SHARED
+        if how_long and "leadership" in data and not toward_professionals:
+            self.add_error(
+                "how_long", "Only a balance where professionals lead is agreed for a time."
+            )
+        if how_long == "date":
+            until = data.get("until")
+            if until is None and "until" not in self.errors:
+                self.add_error("until", "Enter the last day it is agreed for.")
+            elif until is not None and until <= timezone.localdate():
+                self.add_error("until", "The date must be after today.")
+        else:
+            data["until"] = None
+        return data
 
 
 class ReasonForm(forms.Form):

@@ -102,6 +102,10 @@ class Plan(models.Model):
     # Bumped by every change to anything on the plan: open pages compare it
     # to decide, in one small query, whether they need to refresh.
     version = models.PositiveBigIntegerField(default=1)
+    # The earliest day a balance agreed "until a date" ends in any of its areas
+    # (plans.leadership keeps it): loading the plan already reads this row, so
+    # noticing that leadership is due back costs no query at all.
+    leadership_returns_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -268,6 +272,16 @@ class LifeArea(models.Model):
     created_side = models.CharField(max_length=12, choices=Side.choices, default=Side.PERSON)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # A balance toward professionals agreed for a time (plans.leadership):
+    # the balance it returns to, and when.
+    previous_leadership = models.PositiveSmallIntegerField(
+        choices=Leadership.choices, null=True, blank=True
+    )
+    leadership_until = models.DateField(null=True, blank=True)
+    leadership_until_review = models.BooleanField(default=False)
+    # The last time leadership came back, for the note shown in the area.
+    leadership_returned_on = models.DateField(null=True, blank=True)
+    leadership_returned_why = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -465,6 +479,20 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         other = Side.PERSON if side == Side.PROFESSIONAL else Side.PROFESSIONAL
         return self.pending().filter(proposed_side=other)
 
+    def leadership_requests_overdue(self, now: datetime.datetime) -> ProposalQuerySet:
+        """A person's requests for more leadership nobody has answered in time.
+
+        "More leadership" is a balance nearer "person leads" than the area's
+        now; "in time" is settings.LEADERSHIP_ESCALATION_DAYS.
+        """
+        waited = datetime.timedelta(days=settings.LEADERSHIP_ESCALATION_DAYS)
+        return self.pending().filter(
+            action=Proposal.Action.LEADERSHIP,
+            proposed_side=Side.PERSON,
+            proposed_leadership__lt=models.F("life_area__leadership"),
+            created_at__lte=now - waited,
+        )
+
 
 class Proposal(models.Model):
     """An edit by the side that does not lead an area, or a new balance of leadership."""
@@ -492,6 +520,13 @@ class Proposal(models.Model):
     base_version = models.PositiveIntegerField(null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True, max_length=1000)
+    # For a new balance: the balance suggested, and for how long it is agreed
+    # (until a date, until the next review, or with neither: until changed).
+    proposed_leadership = models.PositiveSmallIntegerField(
+        choices=Leadership.choices, null=True, blank=True
+    )
+    leadership_until = models.DateField(null=True, blank=True)
+    leadership_until_review = models.BooleanField(default=False)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_made"
     )

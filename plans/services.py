@@ -28,6 +28,7 @@ from plans.forms import (
     ResourceForm,
 )
 from plans.history import record
+from plans.leadership import agree_term, term_words
 from plans.models import (
     Commitment,
     Expertise,
@@ -594,8 +595,20 @@ def _summary_from(kind: ItemKind, picture: dict[str, Any], item: Any) -> str:
 # --- leadership -----------------------------------------------------------------
 
 
-def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reason: str) -> Proposal:
-    """A new balance is always a proposal: leadership changes only by agreement."""
+def propose_leadership(
+    access: PlanAccess,
+    area: LifeArea,
+    new_value: int,
+    reason: str,
+    *,
+    until: datetime.date | None = None,
+    until_review: bool = False,
+) -> Proposal:
+    """A new balance is always a proposal: leadership changes only by agreement.
+
+    A balance toward professionals may be agreed until a date or the next
+    review (plans.leadership brings it back).
+    """
     if (
         rules.decide(
             area.leadership,
@@ -616,6 +629,10 @@ def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reaso
             raise AlreadyAnswered(pending.first())  # type: ignore[arg-type]
         before = {"leadership": Leadership(area.leadership).label}
         after = {"leadership": Leadership(new_value).label}
+        if until is not None:
+            after["until"] = f"{until:%-d %B %Y}"
+        elif until_review:
+            after["until"] = "the next review"
         proposal = open_proposal(
             access,
             action=Proposal.Action.LEADERSHIP,
@@ -629,6 +646,12 @@ def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reaso
             item=area,
             base_version=area.version,
         )
+        Proposal.objects.filter(pk=proposal.pk).update(
+            proposed_leadership=new_value,
+            leadership_until=until,
+            leadership_until_review=until_review,
+        )
+        proposal.refresh_from_db()
     return proposal
 
 
@@ -682,17 +705,21 @@ def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") ->
         if proposal.action == Proposal.Action.LEADERSHIP:
             assert proposal.life_area_id is not None
             area = LifeArea.objects.select_for_update().get(pk=proposal.life_area_id)
+            before_value = area.leadership
             before = {"leadership": Leadership(area.leadership).label}
             area.leadership = int(proposal.payload["data"]["leadership"])
             area.version = F("version") + 1
             area.save(update_fields=["leadership", "version"])
             area.refresh_from_db()
+            agree_term(area, before_value, proposal)
+            term = term_words(area)
             record(
                 access,
                 access.plan,
                 PlanChange.Action.LEADERSHIP,
                 f"New balance in {area.name}: {area.get_leadership_display()}"
-                f" (suggested by {author.name}, agreed by {access.user.name})",
+                + (f" until {term}" if term else "")
+                + f" (suggested by {author.name}, agreed by {access.user.name})",
                 item=area,
                 life_area=area,
                 before=before,

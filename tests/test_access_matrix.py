@@ -29,11 +29,11 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 42 URLs x 9 roles x 2 methods = 756 cells. With each answer of
+Matrix size: 44 URLs x 9 roles x 2 methods = 792 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 45 cases x 9 roles x 2 methods = 810 cells.
+(accept / decline) as a case of its own: 47 cases x 9 roles x 2 methods = 846 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 15 cases x 2 roles x 2 methods = 60 cells.
+plan (Priya's code, Amara's objects): 17 cases x 2 roles x 2 methods = 68 cells.
 """
 
 from __future__ import annotations
@@ -202,6 +202,9 @@ RULES: dict[str, Rule] = {
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),
     "review_complete": Rule(PLAN, (405, 422)),
+    "review_power_check": Rule(PLAN, (405, 422)),  # nothing answered: re-shown
+    # The person's alone; nothing chosen: re-shown.
+    "review_leadership": Rule(PLAN, (200, 422), ben=(403, 403)),
     # --- the person's decisions ----------------------------------------------------
     "care_team": Rule(OWNER, (200, 405)),
     "care_team_invite": Rule(OWNER, (200, 302)),  # nobody chosen: back to the search

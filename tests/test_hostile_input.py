@@ -13,7 +13,7 @@ Amara the person and Ben the professional, so both "applies at once" and
   huge member ids in the URL), ``access_request_answer`` (accept, decline),
   ``close_account``; Ben's ``join_request``;
 - outcomes: ``outcome_rate``, ``review_start``, ``review_detail``,
-  ``review_complete``;
+  ``review_complete``, ``review_power_check`` (both sides), ``review_leadership``;
 - replies: ``reply_add`` to an outcome, a rating and "about me" (as Amara and
   as Ben), and Ben's reply to his declined suggestion;
 - sign-in: ``login`` (anonymous), ``logout``, ``two_factor_setup``,
@@ -472,7 +472,13 @@ def remove_expertise(cast: Cast) -> Request:
 def leadership(cast: Cast) -> Request:
     area = _areas(cast)[1]
     url = _plan_url("leadership_propose", cast, area_code=area.code)
-    return Request(url, {"leadership": [str(v) for v in Leadership.values], "reason": ["Why"]})
+    valid = {
+        "leadership": [str(v) for v in Leadership.values],
+        "reason": ["Why"],
+        "how_long": ["", "date", "review"],
+        "until": [_today(30), _today()],
+    }
+    return Request(url, valid)
 
 
 def _ben_suggests(cast: Cast) -> Proposal:
@@ -618,6 +624,27 @@ def complete_review(cast: Cast) -> Request:
     return Request(url, {"next_review_date": [_today(90), _today()], "notes": ["Good review"]})
 
 
+def power_check(cast: Cast) -> Request:
+    review, _ = _open_review(cast)
+    url = _plan_url("review_power_check", cast, review_code=review.code)
+    answers = ["yes", "partly", "no"]
+    valid = {
+        "led": ["less", "as_much", "more"],
+        "words_kept": answers,
+        "shared_as_agreed": answers,
+        "note": ["", "My words were changed"],
+    }
+    return Request(url, valid)
+
+
+def take_back(cast: Cast) -> Request:
+    review, _ = _open_review(cast)
+    area = _areas(cast)[1]
+    LifeArea.objects.filter(pk=area.pk).update(leadership=Leadership.PROFESSIONAL_LEADS)
+    url = _plan_url("review_leadership", cast, review_code=review.code)
+    return Request(url, {"area": [str(area.code)]})
+
+
 def login(cast: Cast) -> Request:
     valid = {"username": ["amara", "ben"], "password": [f.PASSWORD, "nope"], "next": ["/"]}
     return Request(reverse("login"), valid)
@@ -673,6 +700,9 @@ POSTED = [
     Endpoint("review_start", "amara", start_review, takes_fields=False),
     Endpoint("rating_withdraw", "amara", withdraw_rating),
     Endpoint("review_complete", "amara", complete_review),
+    Endpoint("review_power_check", "amara", power_check),
+    Endpoint("review_power_check", "ben", power_check),
+    Endpoint("review_leadership", "amara", take_back),
     Endpoint("session_keepalive", "amara", keepalive, takes_fields=False),
     Endpoint("logout", "amara", logout, takes_fields=False),
     Endpoint("proposal_answer", "amara", accept_suggestion),

@@ -23,6 +23,7 @@ from coproduce.plan_page.page import after_write, area_of_plan
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
 from plans.forms import ReasonForm
+from plans.leadership import return_due_leadership
 from plans.models import LifeArea
 
 
@@ -93,6 +94,7 @@ def _form_response(
 @vary_on_headers("HX-Request")
 def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     if kind.name == "about":
         raise Http404
@@ -131,6 +133,7 @@ def item_edit(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
 ) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
     area = services.area_of(kind, item)
@@ -189,6 +192,7 @@ def item_remove(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
 ) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
+    return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     if not kind.removable:
         raise Http404

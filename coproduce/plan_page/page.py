@@ -18,6 +18,7 @@ from coproduce.htmx import HtmxHttpRequest
 from coproduce.plan_page.loader import load_plan_page
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
+from plans.leadership import return_due_leadership
 from plans.models import CareTeamMember, LifeArea, PlanChange
 
 
@@ -35,6 +36,7 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
     log_view(access, "plan")
+    return_due_leadership(access.plan)
     page = load_plan_page(access.plan)
     if access.membership_id is not None:
         # The caseload shows "changed since you last looked" from this.
@@ -117,6 +119,8 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         return HttpResponseBadRequest("v must be a plan version number")
     plan = access.plan
+    # Free unless leadership is due back; then the change goes out like any other.
+    return_due_leadership(plan)
     if seen >= plan.version:
         return HttpResponse(status=204)
     changed = set(

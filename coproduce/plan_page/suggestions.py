@@ -13,7 +13,8 @@ from coproduce.plan_page.page import after_write, area_of_plan, plan_url
 from plans import services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
-from plans.models import Proposal
+from plans.leadership import return_due_leadership
+from plans.models import PlanChange, Proposal
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,6 +22,7 @@ from plans.models import Proposal
 def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """A page of its own: the plan links here, and nothing loads it into the plan with htmx."""
     access = get_plan_for_user(request.user, code)
+    return_due_leadership(access.plan)
     area = area_of_plan(access, area_code)
     pending = area.proposals.pending().filter(action=Proposal.Action.LEADERSHIP).first()
     form = LeadershipForm(current=area.leadership)
@@ -30,7 +32,12 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
         if form.is_valid():
             try:
                 services.propose_leadership(
-                    access, area, form.cleaned_data["leadership"], form.cleaned_data["reason"]
+                    access,
+                    area,
+                    form.cleaned_data["leadership"],
+                    form.cleaned_data["reason"],
+                    until=form.cleaned_data["until"],
+                    until_review=form.cleaned_data["how_long"] == "review",
                 )
             except services.AlreadyAnswered:
                 messages.error(request, "Someone suggested a new balance here a moment ago.")
@@ -47,6 +54,12 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
         "area": area,
         "form": form,
         "pending": pending,
+        # The history of the balance here, newest first (DOMAIN.md: kept and shown).
+        "balance_history": PlanChange.objects.filter(
+            life_area=area, action=PlanChange.Action.LEADERSHIP
+        )
+        .select_related("actor")
+        .order_by("-at", "-id"),
     }
     return render(request, "plans/leadership.html", context, status=status)
 

@@ -75,6 +75,7 @@ FIELD_LABELS = {
     "about_matters": "What matters",
     "about_support": "How best to support",
     "leadership": "Who leads",
+    "until": "Agreed until",
 }
 
 

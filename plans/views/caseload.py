@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Side, Team
-from plans.access import get_led_team, get_own_plan, get_professional
+from plans.access import get_led_team, get_own_plan, get_professional, may_open
 from plans.models import CareTeamMember, Plan, PlanChange, Proposal
 
 
@@ -127,5 +128,39 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("user__display_name")
     )
-    context = {"team": team, "figures": figures, "members": members}
+    context = {
+        "team": team,
+        "figures": figures,
+        "members": members,
+        **leadership_requests_waiting(team),
+    }
     return render(request, "plans/team_overview.html", context)
+
+
+LISTED_REQUESTS = 50
+
+
+def leadership_requests_waiting(team: Team) -> dict[str, object]:
+    """People's requests for more leadership nobody answered in time, raised to the lead.
+
+    Named only on plans the lead may open (plans.access.may_open); the rest
+    are counted. Two queries.
+    """
+    overdue = Proposal.objects.leadership_requests_overdue(timezone.now()).filter(
+        plan__in=Plan.objects.for_team(team.pk)
+    )
+    assert team.lead is not None
+    openable = may_open(team.lead, plan="plan")
+    counts = overdue.aggregate(all=Count("pk"), named=Count("pk", filter=Q(openable)))
+    listed = (
+        overdue.filter(openable)
+        .select_related("plan__person__user", "life_area", "proposed_by")
+        .order_by("created_at", "pk")[:LISTED_REQUESTS]
+    )
+    return {
+        "escalation_days": settings.LEADERSHIP_ESCALATION_DAYS,
+        "requests_overdue": counts["all"],
+        "requests_listed": list(listed) if counts["named"] else [],
+        "requests_named": counts["named"],
+        "requests_not_named": counts["all"] - counts["named"],
+    }

@@ -262,7 +262,9 @@ def test_a_professional_from_another_team_is_not_a_choice(
 # --- The CSV says what the page says ------------------------------------------------------------
 
 
-def expected_figures(board: metrics.Dashboard) -> dict[tuple[str, str, str], Any]:
+def expected_figures(
+    board: metrics.Dashboard, power: metrics.PowerCheckFigures
+) -> dict[tuple[str, str, str], Any]:
     """Every figure the CSV should hold, written out from the metrics one by one."""
     c, o, a = board.caseload, board.outcomes, board.outcomes.agreement
     expected: dict[tuple[str, str, str], Any] = {
@@ -327,6 +329,19 @@ def expected_figures(board: metrics.Dashboard) -> dict[tuple[str, str, str], Any
             )
     for area in board.life_areas:
         expected[("Average change by life area", f"{area.name}: outcomes", "")] = area.outcomes
+    section = "Power check at reviews"
+    expected[(section, "Reviews completed", "")] = power.reviews
+    expected[(section, "Reviews where the person answered", "")] = power.person_answered
+    expected[(section, "Led their plan less than they wanted", "")] = power.led["less"]
+    expected[(section, "Led their plan as much as they wanted", "")] = power.led["as_much"]
+    expected[(section, "Led their plan more than they wanted", "")] = power.led["more"]
+    expected[(section, "Their words were kept as they meant them", "")] = power.words_kept["yes"]
+    expected[(section, "Their words were partly kept", "")] = power.words_kept["partly"]
+    expected[(section, "Their words were not kept", "")] = power.words_kept["no"]
+    expected[(section, "Professionals' answers", "")] = power.professional_answers
+    expected[(section, "Leadership shared as agreed", "")] = power.shared_as_agreed["yes"]
+    expected[(section, "Leadership partly shared as agreed", "")] = power.shared_as_agreed["partly"]
+    expected[(section, "Leadership not shared as agreed", "")] = power.shared_as_agreed["no"]
     return expected
 
 
@@ -342,7 +357,7 @@ def test_csv_holds_the_same_figures_as_the_page(
     header, *rows = read_csv(response)
     assert header == ["section", "metric", "side", "value", "definition"]
 
-    expected = expected_figures(board)
+    expected = expected_figures(board, page.context["power_check"])
     found = {(section, metric, side): value for section, metric, side, value, _ in rows}
     assert len(found) == len(rows)  # no figure twice
     assert set(found) == set(expected)

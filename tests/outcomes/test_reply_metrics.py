@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -152,7 +153,11 @@ def test_life_area_filter(world: World) -> None:
     }
 
 
-def test_the_dashboard_shows_and_downloads_the_figures(client: Client, world: World) -> None:
+def test_the_dashboard_shows_and_downloads_the_figures(
+    client: Client, world: World, settings: Any
+) -> None:
+    # The arithmetic on a handful of people; small cells are tested below.
+    settings.SMALL_CELL_THRESHOLD = 1
     client.force_login(world.lead.user)  # type: ignore[attr-defined]
     period = {"start": START.isoformat(), "end": END.isoformat()}
 
@@ -180,3 +185,18 @@ def test_the_dashboard_shows_and_downloads_the_figures(client: Client, world: Wo
     }
     csv = client.get(reverse("team_dashboard_csv"), period).content.decode()
     assert "Replies written" in csv and "Open disagreements" in csv
+
+
+def test_replies_from_fewer_than_the_threshold_are_not_shown(client: Client, world: World) -> None:
+    # At the default threshold of 5 people, this handful of plans' replies
+    # could point at someone: the figures are drawn from fewer than 5 people.
+    board = metrics.dashboard(metrics.DashboardFilter(team_id=world.team_id, start=START, end=END))
+    people = {side: board.replies[side].replies_people for side in metrics.SIDES}
+    assert 0 < max(people.values()) < 5
+    client.force_login(world.lead.user)  # type: ignore[attr-defined]
+    page = client.get(
+        reverse("team_dashboard"), {"start": START.isoformat(), "end": END.isoformat()}
+    )
+    rows = page.context["sections"]["replies"].rows
+    written = next(row for row in rows if row.label == "Replies written")
+    assert written.person.suppressed or written.professional.suppressed
