@@ -278,6 +278,9 @@ class PlanItemQuerySet(models.QuerySet[Any]):
     def current(self) -> PlanItemQuerySet:
         return self.filter(removed_at__isnull=True)
 
+    def not_yet_agreed(self) -> PlanItemQuerySet:
+        return self.current().filter(awaiting_agreement=True)
+
 
 class PlanItem(models.Model):
     """What every item on a plan has: an address, an author, a version, a soft removal."""
@@ -296,6 +299,9 @@ class PlanItem(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Where professionals lead with the person's agreement, their edits apply
+    # at once and wait here until the person agrees (plans.rules).
+    awaiting_agreement = models.BooleanField(default=False)
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -543,6 +549,7 @@ class PlanChange(models.Model):
         ACCESS = "access", "Changed who can see the plan"
         RATE = "rate", "Rated progress"
         REVIEW = "review", "Reviewed the plan"
+        AGREE = "agree", "Agreed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     life_area = models.ForeignKey(
