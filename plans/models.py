@@ -302,6 +302,11 @@ class PlanItem(models.Model):
     # Where professionals lead with the person's agreement, their edits apply
     # at once and wait here until the person agrees (plans.rules).
     awaiting_agreement = models.BooleanField(default=False)
+    # An item the other side suggested joins the plan when it is accepted: who, when.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -590,6 +595,7 @@ class PlanChange(models.Model):
                         "access",
                         "rate",
                         "review",
+                        "agree",
                     ]
                 ),
                 name="planchange_action_valid",

@@ -363,6 +363,9 @@ def _create(
         ) + 1
     item.created_by = author or access.user
     item.created_side = author_side or access.side
+    if proposal is not None:
+        item.accepted_by = access.user
+        item.accepted_at = timezone.now()
     item.save()
     form.save_m2m()
     if kind.name == "resource":
@@ -512,7 +515,13 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     decision = _decision(access, kind, rules.Act.REMOVE, area, item)
     with transaction.atomic():
         if rules.applies(decision):
-            _remove(access, kind, item, base_version)
+            _remove(
+                access,
+                kind,
+                item,
+                base_version,
+                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
+            )
             return Result(applied=True, item=item)
         before = describe(kind, item)
         proposal = open_proposal(
@@ -541,6 +550,7 @@ def _remove(
     proposal: Proposal | None = None,
     actor: Any = None,
     side: str = "",
+    awaiting_agreement: bool = False,
 ) -> None:
     rows = kind.model.objects.filter(pk=item.pk, removed_at__isnull=True)
     if base_version is not None:
@@ -552,6 +562,8 @@ def _remove(
         updated_side=side or access.side,
         updated_at=now,
         version=F("version") + 1,
+        # Kept on the removed row: the removal itself waits for the person's agreement.
+        **({"awaiting_agreement": True} if awaiting_agreement else {}),
     )
     if not updated:
         raise Conflict(kind.model.objects.get(pk=item.pk))

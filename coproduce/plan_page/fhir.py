@@ -19,7 +19,10 @@ Plan status                draft/active/closed -> draft/active/completed
 LifeArea                   CarePlan.category (life-area coding + leadership
                            extension); Goal.category for its outcomes
 CareTeamMember             CareTeam.participant with period start/end
-ValuedOutcome              Goal (lifecycle active/completed/cancelled)
+ValuedOutcome              Goal (lifecycle active/completed/cancelled; one a
+                           professional suggested: accepted once the person
+                           accepted it, with the goal-acceptance extension)
+Suggested outcome          Goal (lifecycle proposed, acceptance pending)
 Rating                     Observation (valueInteger, focus = the Goal)
 Commitment                 CarePlan.activity (detail.kind "Task")
 Resource                   CarePlan.activity (detail.goal = linked outcomes)
@@ -52,6 +55,7 @@ from plans.models import (
     ExpertiseKind,
     LifeArea,
     Plan,
+    Proposal,
     Resource,
     ResourceControl,
 )
@@ -80,6 +84,7 @@ PROVENANCE_PARTICIPANT_SYSTEM = "http://terminology.hl7.org/CodeSystem/provenanc
 DATA_OPERATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 TARGET_ELEMENT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/targetElement"
 PRONOUNS_EXTENSION = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
+GOAL_ACCEPTANCE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/goal-acceptance"
 
 # Ids for records that have no UUID of their own (people, teams) are derived
 # from this namespace, so the same person gets the same id in every export.
@@ -156,6 +161,14 @@ def export_prefetches() -> list[Any]:
             "expertise",
             queryset=Expertise.objects.filter(**current).select_related("life_area"),
             to_attr="export_expertise",
+        ),
+        Prefetch(
+            "proposals",
+            queryset=Proposal.objects.pending()
+            .filter(action=Proposal.Action.ADD, item_type="outcome")
+            .select_related("life_area")
+            .order_by("created_at", "id"),
+            to_attr="export_suggested_outcomes",
         ),
     ]
 
@@ -457,11 +470,43 @@ class _Bundler:
             "participant": participants,
         }
 
+    def acceptance(self, status: str) -> Json:
+        """The person's answer to a goal a professional suggested (agree or pending)."""
+        return {
+            "url": GOAL_ACCEPTANCE_EXTENSION,
+            "extension": [
+                {"url": "individual", "valueReference": self.ref(self.person_user.pk)},
+                {"url": "status", "valueCode": status},
+            ],
+        }
+
+    def suggested_goal(self, proposal: Proposal) -> Json:
+        """An outcome a professional suggested, waiting for the person: a proposed Goal."""
+        after = proposal.payload.get("after", {})
+        goal: Json = {
+            "resourceType": "Goal",
+            "id": str(proposal.code),
+            "extension": [self.acceptance("pending")],
+            "lifecycleStatus": "proposed",
+            "description": {"text": after.get("text") or "(no text)"},
+            "subject": self.ref(self.person_user.pk),
+            "startDate": _date(timezone.localdate(proposal.created_at)),
+            "expressedBy": self.ref(proposal.proposed_by_id),
+        }
+        if proposal.life_area is not None:
+            goal["category"] = [
+                {"coding": [_life_area_coding(proposal.life_area)], "text": proposal.life_area.name}
+            ]
+        return goal
+
     def goal(self, outcome: ValuedOutcome) -> Json:
+        lifecycle = GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)]
+        if outcome.accepted_at and outcome.status == ValuedOutcome.Status.ACTIVE:
+            lifecycle = "accepted"  # a professional suggested it; the person accepted it
         goal: Json = {
             "resourceType": "Goal",
             "id": str(outcome.code),
-            "lifecycleStatus": GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)],
+            "lifecycleStatus": lifecycle,
             "category": [
                 {"coding": [_life_area_coding(outcome.life_area)], "text": outcome.life_area.name}
             ],
@@ -470,6 +515,9 @@ class _Bundler:
             "startDate": _date(timezone.localdate(outcome.created_at)),
             "expressedBy": self.ref(outcome.created_by_id),
         }
+        if outcome.created_side == Side.PROFESSIONAL or outcome.awaiting_agreement:
+            agreed = outcome.accepted_at is not None and not outcome.awaiting_agreement
+            goal["extension"] = [self.acceptance("agree" if agreed else "pending")]
         achievement = _achievement(outcome)
         if achievement is not None:
             goal["achievementStatus"] = achievement
@@ -664,6 +712,7 @@ def plan_bundle(plan: Plan) -> Json:
     commitments: list[Commitment] = plan.export_commitments  # type: ignore[attr-defined]
     resources: list[Resource] = plan.export_resources  # type: ignore[attr-defined]
     expertise: list[Expertise] = plan.export_expertise  # type: ignore[attr-defined]
+    suggested: list[Proposal] = plan.export_suggested_outcomes  # type: ignore[attr-defined]
 
     authored: list[Any] = [*outcomes, *commitments, *resources, *expertise]
     ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
@@ -672,12 +721,14 @@ def plan_bundle(plan: Plan) -> Json:
     contributors |= {area.created_by_id for area in areas if area.created_by_id}
     contributors |= {rating.rated_by_id for rating in ratings}
     involved = contributors | {c.who_id for c in commitments}
+    involved |= {proposal.proposed_by_id for proposal in suggested}
     involved |= {member.professional.user_id for member in members}
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
 
     goals = [bundler.goal(outcome) for outcome in outcomes]
+    goals += [bundler.suggested_goal(proposal) for proposal in suggested]
     goal_ids = [goal["id"] for goal in goals]
     observations = [
         bundler.observation(rating, str(outcome.code))
