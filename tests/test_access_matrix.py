@@ -29,11 +29,11 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 39 URLs x 9 roles x 2 methods = 702 cells. With each answer of
+Matrix size: 41 URLs x 9 roles x 2 methods = 738 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 42 cases x 9 roles x 2 methods = 756 cells.
+(accept / decline) as a case of its own: 44 cases x 9 roles x 2 methods = 792 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
+plan (Priya's code, Amara's objects): 15 cases x 2 roles x 2 methods = 60 cells.
 """
 
 from __future__ import annotations
@@ -193,6 +193,9 @@ RULES: dict[str, Rule] = {
         PLAN, (403, 403), ben=(200, 302), kwargs={"answer": "withdraw"}
     ),
     "outcome_rate": Rule(PLAN, (200, 422)),
+    # Agreeing with what professionals changed is the person's alone (nothing waits: no-op).
+    "item_agree": Rule(OWNER, (405, 302)),
+    "area_agree": Rule(OWNER, (405, 302)),
     "review_list": Rule(PLAN, (200, 405)),
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),

@@ -246,6 +246,7 @@ def item_remove(
 def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: str) -> HttpResponse:
     """"I agree": the person agrees with what a professional changed, where they lead with agreement."""
     access = get_plan_for_user(request.user, code)
+    access.require_owner()  # the person's decision: refused before anything is looked up
     kind = _kind(kind_name)
     if not kind.in_area:
         raise Http404
@@ -258,6 +259,7 @@ def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: s
 def area_agree(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
     """"I agree with all": everything not yet agreed in one part of the plan."""
     access = get_plan_for_user(request.user, code)
+    access.require_owner()
     area = area_of_plan(access, area_code)
     services.agree_with_area(access, area)
     return after_write(request, access, "Thank you: marked as agreed.", area)
