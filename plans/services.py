@@ -671,7 +671,9 @@ def _require_may_agree(access: PlanAccess) -> None:
         raise PermissionDenied("Only the person whose plan it is agrees, on an open plan.")
 
 
-def agree_with_item(access: PlanAccess, kind: ItemKind, item: Any, *, by_reply: bool = False) -> bool:
+def agree_with_item(
+    access: PlanAccess, kind: ItemKind, item: Any, *, by_reply: bool = False
+) -> bool:
     """The person agrees with one item a professional changed; False if nothing waited."""
     _require_may_agree(access)
     with transaction.atomic():
@@ -698,7 +700,7 @@ def mark_agreed_by_reply(access: PlanAccess, kind: ItemKind, item: Any) -> bool:
 
 
 def agree_with_area(access: PlanAccess, area: LifeArea) -> int:
-    """"I agree with all": everything not yet agreed in one area, in one history entry."""
+    """The person's "I agree with all": everything not yet agreed in one area, one entry."""
     _require_may_agree(access)
     with transaction.atomic():
         agreed = 0

@@ -23,8 +23,8 @@ from coproduce.plan_page.page import after_write, area_of_plan
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
 from plans.forms import ReasonForm
-from plans.templatetags.plan_tags import first_name
 from plans.models import LifeArea
+from plans.templatetags.plan_tags import first_name
 
 
 def _kind(name: str) -> services.ItemKind:
@@ -51,7 +51,7 @@ def _will_propose(
 
 
 def _add_title(access: PlanAccess, kind: services.ItemKind, area: LifeArea | None) -> str:
-    """"Add a resource", or "Suggest an outcome for Amara" when it will be a suggestion."""
+    """ "Add a resource", or "Suggest an outcome for Amara" when it will be a suggestion."""
     article = "an" if kind.label[0] in "aeiou" else "a"
     if not _will_propose(access, kind, rules.Act.ADD, area, None):
         return f"Add {article} {kind.label}"
@@ -244,7 +244,7 @@ def item_remove(
 
 @require_POST
 def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: str) -> HttpResponse:
-    """"I agree": the person agrees with what a professional changed, where they lead with agreement."""
+    """The person's "I agree" with what a professional changed where they lead with agreement."""
     access = get_plan_for_user(request.user, code)
     access.require_owner()  # the person's decision: refused before anything is looked up
     kind = _kind(kind_name)
@@ -252,12 +252,14 @@ def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: s
         raise Http404
     item = _item(access, kind, item_code)
     services.agree_with_item(access, kind, item)
-    return after_write(request, access, "Thank you: marked as agreed.", services.area_of(kind, item))
+    return after_write(
+        request, access, "Thank you: marked as agreed.", services.area_of(kind, item)
+    )
 
 
 @require_POST
 def area_agree(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
-    """"I agree with all": everything not yet agreed in one part of the plan."""
+    """The person's "I agree with all": everything not yet agreed in one part of the plan."""
     access = get_plan_for_user(request.user, code)
     access.require_owner()
     area = area_of_plan(access, area_code)

@@ -63,9 +63,7 @@ class PlanPage:
     @property
     def not_yet_agreed(self) -> list[tuple[AreaSection, str, Any]]:
         return [
-            (section, kind, item)
-            for section in self.areas
-            for kind, item in section.not_yet_agreed
+            (section, kind, item) for section in self.areas for kind, item in section.not_yet_agreed
         ]
 
     @property

@@ -151,7 +151,9 @@ def test_the_persons_outcome_is_hers_at_every_balance(
     assert _what_happened(status, ValuedOutcome, before, item, "text", "New words") == expected
 
 
-@pytest.mark.parametrize(("side", "act"), list(itertools.product(Side, ["add", "change", "remove"])))
+@pytest.mark.parametrize(
+    ("side", "act"), list(itertools.product(Side, ["add", "change", "remove"]))
+)
 def test_nothing_changes_on_a_closed_plan(client: Client, cast: Cast, side: str, act: str) -> None:
     area = _balance(cast, SH)
     item = (

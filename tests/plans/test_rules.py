@@ -94,9 +94,7 @@ def test_decision(
 def test_nothing_changes_on_a_closed_plan(
     balance: int, side: str, act: str, owner: str, protected: bool, expected: Decision
 ) -> None:
-    decision = decide(
-        balance, side, act, owner_side=owner, protected=protected, plan_closed=True
-    )
+    decision = decide(balance, side, act, owner_side=owner, protected=protected, plan_closed=True)
     assert decision == Decision.REFUSE
 
 
