@@ -25,7 +25,7 @@ PERSON, PRO = Side.PERSON, Side.PROFESSIONAL
 PL, PLS, SH, PLA, PRL = list(Leadership)
 
 # Someone's resource (not their own words): (balance, side acting, whose resource) -> outcome.
-RESOURCE = {
+RESOURCE: dict[tuple[int, str, str], str] = {
     (PL, PERSON, PERSON): APPLIED,
     (PL, PERSON, PRO): APPLIED,
     (PL, PRO, PRO): SUGGESTED,

@@ -33,7 +33,7 @@ PL, PLS, SH, PLA, PRL = (
 
 # Add, change and remove of an item that is not someone's own words:
 # (balance, side editing, whose item it is) -> decision.
-ITEMS = {
+ITEMS: dict[tuple[int, str, str], Decision] = {
     # Person leads: the person's edits apply; every professional edit is a suggestion.
     (PL, PERSON, PERSON): A,
     (PL, PERSON, PRO): A,
