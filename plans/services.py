@@ -316,7 +316,8 @@ def submit_add(
         kind,
         rules.Act.ADD,
         target_area,
-        who_side=getattr(form.instance, "who_side", "") or "",
+        # A new commitment is the side of whoever will do it (plans.rules.owner_side).
+        who_side=getattr(form.cleaned_data.get("who"), "side", "") or "",
     )
     with transaction.atomic():
         if rules.applies(decision):
@@ -463,7 +464,9 @@ def _save_change(
         values.update(updated_by=author, updated_side=author_side, updated_at=now)
     if awaiting_agreement:
         values["awaiting_agreement"] = True
-    elif author_side == Side.PERSON or proposal is not None:
+    elif hasattr(kind.model, "awaiting_agreement") and (
+        author_side == Side.PERSON or proposal is not None
+    ):
         # The person wrote it, or one side accepted the other's suggestion: agreed.
         values["awaiting_agreement"] = False
     rows = kind.model.objects.filter(pk=item.pk)

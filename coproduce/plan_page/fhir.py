@@ -20,9 +20,9 @@ LifeArea                   CarePlan.category (life-area coding + leadership
                            extension); Goal.category for its outcomes
 CareTeamMember             CareTeam.participant with period start/end
 ValuedOutcome              Goal (lifecycle active/completed/cancelled; one a
-                           professional suggested: accepted once the person
-                           accepted it, with the goal-acceptance extension)
-Suggested outcome          Goal (lifecycle proposed, acceptance pending)
+                           professional wrote: "proposed" with acceptance
+                           "pending" until the person agrees, then "accepted"
+                           with acceptance "agree" (goal-acceptance extension))
 Rating                     Observation (valueInteger, focus = the Goal)
 Commitment                 CarePlan.activity (detail.kind "Task")
 Resource                   CarePlan.activity (detail.goal = linked outcomes)
@@ -55,7 +55,6 @@ from plans.models import (
     ExpertiseKind,
     LifeArea,
     Plan,
-    Proposal,
     Resource,
     ResourceControl,
 )
@@ -161,14 +160,6 @@ def export_prefetches() -> list[Any]:
             "expertise",
             queryset=Expertise.objects.filter(**current).select_related("life_area"),
             to_attr="export_expertise",
-        ),
-        Prefetch(
-            "proposals",
-            queryset=Proposal.objects.pending()
-            .filter(action=Proposal.Action.ADD, item_type="outcome")
-            .select_related("life_area")
-            .order_by("created_at", "id"),
-            to_attr="export_suggested_outcomes",
         ),
     ]
 
@@ -480,28 +471,11 @@ class _Bundler:
             ],
         }
 
-    def suggested_goal(self, proposal: Proposal) -> Json:
-        """An outcome a professional suggested, waiting for the person: a proposed Goal."""
-        after = proposal.payload.get("after", {})
-        goal: Json = {
-            "resourceType": "Goal",
-            "id": str(proposal.code),
-            "extension": [self.acceptance("pending")],
-            "lifecycleStatus": "proposed",
-            "description": {"text": after.get("text") or "(no text)"},
-            "subject": self.ref(self.person_user.pk),
-            "startDate": _date(timezone.localdate(proposal.created_at)),
-            "expressedBy": self.ref(proposal.proposed_by_id),
-        }
-        if proposal.life_area is not None:
-            goal["category"] = [
-                {"coding": [_life_area_coding(proposal.life_area)], "text": proposal.life_area.name}
-            ]
-        return goal
-
     def goal(self, outcome: ValuedOutcome) -> Json:
         lifecycle = GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)]
-        if outcome.accepted_at and outcome.status == ValuedOutcome.Status.ACTIVE:
+        if outcome.awaiting_agreement:
+            lifecycle = "proposed"  # a professional wrote it; the person has not agreed yet
+        elif outcome.accepted_at and outcome.status == ValuedOutcome.Status.ACTIVE:
             lifecycle = "accepted"  # a professional suggested it; the person accepted it
         goal: Json = {
             "resourceType": "Goal",
@@ -516,8 +490,8 @@ class _Bundler:
             "expressedBy": self.ref(outcome.created_by_id),
         }
         if outcome.created_side == Side.PROFESSIONAL or outcome.awaiting_agreement:
-            agreed = outcome.accepted_at is not None and not outcome.awaiting_agreement
-            goal["extension"] = [self.acceptance("agree" if agreed else "pending")]
+            status = "pending" if outcome.awaiting_agreement else "agree"
+            goal["extension"] = [self.acceptance(status)]
         achievement = _achievement(outcome)
         if achievement is not None:
             goal["achievementStatus"] = achievement
@@ -712,7 +686,6 @@ def plan_bundle(plan: Plan) -> Json:
     commitments: list[Commitment] = plan.export_commitments  # type: ignore[attr-defined]
     resources: list[Resource] = plan.export_resources  # type: ignore[attr-defined]
     expertise: list[Expertise] = plan.export_expertise  # type: ignore[attr-defined]
-    suggested: list[Proposal] = plan.export_suggested_outcomes  # type: ignore[attr-defined]
 
     authored: list[Any] = [*outcomes, *commitments, *resources, *expertise]
     ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
@@ -721,14 +694,12 @@ def plan_bundle(plan: Plan) -> Json:
     contributors |= {area.created_by_id for area in areas if area.created_by_id}
     contributors |= {rating.rated_by_id for rating in ratings}
     involved = contributors | {c.who_id for c in commitments}
-    involved |= {proposal.proposed_by_id for proposal in suggested}
     involved |= {member.professional.user_id for member in members}
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
 
     goals = [bundler.goal(outcome) for outcome in outcomes]
-    goals += [bundler.suggested_goal(proposal) for proposal in suggested]
     goal_ids = [goal["id"] for goal in goals]
     observations = [
         bundler.observation(rating, str(outcome.code))
