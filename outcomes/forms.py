@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from coproduce.models import Side
 from outcomes.models import PowerCheck, ValuedOutcome
 from plans.access import PlanAccess
 from plans.forms import (
@@ -40,6 +41,15 @@ class OutcomeForm(PlanFormMixin, forms.ModelForm):
             "target_date": DateInput(),
         }
         error_messages = {"text": {"required": "Write what you want, in your own words."}}
+
+    def __init__(self, *args: Any, writer_side: str = Side.PERSON, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if writer_side != Side.PERSON:
+            # The outcome is the person's: a professional suggests it, in the person's name.
+            name = first_name(self.plan.person)
+            self.fields["text"].label = f"What {name} wants"
+            self.fields["text"].error_messages["required"] = f"Write what {name} wants."
+            self.fields["why_it_matters"].label = f"Why it matters to {name}"
 
     def clean_target_date(self) -> datetime.date | None:
         return check_plan_date(self.plan, self.cleaned_data.get("target_date"))

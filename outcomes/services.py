@@ -35,6 +35,7 @@ OUTCOME = ItemKind(
     OutcomeForm,
     ("text", "why_it_matters", "target_date", "status"),
     summary_field="text",
+    form_takes_writer_side=True,
 )
 
 

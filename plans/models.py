@@ -305,6 +305,9 @@ class PlanItemQuerySet(models.QuerySet[Any]):
     def current(self) -> PlanItemQuerySet:
         return self.filter(removed_at__isnull=True)
 
+    def not_yet_agreed(self) -> PlanItemQuerySet:
+        return self.current().filter(awaiting_agreement=True)
+
 
 class PlanItem(models.Model):
     """What every item on a plan has: an address, an author, a version, a soft removal."""
@@ -323,6 +326,14 @@ class PlanItem(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Where professionals lead with the person's agreement, their edits apply
+    # at once and wait here until the person agrees (plans.rules).
+    awaiting_agreement = models.BooleanField(default=False)
+    # An item the other side suggested joins the plan when it is accepted: who, when.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -592,6 +603,7 @@ class PlanChange(models.Model):
         RATE = "rate", "Rated progress"
         REVIEW = "review", "Reviewed the plan"
         REPLY = "reply", "Replied"
+        AGREE = "agree", "Agreed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     life_area = models.ForeignKey(
@@ -636,6 +648,7 @@ class PlanChange(models.Model):
                         "rate",
                         "review",
                         "reply",
+                        "agree",
                     ]
                 ),
                 name="planchange_action_valid",

@@ -3,15 +3,26 @@
 This is the one place these decisions are made. Views and services ask here;
 the table of every balance x side x action is tested in tests/plans/test_rules.py.
 
-In plain words (DOMAIN.md, "Leadership has consequences"):
-- the side that leads an area edits it directly;
-- the other side's edits there become proposals the leading side answers;
-- in a shared area both sides' edits apply at once;
+In plain words (DOMAIN.md, "Leadership has consequences" and "The person's
+voice is theirs at every balance"), a decision depends on the balance of the
+area, the side editing, what they do, whose item it is (its owner's side) and
+whether it is someone's own words (protected):
+- someone's own words (a valued outcome, "about me", each side's expertise)
+  change at once only by their owner; the other side's edit is a proposal, at
+  every balance;
+- person leads: the person's edits apply; every professional edit is a proposal;
+- person leads, with support: the person's edits apply; professionals add and
+  keep their own contributions at once (the person is told); anything else of
+  theirs is a proposal;
+- shared: both sides add and change their own items at once; a change to the
+  other side's item is a proposal;
+- professional leads, with agreement: professional edits apply at once but
+  wait for the person's agreement; the person's edits to their own items
+  apply, to professional items they are proposals;
+- professional leads: professional edits apply; the person's edits to their
+  own items apply, to professional items they are proposals;
 - the balance of leadership itself changes only by agreement, so a new
   balance is always a proposal, answered by the other side;
-- "about me" and the person's own expertise are the person's to write:
-  professionals suggest changes; professional expertise likewise belongs to
-  professionals, and the person suggests;
 - a rating is each side's own view, so it always applies at once;
 - nothing on a closed plan changes.
 """
@@ -27,6 +38,8 @@ from plans.models import Expertise, Leadership, Proposal
 
 class Decision(StrEnum):
     APPLY = "apply"
+    # Applies at once, and stays marked "not yet agreed" until the person agrees.
+    APPLY_UNAGREED = "apply_unagreed"
     PROPOSE = "propose"
     REFUSE = "refuse"
 
@@ -38,15 +51,102 @@ class Act(StrEnum):
     LEADERSHIP = "leadership"
 
 
-def decide(leadership: int, side: str, act: str, *, plan_closed: bool = False) -> Decision:
-    """What happens when someone from `side` does `act` in an area with this balance."""
+def decide(
+    leadership: int,
+    side: str,
+    act: str,
+    *,
+    owner_side: str,
+    protected: bool = False,
+    plan_closed: bool = False,
+) -> Decision:
+    """What happens when someone from `side` does `act` to an item of `owner_side`.
+
+    `protected`: the item is its owner's own words, which only its owner changes.
+    """
     if plan_closed or side not in Side.values:
         return Decision.REFUSE
     if act == Act.LEADERSHIP:
         return Decision.PROPOSE
-    if side in Leadership.leading_sides(leadership):
+    own = side == owner_side
+    if protected or leadership == Leadership.SHARED:
+        return Decision.APPLY if own else Decision.PROPOSE
+    if side == Side.PERSON:
+        return Decision.APPLY if own or leadership < Leadership.SHARED else Decision.PROPOSE
+    if leadership == Leadership.PERSON_LEADS_WITH_SUPPORT:
+        return Decision.APPLY if own else Decision.PROPOSE
+    if leadership == Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT:
+        return Decision.APPLY_UNAGREED
+    if leadership == Leadership.PROFESSIONAL_LEADS:
         return Decision.APPLY
     return Decision.PROPOSE
+
+
+def applies(decision: Decision) -> bool:
+    return decision in (Decision.APPLY, Decision.APPLY_UNAGREED)
+
+
+def tells_person(leadership: int, owner_side: str) -> bool:
+    """Where the person leads with support, a professional's own addition is pointed out."""
+    return leadership == Leadership.PERSON_LEADS_WITH_SUPPORT and owner_side == Side.PROFESSIONAL
+
+
+def may_agree(side: str, *, plan_closed: bool) -> bool:
+    """Only the person agrees with what professionals did where they lead with agreement."""
+    return side == Side.PERSON and not plan_closed
+
+
+# One plain sentence per side on each area (DOMAIN.md: "one plain sentence per side").
+BALANCE_SENTENCES: dict[int, dict[str, str]] = {
+    Leadership.PERSON_LEADS: {
+        Side.PERSON: "You lead here: your changes apply at once.",
+        Side.PROFESSIONAL: "{name} leads here: your changes are sent to {name} as suggestions.",
+    },
+    Leadership.PERSON_LEADS_WITH_SUPPORT: {
+        Side.PERSON: (
+            "You lead here: your changes apply at once. Your care team can add their own"
+            " resources, knowledge and commitments, and you will see what they added."
+        ),
+        Side.PROFESSIONAL: (
+            "{name} leads here with your support: you can add your own resources, knowledge"
+            " and commitments at once; anything else is sent to {name} as a suggestion."
+        ),
+    },
+    Leadership.SHARED: {
+        Side.PERSON: (
+            "You share this with your care team: you add and change your own things at"
+            " once; a change to theirs is sent to them as a suggestion."
+        ),
+        Side.PROFESSIONAL: (
+            "Shared with {name}: you add and change your own things at once; a change to"
+            " {name}'s is sent to {name} as a suggestion."
+        ),
+    },
+    Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT: {
+        Side.PERSON: (
+            "Your care team leads here, with your agreement: what they change is marked"
+            " “not yet agreed” until you agree."
+        ),
+        Side.PROFESSIONAL: (
+            "You lead here with {name}'s agreement: your changes apply at once and are"
+            " marked “not yet agreed by {name}” until {name} agrees."
+        ),
+    },
+    Leadership.PROFESSIONAL_LEADS: {
+        Side.PERSON: (
+            "Your care team leads here: your changes to their things are sent to them as"
+            " suggestions. Your own words stay yours."
+        ),
+        Side.PROFESSIONAL: (
+            "You lead here: your changes apply at once, except to {name}'s own words,"
+            " which you can suggest changes to."
+        ),
+    },
+}
+
+
+def balance_sentence(leadership: int, side: str, person_name: str) -> str:
+    return BALANCE_SENTENCES[leadership][side].format(name=person_name)
 
 
 def effective_leadership(
@@ -66,6 +166,30 @@ def effective_leadership(
     if area_leadership is None:
         raise ValueError(f"{item_type} needs a life area")
     return area_leadership
+
+
+# Someone's own words: changed at once only by their owner, at every balance.
+PROTECTED_ITEM_TYPES = frozenset({"outcome", "about", "expertise"})
+
+
+def owner_side(
+    item_type: str, *, writer_side: str, created_side: str = "", kind: str = "", who_side: str = ""
+) -> str:
+    """Whose item this is: the side of its author, with fixed owners for the person's words.
+
+    A valued outcome is always the person's (a professional only proposes one),
+    as are "about me" and the parts of life; expertise is its kind's side; a new
+    commitment is the side of whoever makes it; anything else new is its writer's.
+    """
+    if item_type in ("outcome", "about", "life_area"):
+        return Side.PERSON
+    if item_type == "expertise":
+        return expertise_side(kind, writer_side=writer_side)
+    if created_side:
+        return created_side
+    if item_type == "commitment" and who_side:
+        return who_side
+    return writer_side
 
 
 def expertise_side(kind: str, *, writer_side: str) -> str:

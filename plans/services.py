@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coproduce.models import Side
 from plans import rules
 from plans.access import PlanAccess, require_may_answer
 from plans.forms import (
@@ -54,6 +55,8 @@ class ItemKind:
     in_area: bool = True
     removable: bool = True
     summary_field: str = ""
+    # The form words its labels for the side writing (the person's own words or not).
+    form_takes_writer_side: bool = False
 
     def summary(self, item: Any) -> str:
         text = (
@@ -216,7 +219,13 @@ def area_of(kind: ItemKind, item: Any, area: LifeArea | None = None) -> LifeArea
 
 
 def decision_for(
-    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
+    access: PlanAccess,
+    kind: ItemKind,
+    act: str,
+    area: LifeArea | None,
+    item: Any = None,
+    *,
+    who_side: str = "",
 ) -> rules.Decision:
     """What plans.rules says about this user doing `act` to this item (or a new one)."""
     leadership = rules.effective_leadership(
@@ -225,13 +234,33 @@ def decision_for(
         kind=getattr(item, "kind", ""),
         side=access.side,
     )
-    return rules.decide(leadership, access.side, act, plan_closed=access.plan.is_closed)
+    owner = rules.owner_side(
+        kind.name,
+        writer_side=access.side,
+        created_side=getattr(item, "created_side", "") if item is not None else "",
+        kind=getattr(item, "kind", ""),
+        who_side=who_side,
+    )
+    return rules.decide(
+        leadership,
+        access.side,
+        act,
+        owner_side=owner,
+        protected=kind.name in rules.PROTECTED_ITEM_TYPES,
+        plan_closed=access.plan.is_closed,
+    )
 
 
 def _decision(
-    access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
+    access: PlanAccess,
+    kind: ItemKind,
+    act: str,
+    area: LifeArea | None,
+    item: Any = None,
+    *,
+    who_side: str = "",
 ) -> rules.Decision:
-    decision = decision_for(access, kind, act, area, item)
+    decision = decision_for(access, kind, act, area, item, who_side=who_side)
     if decision == rules.Decision.REFUSE:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     return decision
@@ -252,6 +281,8 @@ def build_form(
         kwargs["library_team"] = professional.team if professional else None
     if kind.name == "expertise":
         kwargs["side"] = rules.expertise_side(getattr(item, "kind", ""), writer_side=access.side)
+    if kind.form_takes_writer_side:
+        kwargs["writer_side"] = access.side
     return kind.form(data, **kwargs, **extra)
 
 
@@ -281,10 +312,23 @@ def submit_add(
         raise Invalid(form)
     reason = _checked_reason(form, reason)
     target_area = area if kind.in_area else None
-    decision = _decision(access, kind, rules.Act.ADD, target_area)
+    decision = _decision(
+        access,
+        kind,
+        rules.Act.ADD,
+        target_area,
+        # A new commitment is the side of whoever will do it (plans.rules.owner_side).
+        who_side=getattr(form.cleaned_data.get("who"), "side", "") or "",
+    )
     with transaction.atomic():
-        if decision == rules.Decision.APPLY:
-            item = _create(access, kind, form, area)
+        if rules.applies(decision):
+            item = _create(
+                access,
+                kind,
+                form,
+                area,
+                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
+            )
             return Result(applied=True, item=item)
         proposal = _propose(
             access,
@@ -307,9 +351,12 @@ def _create(
     author: Any = None,
     author_side: str = "",
     proposal: Proposal | None = None,
+    awaiting_agreement: bool = False,
 ) -> Any:
     item = form.save(commit=False)
     item.plan = access.plan
+    if awaiting_agreement:
+        item.awaiting_agreement = True
     if kind.in_area:
         item.life_area = area
     if kind.name == "life_area":
@@ -318,6 +365,9 @@ def _create(
         ) + 1
     item.created_by = author or access.user
     item.created_side = author_side or access.side
+    if proposal is not None:
+        item.accepted_by = access.user
+        item.accepted_at = timezone.now()
     item.save()
     form.save_m2m()
     if kind.name == "resource":
@@ -357,8 +407,16 @@ def submit_change(
     if base_version != current_version:
         raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
     with transaction.atomic():
-        if decision == rules.Decision.APPLY:
-            _save_change(access, kind, item, form, base_version, before)
+        if rules.applies(decision):
+            _save_change(
+                access,
+                kind,
+                item,
+                form,
+                base_version,
+                before,
+                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
+            )
             return Result(applied=True, item=item)
         proposal = _propose(
             access,
@@ -386,6 +444,7 @@ def _save_change(
     author: Any = None,
     author_side: str = "",
     proposal: Proposal | None = None,
+    awaiting_agreement: bool = False,
 ) -> None:
     """Save only if nobody else saved since base_version (None: whatever is current)."""
     instance = form.save(commit=False)
@@ -404,6 +463,13 @@ def _save_change(
     author_side = author_side or access.side
     if hasattr(kind.model, "updated_by"):
         values.update(updated_by=author, updated_side=author_side, updated_at=now)
+    if awaiting_agreement:
+        values["awaiting_agreement"] = True
+    elif hasattr(kind.model, "awaiting_agreement") and (
+        author_side == Side.PERSON or proposal is not None
+    ):
+        # The person wrote it, or one side accepted the other's suggestion: agreed.
+        values["awaiting_agreement"] = False
     rows = kind.model.objects.filter(pk=item.pk)
     if base_version is not None:
         rows = rows.filter(**{kind.version_field: base_version})
@@ -452,8 +518,14 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     area = area_of(kind, item)
     decision = _decision(access, kind, rules.Act.REMOVE, area, item)
     with transaction.atomic():
-        if decision == rules.Decision.APPLY:
-            _remove(access, kind, item, base_version)
+        if rules.applies(decision):
+            _remove(
+                access,
+                kind,
+                item,
+                base_version,
+                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
+            )
             return Result(applied=True, item=item)
         before = describe(kind, item)
         proposal = open_proposal(
@@ -482,6 +554,7 @@ def _remove(
     proposal: Proposal | None = None,
     actor: Any = None,
     side: str = "",
+    awaiting_agreement: bool = False,
 ) -> None:
     rows = kind.model.objects.filter(pk=item.pk, removed_at__isnull=True)
     if base_version is not None:
@@ -493,6 +566,8 @@ def _remove(
         updated_side=side or access.side,
         updated_at=now,
         version=F("version") + 1,
+        # Kept on the removed row: the removal itself waits for the person's agreement.
+        **({"awaiting_agreement": True} if awaiting_agreement else {}),
     )
     if not updated:
         raise Conflict(kind.model.objects.get(pk=item.pk))
@@ -592,6 +667,65 @@ def _summary_from(kind: ItemKind, picture: dict[str, Any], item: Any) -> str:
     return kind.summary(item) if item is not None else kind.label
 
 
+# --- agreeing where professionals lead with the person's agreement ---------------
+
+
+def _require_may_agree(access: PlanAccess) -> None:
+    if not rules.may_agree(access.side, plan_closed=access.plan.is_closed):
+        raise PermissionDenied("Only the person whose plan it is agrees, on an open plan.")
+
+
+def agree_with_item(
+    access: PlanAccess, kind: ItemKind, item: Any, *, by_reply: bool = False
+) -> bool:
+    """The person agrees with one item a professional changed; False if nothing waited."""
+    _require_may_agree(access)
+    with transaction.atomic():
+        updated = kind.model.objects.filter(pk=item.pk, awaiting_agreement=True).update(
+            awaiting_agreement=False
+        )
+        if updated:
+            verb = "Replied to" if by_reply else "Agreed with"
+            record(
+                access,
+                access.plan,
+                PlanChange.Action.AGREE,
+                f"{verb} {kind.label}: {kind.summary(item)}",
+                kind=kind,
+                item=item,
+                life_area=area_of(kind, item),
+            )
+    return bool(updated)
+
+
+def mark_agreed_by_reply(access: PlanAccess, kind: ItemKind, item: Any) -> bool:
+    """A reply from the person answers "not yet agreed" too (for the replies service)."""
+    return agree_with_item(access, kind, item, by_reply=True)
+
+
+def agree_with_area(access: PlanAccess, area: LifeArea) -> int:
+    """The person's "I agree with all": everything not yet agreed in one area, one entry."""
+    _require_may_agree(access)
+    with transaction.atomic():
+        agreed = 0
+        for kind in KINDS.values():
+            if kind.in_area:
+                agreed += (
+                    kind.model.objects.not_yet_agreed()
+                    .filter(life_area=area)
+                    .update(awaiting_agreement=False)
+                )
+        if agreed:
+            record(
+                access,
+                access.plan,
+                PlanChange.Action.AGREE,
+                f"Agreed with everything in {area.name} ({agreed})",
+                life_area=area,
+            )
+    return agreed
+
+
 # --- leadership -----------------------------------------------------------------
 
 
@@ -614,6 +748,7 @@ def propose_leadership(
             area.leadership,
             access.side,
             rules.Act.LEADERSHIP,
+            owner_side=Side.PERSON,
             plan_closed=access.plan.is_closed,
         )
         == rules.Decision.REFUSE

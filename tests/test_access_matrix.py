@@ -29,11 +29,11 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead" and "person" pages: anyone else gets a 403.
 
-Matrix size: 44 URLs x 9 roles x 2 methods = 792 cells. With each answer of
+Matrix size: 46 URLs x 9 roles x 2 methods = 828 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 47 cases x 9 roles x 2 methods = 846 cells.
+(accept / decline) as a case of its own: 49 cases x 9 roles x 2 methods = 882 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 17 cases x 2 roles x 2 methods = 68 cells.
+plan (Priya's code, Amara's objects): 19 cases x 2 roles x 2 methods = 76 cells.
 """
 
 from __future__ import annotations
@@ -198,6 +198,9 @@ RULES: dict[str, Rule] = {
     "rating_withdraw": Rule(PLAN, (200, 422), ben=(403, 403)),
     # A reply to Amara's outcome: an empty POST is re-shown with a message (422).
     "reply_add": Rule(PLAN, (200, 422)),
+    # Agreeing with what professionals changed is the person's alone (nothing waits: no-op).
+    "item_agree": Rule(OWNER, (405, 302)),
+    "area_agree": Rule(OWNER, (405, 302)),
     "review_list": Rule(PLAN, (200, 405)),
     "review_start": Rule(PLAN, (405, 302)),  # joins the review already under way
     "review_detail": Rule(PLAN, (200, 422)),

@@ -27,6 +27,7 @@ from plans.models import (
     CareTeamMember,
     Commitment,
     Expertise,
+    Leadership,
     LifeArea,
     Plan,
     PlanChange,
@@ -155,7 +156,11 @@ def test_where_the_person_leads_a_professional_s_resource_was_a_suggestion_she_a
     amara = Plan.objects.get(person__user__username="amara")
     by_professionals = Resource.objects.filter(plan=amara, created_side=Side.PROFESSIONAL)
     assert by_professionals.exists()
-    for resource in by_professionals:
+    # Where she leads alone (issue 9: where she leads with support, a professional's own
+    # resource applies at once and she is told; tests/plans/test_balance_views.py).
+    led_alone = by_professionals.filter(life_area__leadership=Leadership.PERSON_LEADS)
+    assert led_alone.exists()
+    for resource in led_alone:
         added = amara.changes.get(item_code=resource.code, action="create")
         assert added.proposal is not None
         assert added.proposal.status == Proposal.Status.ACCEPTED

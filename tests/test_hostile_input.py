@@ -9,6 +9,7 @@ Amara the person and Ben the professional, so both "applies at once" and
 - plan items: ``item_add``, ``item_edit`` for outcome, resource, commitment,
   expertise and life_area; ``about_edit``; ``item_remove`` for the removable
   kinds; ``leadership_propose``; ``proposal_answer`` (accept, decline, withdraw);
+  ``item_agree`` and ``area_agree`` (unknown items and areas in the URL);
 - the person's power: ``care_team_invite``, ``care_team_remove`` (random and
   huge member ids in the URL), ``access_request_answer`` (accept, decline),
   ``close_account``; Ben's ``join_request``;
@@ -64,8 +65,8 @@ true``), each in its own savepoint that is rolled back afterwards, and:
 ``EXAMPLES`` (2) examples per kind per endpoint and role: the first is the
 simplest, the kind's worst value in every field; the second is random. That is
 18 examples, 36 requests, per endpoint with a form; 4 examples (kinds "ids" and
-"nul" in stray fields) per endpoint without one. 61 endpoint and role pairs in
-all (50 POST, 9 GET), about 1,900 requests.
+"nul" in stray fields) per endpoint without one. 63 endpoint and role pairs in
+all (52 POST, 9 GET), about 1,900 requests.
 ``test_every_url_is_fuzzed_or_takes_no_input`` fails when a URL pattern is
 added that is neither fuzzed here nor listed as taking no input.
 """
@@ -663,6 +664,27 @@ def two_factor_verify(cast: Cast) -> Request:
     return Request(reverse("two_factor_verify"), {"code": ["123456"], "next": ["/", "//evil"]})
 
 
+def _awaiting_agreement(cast: Cast) -> Any:
+    """A resource Ben added where professionals lead with Amara's agreement."""
+    area = f.area(cast.plan, "Mental wellbeing")
+    LifeArea.objects.filter(pk=area.pk).update(leadership=4)
+    return f.make_resource(
+        cast.plan, by=cast.ben.user, area_name="Mental wellbeing", awaiting_agreement=True
+    )
+
+
+def agree_item(cast: Cast) -> Request:
+    item = _awaiting_agreement(cast)
+    code = cast_draw(st.one_of(st.just(item.code), st.uuids()))
+    return Request(_plan_url("item_agree", cast, kind_name="resource", item_code=code))
+
+
+def agree_area(cast: Cast) -> Request:
+    item = _awaiting_agreement(cast)
+    code = cast_draw(st.one_of(st.just(item.life_area.code), st.uuids()))
+    return Request(_plan_url("area_agree", cast, area_code=code))
+
+
 def keepalive(cast: Cast) -> Request:
     return Request(reverse("session_keepalive"))
 
@@ -699,6 +721,8 @@ POSTED = [
     Endpoint("item_remove", "amara", remove_commitment),
     Endpoint("review_start", "amara", start_review, takes_fields=False),
     Endpoint("rating_withdraw", "amara", withdraw_rating),
+    Endpoint("item_agree", "amara", agree_item, takes_fields=False),
+    Endpoint("area_agree", "amara", agree_area, takes_fields=False),
     Endpoint("review_complete", "amara", complete_review),
     Endpoint("review_power_check", "amara", power_check),
     Endpoint("review_power_check", "ben", power_check),

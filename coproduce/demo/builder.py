@@ -689,12 +689,13 @@ class _PlanStory:
             return
         rng, end = self.rng, self.end
         pro = self.pros[0].user
-        # A professional suggests a resource from the library in an area the person leads.
+        # A professional suggests a resource from the library in an area the person leads
+        # alone (where she leads with support, his own resource would apply at once).
         offered = {row[0] for row in LIBRARY}
         person_led = [
             name
             for name in [*DEFAULT_LIFE_AREAS, *([spec.extra_area] if spec.extra_area else [])]
-            if spec.leadership.get(name, L.PERSON_LEADS) < L.SHARED and name in offered
+            if spec.leadership.get(name, L.PERSON_LEADS) == L.PERSON_LEADS and name in offered
         ]
         if person_led:
             area = rng.choice(person_led)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -25,6 +25,7 @@ from plans.access import PlanAccess, get_plan_for_user
 from plans.forms import ReasonForm
 from plans.leadership import return_due_leadership
 from plans.models import LifeArea
+from plans.templatetags.plan_tags import first_name
 
 
 def _kind(name: str) -> services.ItemKind:
@@ -48,6 +49,16 @@ def _will_propose(
     access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
 ) -> bool:
     return services.decision_for(access, kind, act, area, item) == rules.Decision.PROPOSE
+
+
+def _add_title(access: PlanAccess, kind: services.ItemKind, area: LifeArea | None) -> str:
+    """ "Add a resource", or "Suggest an outcome for Amara" when it will be a suggestion."""
+    article = "an" if kind.label[0] in "aeiou" else "a"
+    if not _will_propose(access, kind, rules.Act.ADD, area, None):
+        return f"Add {article} {kind.label}"
+    if access.is_owner:
+        return f"Suggest {article} {kind.label}"
+    return f"Suggest {article} {kind.label} for {first_name(access.plan.person)}"
 
 
 def _after_write(
@@ -122,7 +133,7 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
         act=rules.Act.ADD,
         area=area,
         action_url=action_url,
-        title=f"Add {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
+        title=_add_title(access, kind, area),
         status=422 if form.is_bound else 200,
     )
 
@@ -233,3 +244,28 @@ def item_remove(
         "changed_meanwhile": status == 409,
     }
     return page_or_fragment(request, "plans/item_remove.html", "confirm", context, status=status)
+
+
+@require_POST
+def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: str) -> HttpResponse:
+    """The person's "I agree" with what a professional changed where they lead with agreement."""
+    access = get_plan_for_user(request.user, code)
+    access.require_owner()  # the person's decision: refused before anything is looked up
+    kind = _kind(kind_name)
+    if not kind.in_area:
+        raise Http404
+    item = _item(access, kind, item_code)
+    services.agree_with_item(access, kind, item)
+    return after_write(
+        request, access, "Thank you: marked as agreed.", services.area_of(kind, item)
+    )
+
+
+@require_POST
+def area_agree(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
+    """The person's "I agree with all": everything not yet agreed in one part of the plan."""
+    access = get_plan_for_user(request.user, code)
+    access.require_owner()
+    area = area_of_plan(access, area_code)
+    services.agree_with_area(access, area)
+    return after_write(request, access, "Thank you: marked as agreed.", area)

@@ -19,7 +19,10 @@ Plan status                draft/active/closed -> draft/active/completed
 LifeArea                   CarePlan.category (life-area coding + leadership
                            extension); Goal.category for its outcomes
 CareTeamMember             CareTeam.participant with period start/end
-ValuedOutcome              Goal (lifecycle active/completed/cancelled)
+ValuedOutcome              Goal (lifecycle active/completed/cancelled; one a
+                           professional wrote: "proposed" with acceptance
+                           "pending" until the person agrees, then "accepted"
+                           with acceptance "agree" (goal-acceptance extension))
 Rating                     Observation (valueInteger, focus = the Goal)
 Commitment                 CarePlan.activity (detail.kind "Task")
 Resource                   CarePlan.activity (detail.goal = linked outcomes)
@@ -92,6 +95,7 @@ PROVENANCE_PARTICIPANT_SYSTEM = "http://terminology.hl7.org/CodeSystem/provenanc
 DATA_OPERATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 TARGET_ELEMENT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/targetElement"
 PRONOUNS_EXTENSION = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
+GOAL_ACCEPTANCE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/goal-acceptance"
 
 # Ids for records that have no UUID of their own (people, teams) are derived
 # from this namespace, so the same person gets the same id in every export.
@@ -517,11 +521,26 @@ class _Bundler:
             "participant": participants,
         }
 
+    def acceptance(self, status: str) -> Json:
+        """The person's answer to a goal a professional suggested (agree or pending)."""
+        return {
+            "url": GOAL_ACCEPTANCE_EXTENSION,
+            "extension": [
+                {"url": "individual", "valueReference": self.ref(self.person_user.pk)},
+                {"url": "status", "valueCode": status},
+            ],
+        }
+
     def goal(self, outcome: ValuedOutcome) -> Json:
+        lifecycle = GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)]
+        if outcome.awaiting_agreement:
+            lifecycle = "proposed"  # a professional wrote it; the person has not agreed yet
+        elif outcome.accepted_at and outcome.status == ValuedOutcome.Status.ACTIVE:
+            lifecycle = "accepted"  # a professional suggested it; the person accepted it
         goal: Json = {
             "resourceType": "Goal",
             "id": str(outcome.code),
-            "lifecycleStatus": GOAL_LIFECYCLE[ValuedOutcome.Status(outcome.status)],
+            "lifecycleStatus": lifecycle,
             "category": [
                 {"coding": [_life_area_coding(outcome.life_area)], "text": outcome.life_area.name}
             ],
@@ -530,6 +549,9 @@ class _Bundler:
             "startDate": _date(timezone.localdate(outcome.created_at)),
             "expressedBy": self.ref(outcome.created_by_id),
         }
+        if outcome.created_side == Side.PROFESSIONAL or outcome.awaiting_agreement:
+            status = "pending" if outcome.awaiting_agreement else "agree"
+            goal["extension"] = [self.acceptance(status)]
         achievement = _achievement(outcome)
         if achievement is not None:
             goal["achievementStatus"] = achievement

@@ -33,6 +33,16 @@ class AreaSection:
     expertise: list[Expertise] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
 
+    @property
+    def not_yet_agreed(self) -> list[tuple[str, Any]]:
+        """Professionals' edits here that wait for the person's agreement, with their kind."""
+        items: list[tuple[str, Any]] = [
+            *(("outcome", item) for item in self.outcomes),
+            *(("resource", item) for item in self.resources),
+            *(("commitment", item) for item in self.commitments),
+        ]
+        return [(kind, item) for kind, item in items if item.awaiting_agreement]
+
 
 @dataclass
 class PlanPage:
@@ -52,6 +62,12 @@ class PlanPage:
         for section in self.areas:
             pending.extend(p for p in section.proposals if p.is_pending)
         return pending
+
+    @property
+    def not_yet_agreed(self) -> list[tuple[AreaSection, str, Any]]:
+        return [
+            (section, kind, item) for section in self.areas for kind, item in section.not_yet_agreed
+        ]
 
     @property
     def person_share(self) -> int | None:

@@ -54,6 +54,16 @@ urlpatterns = [
         name="item_remove",
     ),
     path(
+        "plans/<uuid:code>/<kind:kind_name>/<uuid:item_code>/agree/",
+        editing.item_agree,
+        name="item_agree",
+    ),
+    path(
+        "plans/<uuid:code>/areas/<uuid:area_code>/agree/",
+        editing.area_agree,
+        name="area_agree",
+    ),
+    path(
         "plans/<uuid:code>/suggestions/<uuid:proposal_code>/<answer:answer>/",
         suggestions.proposal_answer,
         name="proposal_answer",

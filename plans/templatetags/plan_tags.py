@@ -8,6 +8,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from coproduce.models import Side
+from plans import rules
 from plans.forms import reply_form
 from plans.models import Leadership
 
@@ -35,6 +36,17 @@ def leadership_label(value: int, viewer_side: str, person_name: str) -> str:
     if viewer_side == Side.PERSON:
         return _FOR_PERSON[value]
     return _FOR_PROFESSIONAL[value].format(name=person_name)
+
+
+@register.simple_tag
+def balance_sentence(value: int, viewer_side: str, person: Any) -> str:
+    """What this balance means for the one reading, in one plain sentence (plans.rules)."""
+    return rules.balance_sentence(value, viewer_side, first_name(person))
+
+
+@register.simple_tag
+def tells_person(value: int, item: Any) -> bool:
+    return rules.tells_person(value, item.created_side)
 
 
 @register.filter

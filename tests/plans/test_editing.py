@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from outcomes.models import ValuedOutcome
-from plans.models import Leadership, LifeArea, Plan, PlanChange, Proposal
+from plans.models import Leadership, LifeArea, Plan, PlanChange, Proposal, Resource
 from tests import factories as f
 from tests.conftest import Cast, login
 
@@ -80,34 +80,40 @@ def test_professional_edit_in_person_led_area_becomes_proposal(client: Client, c
 
 
 def test_shared_area_applies_for_both(client: Client, cast: Cast) -> None:
+    # Since issue 9 an outcome is always the person's own words (a professional's is a
+    # suggestion, test_balance_views.py): both sides add their own resources at once.
     area = set_balance(cast, "Money", Leadership.SHARED)
     for who in (cast.amara, cast.ben):
         login(client, who)
-        assert client.post(add_url(cast), outcome_data(area, text=who.user.name)).status_code == 302
-    assert ValuedOutcome.objects.count() == 2
+        data = {"area": str(area.code), "name": who.user.name, "control": "personal"}
+        assert client.post(add_url(cast, "resource"), data).status_code == 302
+    assert Resource.objects.count() == 2
     assert not Proposal.objects.exists()
 
 
 def test_person_edit_in_professional_led_area_becomes_proposal(client: Client, cast: Cast) -> None:
+    # Since issue 9 an outcome is always the person's (hers to change at every balance):
+    # what becomes a suggestion is her change to professional content, such as Ben's resource.
     area = set_balance(cast, "Mental wellbeing", Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT)
-    outcome = f.make_outcome(cast.plan, by=cast.ben.user, area_name="Mental wellbeing", text="Old")
+    outcome = f.make_resource(cast.plan, by=cast.ben.user, area_name="Mental wellbeing", name="Old")
     login(client, cast.amara)
     response = client.post(
-        edit_url(cast, outcome), outcome_data(area, text="New words", version=outcome.version)
+        edit_url(cast, outcome, "resource"),
+        {"area": str(area.code), "name": "New words", "control": "personal", "version": 1},
     )
     assert response.status_code == 302
     outcome.refresh_from_db()
-    assert outcome.text == "Old"
+    assert outcome.name == "Old"
     proposal = Proposal.objects.get()
-    assert proposal.payload["before"]["text"] == "Old"
-    assert proposal.payload["after"]["text"] == "New words"
+    assert proposal.payload["before"]["name"] == "Old"
+    assert proposal.payload["after"]["name"] == "New words"
 
     answer = reverse("proposal_answer", args=[cast.plan.code, proposal.code, "accept"])
     assert client.post(answer).status_code == 403  # cannot accept your own
     login(client, cast.ben)
     assert client.post(answer).status_code == 302
     outcome.refresh_from_db()
-    assert (outcome.text, outcome.updated_by, outcome.version) == ("New words", cast.amara.user, 2)
+    assert (outcome.name, outcome.updated_by, outcome.version) == ("New words", cast.amara.user, 2)
     # Answering twice is a conflict, not a second change.
     response = client.post(answer)
     assert response.status_code == 409

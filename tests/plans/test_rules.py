@@ -1,54 +1,176 @@
-"""The rules of co-production as a table: every balance x side x action."""
+"""The rules of co-production as a table: every balance x side x action x owner x protected."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
 from coproduce.models import Side
 from plans.models import Leadership
-from plans.rules import Act, Decision, decide, decide_rating, effective_leadership, expertise_side
+from plans.rules import (
+    Act,
+    Decision,
+    balance_sentence,
+    decide,
+    decide_rating,
+    effective_leadership,
+    expertise_side,
+    may_agree,
+    owner_side,
+    tells_person,
+)
 
-A, P = Decision.APPLY, Decision.PROPOSE
+A, P, U = Decision.APPLY, Decision.PROPOSE, Decision.APPLY_UNAGREED
 PERSON, PRO = Side.PERSON, Side.PROFESSIONAL
+PL, PLS, SH, PLA, PRL = (
+    Leadership.PERSON_LEADS,
+    Leadership.PERSON_LEADS_WITH_SUPPORT,
+    Leadership.SHARED,
+    Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT,
+    Leadership.PROFESSIONAL_LEADS,
+)
 
-# (balance, side) -> decision for add / change / remove; leadership is always a proposal.
-TABLE = {
-    (Leadership.PERSON_LEADS, PERSON): A,
-    (Leadership.PERSON_LEADS, PRO): P,
-    (Leadership.PERSON_LEADS_WITH_SUPPORT, PERSON): A,
-    (Leadership.PERSON_LEADS_WITH_SUPPORT, PRO): P,
-    (Leadership.SHARED, PERSON): A,
-    (Leadership.SHARED, PRO): A,
-    (Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT, PERSON): P,
-    (Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT, PRO): A,
-    (Leadership.PROFESSIONAL_LEADS, PERSON): P,
-    (Leadership.PROFESSIONAL_LEADS, PRO): A,
+# Add, change and remove of an item that is not someone's own words:
+# (balance, side editing, whose item it is) -> decision.
+ITEMS: dict[tuple[int, str, str], Decision] = {
+    # Person leads: the person's edits apply; every professional edit is a suggestion.
+    (PL, PERSON, PERSON): A,
+    (PL, PERSON, PRO): A,
+    (PL, PRO, PRO): P,
+    (PL, PRO, PERSON): P,
+    # ...with support: professionals add and keep their own contributions at once.
+    (PLS, PERSON, PERSON): A,
+    (PLS, PERSON, PRO): A,
+    (PLS, PRO, PRO): A,
+    (PLS, PRO, PERSON): P,
+    # Shared: each side's own at once; the other side's is a suggestion.
+    (SH, PERSON, PERSON): A,
+    (SH, PERSON, PRO): P,
+    (SH, PRO, PRO): A,
+    (SH, PRO, PERSON): P,
+    # Professionals lead with agreement: their edits apply, waiting for the person to agree.
+    (PLA, PERSON, PERSON): A,
+    (PLA, PERSON, PRO): P,
+    (PLA, PRO, PRO): U,
+    (PLA, PRO, PERSON): U,
+    # Professionals lead: their edits apply; the person's to professional content are suggestions.
+    (PRL, PERSON, PERSON): A,
+    (PRL, PERSON, PRO): P,
+    (PRL, PRO, PRO): A,
+    (PRL, PRO, PERSON): A,
 }
+
+
+def expected(balance: int, side: str, act: str, owner: str, protected: bool) -> Decision:
+    if act == Act.LEADERSHIP:
+        return P  # a balance changes only by agreement
+    if protected:
+        return A if side == owner else P  # someone's own words, at every balance
+    return ITEMS[(balance, side, owner)]
+
+
 CASES = [
-    (balance, side, act, expected if act != Act.LEADERSHIP else P)
-    for (balance, side), expected in TABLE.items()
-    for act in Act
+    (balance, side, act, owner, protected, expected(balance, side, act, owner, protected))
+    for balance, side, act, owner, protected in itertools.product(
+        Leadership, Side, Act, Side, [False, True]
+    )
 ]
 
 
 def test_table_covers_every_combination() -> None:
-    assert len(CASES) == len(Leadership) * len(Side) * len(Act) == 40
+    assert len(ITEMS) == len(Leadership) * len(Side) * len(Side)
+    assert len(CASES) == len(Leadership) * len(Side) * len(Act) * len(Side) * 2 == 160
 
 
-@pytest.mark.parametrize(("balance", "side", "act", "expected"), CASES)
-def test_decision(balance: int, side: str, act: str, expected: Decision) -> None:
-    assert decide(balance, side, act) == expected
-
-
-@pytest.mark.parametrize(("balance", "side", "act", "expected"), CASES)
-def test_nothing_changes_on_a_closed_plan(
-    balance: int, side: str, act: str, expected: Decision
+@pytest.mark.parametrize(("balance", "side", "act", "owner", "protected", "expected"), CASES)
+def test_decision(
+    balance: int, side: str, act: str, owner: str, protected: bool, expected: Decision
 ) -> None:
-    assert decide(balance, side, act, plan_closed=True) == Decision.REFUSE
+    assert decide(balance, side, act, owner_side=owner, protected=protected) == expected
+
+
+@pytest.mark.parametrize(("balance", "side", "act", "owner", "protected", "expected"), CASES)
+def test_nothing_changes_on_a_closed_plan(
+    balance: int, side: str, act: str, owner: str, protected: bool, expected: Decision
+) -> None:
+    decision = decide(balance, side, act, owner_side=owner, protected=protected, plan_closed=True)
+    assert decision == Decision.REFUSE
 
 
 def test_unknown_side_is_refused() -> None:
-    assert decide(Leadership.SHARED, "staff", Act.ADD) == Decision.REFUSE
+    assert decide(Leadership.SHARED, "staff", Act.ADD, owner_side="staff") == Decision.REFUSE
+
+
+@pytest.mark.parametrize("balance", list(Leadership))
+@pytest.mark.parametrize("act", [Act.ADD, Act.CHANGE, Act.REMOVE])
+def test_the_persons_words_are_theirs_at_every_balance(balance: int, act: str) -> None:
+    owner = owner_side("outcome", writer_side=PRO, created_side=PRO)
+    assert owner == PERSON
+    assert decide(balance, PRO, act, owner_side=owner, protected=True) == P
+    assert decide(balance, PERSON, act, owner_side=owner, protected=True) == A
+
+
+@pytest.mark.parametrize(
+    ("item_type", "writer", "created_side", "kind", "who_side", "owner"),
+    [
+        # a valued outcome, "about me" and the parts of life are always the person's
+        ("outcome", PRO, "", "", "", PERSON),
+        ("outcome", PRO, PRO, "", "", PERSON),
+        ("about", PRO, "", "", "", PERSON),
+        ("life_area", PRO, "", "", "", PERSON),
+        # expertise is its kind's side; a new entry is its writer's
+        ("expertise", PRO, PRO, "strengths", "", PERSON),
+        ("expertise", PERSON, "", "", "", PERSON),
+        ("expertise", PRO, "", "", "", PRO),
+        # an existing item is its author's side
+        ("resource", PERSON, PRO, "", "", PRO),
+        ("commitment", PRO, PERSON, "", PRO, PERSON),
+        # a new commitment is the side of whoever makes it
+        ("commitment", PRO, "", "", PERSON, PERSON),
+        ("commitment", PRO, "", "", PRO, PRO),
+        ("resource", PRO, "", "", "", PRO),
+    ],
+)
+def test_owner_side(
+    item_type: str, writer: str, created_side: str, kind: str, who_side: str, owner: str
+) -> None:
+    assert (
+        owner_side(
+            item_type,
+            writer_side=writer,
+            created_side=created_side,
+            kind=kind,
+            who_side=who_side,
+        )
+        == owner
+    )
+
+
+@pytest.mark.parametrize("balance", list(Leadership))
+@pytest.mark.parametrize("side", list(Side))
+def test_every_balance_has_a_sentence_for_each_side(balance: int, side: str) -> None:
+    sentence = balance_sentence(balance, side, "Amara")
+    assert sentence.endswith(".")
+    assert ("Amara" in sentence) == (side == PRO)
+
+
+@pytest.mark.parametrize(
+    ("balance", "owner", "told"),
+    [(b, o, b == PLS and o == PRO) for b, o in itertools.product(Leadership, Side)],
+)
+def test_person_is_told_of_professional_additions_only_where_they_lead_with_support(
+    balance: int, owner: str, told: bool
+) -> None:
+    assert tells_person(balance, owner) == told
+
+
+@pytest.mark.parametrize(
+    ("side", "closed", "allowed"),
+    [(PERSON, False, True), (PERSON, True, False), (PRO, False, False), (PRO, True, False)],
+)
+def test_only_the_person_agrees(side: str, closed: bool, allowed: bool) -> None:
+    assert may_agree(side, plan_closed=closed) == allowed
 
 
 @pytest.mark.parametrize(
@@ -97,7 +219,8 @@ def test_a_new_expertise_entry_is_led_by_its_writers_side(side: str) -> None:
     assert leadership == (
         Leadership.PERSON_LEADS if side == PERSON else Leadership.PROFESSIONAL_LEADS
     )
-    assert decide(leadership, side, Act.ADD) == A
+    owner = owner_side("expertise", writer_side=side)
+    assert decide(leadership, side, Act.ADD, owner_side=owner, protected=True) == A
 
 
 @pytest.mark.parametrize(
