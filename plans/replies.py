@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from plans import services
 from plans.access import PlanAccess
 from plans.forms import ReplyForm, reply_form
 from plans.history import record
-from plans.models import LifeArea, PlanChange, Reply
+from plans.models import LifeArea, PlanChange, PlanItem, Reply
 
 
 class InvalidReply(Exception):
@@ -82,4 +83,17 @@ def add_reply(access: PlanAccess, target: ReplyTarget, data: Any) -> Reply:
             life_area=None if target.name == Reply.Target.EXPERTISE else target.area,
             after={"reply": text},
         )
+        answer_not_yet_agreed(access, target)
     return reply
+
+
+def answer_not_yet_agreed(access: PlanAccess, target: ReplyTarget) -> None:
+    """The person's reply to an item a professional changed counts as her answer to
+    "not yet agreed" (DOMAIN.md: "until the person agrees or replies")."""
+    kind = services.KINDS.get(target.name)
+    if not access.is_owner or kind is None or not issubclass(kind.model, PlanItem):
+        return
+    waiting = kind.model.objects.not_yet_agreed().filter(plan=access.plan, code=target.code)
+    item = waiting.first()
+    if item is not None:
+        services.mark_agreed_by_reply(access, kind, item)

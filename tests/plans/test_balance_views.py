@@ -260,3 +260,33 @@ def test_each_area_says_what_its_balance_means_to_each_side(
         login(client, who)
         page = client.get(reverse("plan_detail", args=[cast.plan.code])).content.decode()
         assert balance_sentence(balance, side, "Amara").replace("'", "&#x27;") in page
+
+
+def test_the_persons_reply_answers_not_yet_agreed_and_a_professionals_does_not(
+    client: Client, cast: Cast
+) -> None:
+    area = _balance(cast, PLA)
+    item = f.make_resource(cast.plan, by=cast.amara.user, area_name=AREA, name="Mine")
+    login(client, cast.ben)
+    client.post(
+        reverse("item_edit", args=[cast.plan.code, "resource", item.code]),
+        _resource_data(cast, area, item, "Ben's"),
+    )
+    reply_url = reverse("reply_add", args=[cast.plan.code, "resource", item.code])
+    assert client.post(reply_url, {"text": "Tell Amara why"}).status_code == 302
+    item.refresh_from_db()
+    assert item.awaiting_agreement  # Ben's own reply answers nothing
+
+    login(client, cast.amara)
+    assert client.post(reply_url, {"text": "I would add: Tuesdays"}).status_code == 302
+    item.refresh_from_db()
+    assert not item.awaiting_agreement
+    summaries = list(
+        PlanChange.objects.filter(action__in=["reply", "agree"])
+        .order_by("id")
+        .values_list("action", "summary")
+    )
+    assert summaries[-2:] == [
+        ("reply", "Replied to resource “Ben's”: I would add: Tuesdays"),
+        ("agree", "Replied to resource: Ben's"),
+    ]
