@@ -140,6 +140,8 @@ class CareTeamMember(models.Model):
         "coproduce.Professional", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField("Role on this plan", max_length=120, blank=True)
+    # The care coordinator: one per plan at most (a database constraint).
+    is_coordinator = models.BooleanField(default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -158,7 +160,12 @@ class CareTeamMember(models.Model):
                 fields=["plan", "professional"],
                 condition=Q(removed_at__isnull=True),
                 name="one_current_membership",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(is_coordinator=True, removed_at__isnull=True),
+                name="one_coordinator_per_plan",
+            ),
         ]
         indexes = [
             models.Index(fields=["professional", "removed_at"], name="careteam_by_professional")

@@ -171,22 +171,37 @@ def invite(access: PlanAccess, professional: Professional) -> CareTeamMember:
     return member
 
 
+def end_membership(plan: Plan, member: CareTeamMember, *, by: Any, side: str, summary: str) -> bool:
+    """Take one professional off one care team, with its history entry.
+
+    The one way anyone leaves a care team (the person removing them, a lead
+    deactivating them). False if the membership had already ended.
+    """
+    ended = CareTeamMember.objects.filter(pk=member.pk, plan=plan, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=by
+    )
+    if ended:
+        record(
+            None,
+            plan,
+            PlanChange.Action.ACCESS,
+            summary,
+            before=_membership_picture(member),
+            actor=by,
+            side=side,
+        )
+    return bool(ended)
+
+
 def remove(access: PlanAccess, member: CareTeamMember) -> None:
     """The person takes a professional off the care team: their next request is refused."""
     access.require_owner()
     with transaction.atomic():
-        ended = CareTeamMember.objects.filter(
-            pk=member.pk, plan=access.plan, removed_at__isnull=True
-        ).update(removed_at=timezone.now(), removed_by=access.user)
-        if not ended:
+        summary = f"Removed {_who(member.professional)} from the care team"
+        if not end_membership(
+            access.plan, member, by=access.user, side=access.side, summary=summary
+        ):
             raise NotOnTeam
-        record(
-            access,
-            access.plan,
-            PlanChange.Action.ACCESS,
-            f"Removed {_who(member.professional)} from the care team",
-            before=_membership_picture(member),
-        )
 
 
 def request_access(professional: Professional, code: str, message: str = "") -> None:
