@@ -32,6 +32,11 @@ from onboarding.models import AccountLink
 from plans.access import get_led_team, get_plan_for_user, get_professional
 from plans.models import CareTeamMember
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, which must be refused), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- who may ----------------------------------------------------------------------------
 
 
@@ -53,7 +58,7 @@ def _team_member(team: Team, professional_id: int) -> Professional:
 def staff_teams(request: HttpRequest) -> HttpResponse:
     """Staff start a team and invite its lead; and see every team."""
     require_staff(request.user)
-    form = forms.TeamForm(request.POST or None)
+    form = forms.TeamForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,7 +115,7 @@ def professional_setup_link(request: HttpRequest, professional_id: int) -> HttpR
 def team_professionals(request: HttpRequest) -> HttpResponse:
     """A lead's professionals: invite a new one, deactivate one who left."""
     team = get_led_team(request.user)
-    form = forms.InviteProfessionalForm(request.POST or None)
+    form = forms.InviteProfessionalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,7 +165,7 @@ def professional_deactivate(request: HttpRequest, professional_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def plan_start(request: HttpRequest) -> HttpResponse:
     professional = get_professional(request.user)
-    form = forms.StartPlanForm(request.POST or None)
+    form = forms.StartPlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -201,7 +206,7 @@ def plan_invitation(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied("This page is for the care team.")
     person_user = access.plan.person.user
     joined = person_user.has_usable_password()
-    form = forms.InviteAgainForm(request.POST or None)
+    form = forms.InviteAgainForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         delivery = form.cleaned_data["invite_by"]
         if delivery == AccountLink.Delivery.EMAIL and not person_user.email:
@@ -319,7 +324,7 @@ TOO_MANY_LETTER_CODES = (
 @require_http_methods(["GET", "POST"])
 def letter_start(request: HttpRequest) -> HttpResponse:
     """Someone with a letter types its short code, then chooses a username and password."""
-    form = forms.LetterCodeForm(request.POST or None)
+    form = forms.LetterCodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if throttle.seen(f"letter:{throttle.address(request)}") >= throttle.LETTER_CODE_ATTEMPTS:
             form.add_error("code", TOO_MANY_LETTER_CODES)
@@ -391,7 +396,7 @@ def _email_fingerprint(email: str) -> str:
 def email_change(request: HttpRequest) -> HttpResponse:
     """A new email address takes effect only from a link sent to it."""
     user: Any = request.user
-    form = forms.EmailChangeForm(user, request.POST or None)
+    form = forms.EmailChangeForm(user, _posted(request))
     if request.method == "POST" and form.is_valid():
         new_email = services.normalise_email(form.cleaned_data["email"])
         if throttle.count(f"email-change:{user.pk}") > throttle.EMAIL_CHANGES_PER_USER:
