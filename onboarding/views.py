@@ -32,6 +32,7 @@ from onboarding.models import AccountLink
 from plans.access import get_led_team, get_plan_for_user, get_professional
 from plans.models import CareTeamMember
 
+
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, which must be refused), else None."""
     return request.POST if request.method == "POST" else None
