@@ -146,8 +146,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             two_step.enrolment_done(request)
             log_event("two_factor_setup", request)
             # Shown once, in this response only: never stored anywhere readable.
-            context = {"codes": two_step.new_backup_codes(user), "next": _next_url(request)}
-            return render(request, "onboarding/backup_codes.html", context)
+            codes = {"codes": two_step.new_backup_codes(user), "next": _next_url(request)}
+            return render(request, "onboarding/backup_codes.html", codes)
         log_event("two_factor_failed", request, step="setup")
     context = {
         "form": form,

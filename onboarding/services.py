@@ -129,9 +129,12 @@ def find_link(token: str) -> AccountLink:
     return link
 
 
+_READ_AS = str.maketrans("OIL", "011")
+
+
 def normalise_letter_code(text: str) -> str:
     cleaned = "".join(text.split()).replace("-", "").upper()
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(_READ_AS)
 
 
 def is_well_formed_letter_code(code: str) -> bool:
@@ -372,7 +375,8 @@ def become_coordinator(access: PlanAccess) -> CareTeamMember:
         )
         if current is not None:
             raise HasCoordinator(current)
-        member = CareTeamMember.objects.select_related("professional__user", "professional").get(
+        assert access.membership_id is not None  # a professional on the care team
+        member = CareTeamMember.objects.select_related("professional__user").get(
             pk=access.membership_id
         )
         try:

@@ -242,11 +242,11 @@ def plan_coordinator(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.become_coordinator(access)
         except services.HasCoordinator as taken:
-            context = {"plan": access.plan, "coordinator": taken.coordinator}
-            return render(request, "onboarding/second_coordinator.html", context, status=409)
+            taken_by: dict[str, Any] = {"plan": access.plan, "coordinator": taken.coordinator}
+            return render(request, "onboarding/second_coordinator.html", taken_by, status=409)
         messages.success(request, "You are now the care coordinator for this plan.")
         return redirect("plan_detail", code=access.plan.code)
-    context = {"plan": access.plan, "coordinator": current}
+    context: dict[str, Any] = {"plan": access.plan, "coordinator": current}
     return render(request, "onboarding/coordinator.html", context)
 
 
