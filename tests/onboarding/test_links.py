@@ -161,3 +161,23 @@ def test_an_attacker_with_the_password_cannot_lock_the_owner_out(cast: Cast, set
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     assert owner.post(verify, {"code": f"{value:06d}"}).status_code == 302
     assert owner.get(reverse("caseload")).status_code == 200
+
+
+def test_the_first_staff_member_gets_in_with_a_printed_set_up_link(
+    client: Client, db: None, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests import factories as f
+
+    settings.REQUIRE_2FA = True
+    f.make_user("admin", "Admin", is_staff=True, is_superuser=True)
+    out = StringIO()
+    call_command("setup_link", "admin", "--site", "https://coproduce.test", stdout=out)
+    url = out.getvalue().strip()
+    assert url.startswith("https://coproduce.test/welcome/")
+    response = client.post(url.removeprefix("https://coproduce.test"), choose("admin"))
+    assert response["Location"] == reverse("two_factor_setup")
+    assert client.get(reverse("two_factor_setup")).status_code == 200
