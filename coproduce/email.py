@@ -17,7 +17,7 @@ from coproduce.tasks import deliver_email
 
 def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     subject = " ".join(render_to_string(f"email/{name}_subject.txt", context).split())
-    text = render_to_string(f"email/{name}.txt", context)
+    text = render_to_string(f"email/{name}.txt", context).strip() + "\n"
     html = render_to_string(f"email/{name}.html", context)
     return subject, text, html
 

@@ -113,14 +113,18 @@ def _email_link(request: HttpRequest, user: User, template: str, token: str) -> 
     queue_email(user.email, template, {"url": url, "days": days})
 
 
-def find_link(token: str) -> AccountLink:
-    """The link for this token, or LinkProblem saying why it cannot be used."""
+def find_link(token: str, delivery: str) -> AccountLink:
+    """The link for this token, or LinkProblem saying why it cannot be used.
+
+    A letter's short code works only where its guessing is throttled (the
+    letter page), never as a link.
+    """
     link = (
         AccountLink.objects.select_related("user").filter(token_hash=token_hash(token)).first()
         if 0 < len(token) <= 200
         else None
     )
-    if link is None:
+    if link is None or link.delivery != delivery:
         raise LinkProblem("unknown")
     if link.is_used:
         raise LinkProblem("used")

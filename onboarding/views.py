@@ -306,7 +306,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.find_link(token)
+        link = services.find_link(token, AccountLink.Delivery.EMAIL)
     except services.LinkProblem as problem:
         return _link_problem(request, problem.reason)
     return _choose_sign_in(request, link)
@@ -335,10 +335,10 @@ def letter_start(request: HttpRequest) -> HttpResponse:
         link = None
         if services.is_well_formed_letter_code(code):
             try:
-                link = services.find_link(code)
+                link = services.find_link(code, AccountLink.Delivery.LETTER)
             except services.LinkProblem:
                 link = None
-        if link is None or link.delivery != AccountLink.Delivery.LETTER:
+        if link is None:
             throttle.count(f"letter:{throttle.address(request)}")
             log_event("letter_code_wrong", request)
             form.add_error("code", WRONG_LETTER_CODE)

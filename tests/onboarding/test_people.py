@@ -174,3 +174,16 @@ def test_no_letter_for_someone_who_already_has_a_password(client: Client, cast: 
     )
     assert response.status_code == 422
     assert "They already have an account" in response.content.decode()
+
+
+def test_a_letter_code_is_no_link(client: Client, cast: Cast) -> None:
+    """Typed into the address bar, a letter's code would dodge the letter page's throttle."""
+    from onboarding import services
+    from onboarding.models import AccountLink
+
+    user = f.make_person(name="Zara Ahmed").user
+    code = services.issue_link(
+        user, AccountLink.Purpose.INVITATION, AccountLink.Delivery.LETTER, by=None
+    )
+    assert client.get(reverse("welcome", args=[code])).status_code == 404
+    assert client.post(reverse("letter_start"), {"code": code}).status_code == 200
