@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint typecheck migrations-check bench clean static
+.PHONY: setup run test lint typecheck migrations-check contracts bench clean static
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,11 @@ run: setup
 		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 # DATABASE_URL=postgres://... make test runs the same suite on PostgreSQL.
+# In parallel, one worker per core (pytest-xdist), each with its own test
+# database; PYTEST_XDIST= (empty) runs it in one process.
+PYTEST_XDIST ?= -n auto --dist worksteal
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -44,6 +47,10 @@ lint: setup
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .
+
+# Which module may import which: pyproject.toml [tool.importlinter].
+contracts: setup
+	$(BIN)/lint-imports
 
 migrations-check: setup
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

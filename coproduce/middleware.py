@@ -16,9 +16,7 @@ from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import HttpResponseClientRedirect
 
-from coproduce.security import log_event
-
-LAST_ACTIVITY_KEY = "last_activity"
+from coproduce.security import LAST_ACTIVITY_KEY, log_event, mark_active
 
 # Requests a page makes by itself, not because someone did something: they
 # must not keep a session alive, or an open plan page would never time out.
@@ -26,10 +24,6 @@ PASSIVE_URL_NAMES = frozenset({"plan_live"})
 
 # Reachable by a professional who has given a password but no code yet.
 TWO_FACTOR_URL_NAMES = frozenset({"two_factor_setup", "two_factor_verify", "logout"})
-
-
-def mark_active(request: HttpRequest) -> None:
-    request.session[LAST_ACTIVITY_KEY] = int(time.time())
 
 
 def is_passive(request: HttpRequest) -> bool:

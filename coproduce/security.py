@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -23,6 +24,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 logger = logging.getLogger("coproduce.security")
+
+
+LAST_ACTIVITY_KEY = "last_activity"
+
+
+def mark_active(request: HttpRequest) -> None:
+    """The idle timeout (coproduce.middleware) counts from here; signing in starts it."""
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
 
 
 def username_hash(username: object) -> str:
@@ -86,8 +95,6 @@ def _sign_in_failed(
 @receiver(user_logged_in)
 def _signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        from coproduce.middleware import mark_active
-
         mark_active(request)
     log_event("sign_in", request, user_id=user.pk)
 

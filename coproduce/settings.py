@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "coproduce",
     "plans",
     "outcomes",
-    "onboarding",
+    "coproduce.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +191,7 @@ CSRF_COOKIE_HTTPONLY = True
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Coproduce"
 # django-otp throttles wrong codes per device, so anyone with the password could
-# lock the owner out. Wrong codes are counted per sign-in instead (onboarding.two_step).
+# lock the owner out. Wrong codes are counted per sign-in instead (coproduce.two_step_rules).
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
@@ -203,7 +203,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins go to the security log; no second copy in the database.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "coproduce.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "coproduce.accounts.two_step.locked_out"
 AXES_IPWARE_PROXY_COUNT = (
     int(os.environ.get("PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY") else None
 )

@@ -4,13 +4,12 @@ from django.urls import include, path
 from coproduce import views
 
 urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
+    path("", include("coproduce.accounts.urls")),
     path("", include("plans.urls")),
-    path("", include("plans.urls_power")),
+    path("", include("coproduce.plan_page.urls")),
     path("", include("outcomes.urls")),
     path("", include("outcomes.urls_dashboard")),
-    path("", include("onboarding.urls")),
-    path("accounts/two-step/", views.two_factor_verify, name="two_factor_verify"),
-    path("accounts/two-step/set-up/", views.two_factor_setup, name="two_factor_setup"),
-    path("accounts/session/stay/", views.session_keepalive, name="session_keepalive"),
+    path("", include("coproduce.onboarding.urls")),
     path("admin/", admin.site.urls),
 ]

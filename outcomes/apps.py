@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class OutcomesConfig(AppConfig):
     name = "outcomes"
     verbose_name = "Outcomes"
+
+    def ready(self) -> None:
+        # plans never imports outcomes: outcomes hands its item kind to plans' edit flow.
+        from outcomes.services import OUTCOME
+        from plans.services import register_kind
+
+        register_kind(OUTCOME)

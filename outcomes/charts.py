@@ -1,18 +1,21 @@
-"""Progress over time: one small chart and the same figures as a table.
+"""Every chart in the app: its geometry here, as plain numbers; its SVG in
+`templates/outcomes/charts.html`, one partial per chart.
 
 Why server-rendered inline SVG rather than a charting library:
 - it renders with no JavaScript and no network (nothing to download, nothing
-  to go wrong on a slow phone), and the page's strict CSP needs no exceptions;
+  to go wrong on a slow phone), and the page's strict CSP needs no exceptions
+  (presentation attributes only: the CSP forbids inline styles);
 - the chart arrives with the page at its final size (a fixed viewBox), so
   nothing jumps when it appears (no layout shift);
-- live updates and htmx swaps re-render it with the rest of the life area,
-  with no client-side state to keep in step;
-- it is a few dozen lines we can test like any other function.
+- live updates and htmx swaps re-render it with the rest of the page, with no
+  client-side state to keep in step;
+- the numbers are plain data we can test like any other function.
 
-Both series are told apart by colour *and* by marker shape and line pattern
-(the person: solid line, round markers; professionals: dashed line, square
-markers), and the chart is never the only way to read the numbers: the table
-built from the same `Progress` sits next to it.
+The two sides are told apart by colour *and* by shape: on the progress chart
+the person's line is solid with round markers, the professionals' dashed with
+square markers; on the dashboard the person's bars are solid, the
+professionals' hatched, shared ones dotted. Every chart has a text
+alternative, and sits next to a table with the same numbers.
 """
 
 from __future__ import annotations
@@ -20,18 +23,41 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.html import escape, format_html
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from coproduce.models import Side
+from outcomes.definitions import CHANGE_LABELS
 
-WIDTH = 320
-HEIGHT = 180
-LEFT, RIGHT, TOP, BOTTOM = 30, 12, 44, 26
-PERSON_COLOUR = "#330072"  # the same purple as the person's rating card
-PROFESSIONAL_COLOUR = "#005eb8"
+if TYPE_CHECKING:
+    from outcomes import metrics
+
+CHARTS_TEMPLATE = "outcomes/charts.html"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The one palette of every chart (NHS colours)."""
+
+    person: str = "#330072"  # the same purple as the person's rating card
+    professional: str = "#005eb8"
+    grey: str = "#4c6272"  # shared leadership, axes and their labels
+    text: str = "#212b32"
+    grid: str = "#d8dde0"
+    white: str = "#ffffff"
+
+
+COLOURS = Palette()
+
+
+def _at(value: float) -> float:
+    """A coordinate to one decimal place: precise enough, and short in the page."""
+    return round(float(value), 1)
+
+
+# --- Progress over time: one outcome's ratings, on the plan page ----------------------------
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,12 @@ def summary(progress: Progress, person_label: str) -> str:
     )
 
 
+WIDTH = 320
+HEIGHT = 180
+LEFT, RIGHT, TOP, BOTTOM = 30, 12, 44, 26
+MARKED_SCORES = (1, 5, 10)  # marked up the side, with faint lines across for reading off
+
+
 def _x(on: datetime.date, first: datetime.date, last: datetime.date) -> float:
     span = (last - first).days
     inner = WIDTH - LEFT - RIGHT
@@ -122,127 +154,348 @@ def _y(score: int) -> float:
     return TOP + inner * (10 - score) / 9
 
 
-def _marker(side: str, x: float, y: float, colour: str, on: datetime.date, score: int) -> str:
-    label = f"{on:%-d %b %Y}: {score}"
-    if side == Side.PERSON:
-        shape = format_html(
-            '<circle cx="{}" cy="{}" r="4" fill="{}"', f"{x:.1f}", f"{y:.1f}", colour
-        )
-        close = "</circle>"
-    else:
-        shape = format_html(
-            '<rect x="{}" y="{}" width="8" height="8" fill="#ffffff" stroke="{}" stroke-width="2"',
-            f"{x - 4:.1f}",
-            f"{y - 4:.1f}",
+@dataclass(frozen=True)
+class Point:
+    """One rating: its marker's centre, and the corner of a square marker."""
+
+    on: datetime.date
+    score: int
+    x: float
+    y: float
+    corner_x: float
+    corner_y: float
+
+
+def _point(on: datetime.date, score: int, first: datetime.date, last: datetime.date) -> Point:
+    x, y = _x(on, first, last), _y(score)
+    return Point(on, score, _at(x), _at(y), _at(x - 4), _at(y - 4))
+
+
+@dataclass(frozen=True)
+class Series:
+    side: str
+    colour: str
+    marker: str  # "circle" or "square"
+    dashed: bool
+    points: list[Point]
+
+
+@dataclass(frozen=True)
+class ScaleMark:
+    score: int
+    y: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class DateMark:
+    on: datetime.date
+    x: float
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    """A small line chart: scores 1 to 10 up the side, dates along the bottom."""
+
+    title: str
+    description: str
+    person_label: str
+    scale: list[ScaleMark]
+    dates: list[DateMark]
+    series: list[Series]
+    colours: Palette = COLOURS
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_top: int = TOP
+    plot_bottom: int = HEIGHT - BOTTOM
+    scale_label_x: int = LEFT - 6
+    date_y: int = HEIGHT - 8
+    # The legend, so the chart reads on its own (printed, or zoomed in).
+    key_line_end: int = LEFT + 20
+    key_marker_x: int = LEFT + 10
+    key_square_x: int = LEFT + 6
+    key_text_x: int = LEFT + 26
+
+
+def _date_marks(progress: Progress) -> list[DateMark]:
+    if progress.is_empty:
+        return []
+    first, last = progress.rows[0].on, progress.rows[-1].on
+    if first == last:
+        return [DateMark(first, _at(_x(first, first, last)), "middle")]
+    return [DateMark(first, _at(LEFT), "start"), DateMark(last, _at(WIDTH - RIGHT), "end")]
+
+
+def _series(progress: Progress) -> list[Series]:
+    """Professionals first, so that when both sides agree the person's round
+    marker shows inside the professionals' square rather than under it."""
+    if progress.is_empty:
+        return []
+    first, last = progress.rows[0].on, progress.rows[-1].on
+    sides = [
+        (Side.PROFESSIONAL.value, COLOURS.professional, "square", True),
+        (Side.PERSON.value, COLOURS.person, "circle", False),
+    ]
+    return [
+        Series(
+            side,
             colour,
+            marker,
+            dashed,
+            [_point(on, score, first, last) for on, score in progress.series(side)],
         )
-        close = "</rect>"
-    return f'{shape} data-side="{side}" data-score="{score}"><title>{escape(label)}</title>{close}'
+        for side, colour, marker, dashed in sides
+        if progress.series(side)
+    ]
+
+
+def progress_chart(progress: Progress, *, person_label: str, outcome_text: str) -> ProgressChart:
+    return ProgressChart(
+        title=f"Progress towards: {outcome_text}",
+        description=summary(progress, person_label),
+        person_label=person_label,
+        scale=[ScaleMark(score, _at(_y(score)), _at(_y(score) + 4)) for score in MARKED_SCORES],
+        dates=_date_marks(progress),
+        series=_series(progress),
+    )
 
 
 def progress_svg(progress: Progress, *, person_label: str, outcome_text: str) -> SafeString:
-    """A small line chart: scores 1 to 10 up the side, dates along the bottom."""
-    title = f"Progress towards: {outcome_text}"
-    description = summary(progress, person_label)
-    parts: list[str] = [
-        format_html(
-            '<svg class="cp-progress-chart" xmlns="http://www.w3.org/2000/svg" '
-            'viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" focusable="false">'
-            "<title>{}</title><desc>{}</desc>",
-            WIDTH,
-            HEIGHT,
-            f"{title}. {description}",
-            title,
-            description,
-        )
+    """The progress chart as inline SVG (the template escapes every value)."""
+    chart = progress_chart(progress, person_label=person_label, outcome_text=outcome_text)
+    return _render("progress", chart)
+
+
+def _render(partial: str, chart: Any) -> SafeString:
+    svg = render_to_string(f"{CHARTS_TEMPLATE}#{partial}", {"chart": chart})
+    return mark_safe(svg.strip())  # noqa: S308 - the template escaped every value
+
+
+# --- The team dashboard: bars for each side -----------------------------------------------------
+
+CHART_WIDTH = 640
+
+
+def _fills(chart_id: str) -> dict[str, str]:
+    """Solid for the person, hatched for professionals, dotted for shared (see the template)."""
+    return {
+        "person": COLOURS.person,
+        "professional": f"url(#{chart_id}-hatch)",
+        "shared": f"url(#{chart_id}-dots)",
+    }
+
+
+@dataclass(frozen=True)
+class Key:
+    """One entry of a legend: a swatch and its words."""
+
+    x: int
+    y: int
+    fill: str
+    text: str
+    text_x: int
+    text_y: int
+
+
+def _legend(chart_id: str, items: list[tuple[str, str]], y: int) -> list[Key]:
+    fills = _fills(chart_id)
+    keys = []
+    x = 0
+    for kind, text in items:
+        keys.append(Key(x, y, fills[kind], text, text_x=x + 20, text_y=y + 12))
+        x += 20 + 8 * len(text) + 24
+    return keys
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One side's bar in the change chart, its number just after its end."""
+
+    side: str
+    state: str
+    value: int
+    x: int
+    y: int
+    width: float
+    height: int
+    fill: str
+    stroke: str
+    label_x: float
+    label_y: int
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    label: str
+    label_x: int
+    label_y: int
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class ChangeChart:
+    """Improved, unchanged and worsened from each side: pairs of horizontal bars."""
+
+    id: str
+    height: int
+    label: str
+    keys: list[Key]
+    groups: list[BarGroup]
+    width: int = CHART_WIDTH
+    colours: Palette = COLOURS
+
+
+COMPARED = ("improved", "unchanged", "worsened")
+CHART_SIDES = [("person", "Person\u2019s view"), ("professional", "Professionals\u2019 view")]
+# The change chart's layout: each state's name ends at LABEL_RIGHT, its bars start
+# at BAR_LEFT, and the longest bar leaves room after it for its number.
+LABEL_RIGHT, BAR_LEFT, BAR_HEIGHT, BAR_GAP, BARS_TOP = 110, 120, 18, 14, 34
+BAR_ROOM = CHART_WIDTH - BAR_LEFT - 60
+
+
+def _change_bar(chart_id: str, side: str, state: str, value: int, y: int, biggest: int) -> Bar:
+    width = round(BAR_ROOM * value / biggest, 1)
+    # An edge in the side's colour keeps a hatched bar's end clear against white stripes.
+    outline = {"person": COLOURS.person, "professional": COLOURS.professional}
+    return Bar(
+        side=side,
+        state=state,
+        value=value,
+        x=BAR_LEFT,
+        y=y,
+        width=width,
+        height=BAR_HEIGHT - 2,
+        fill=_fills(chart_id)[side],
+        stroke=outline[side],
+        label_x=BAR_LEFT + width + 6,
+        label_y=y + BAR_HEIGHT - 4,
+    )
+
+
+def change_chart(change: metrics.OutcomeChange) -> ChangeChart:
+    chart_id = "chart-change"
+    values = {
+        (side, state): getattr(getattr(change, side), state)
+        for side, _ in CHART_SIDES
+        for state in COMPARED
+    }
+    biggest = max([*values.values(), 1])
+    groups = []
+    y = BARS_TOP
+    for state in COMPARED:
+        bars = [
+            _change_bar(chart_id, side, state, values[(side, state)], y + BAR_HEIGHT * i, biggest)
+            for i, (side, _) in enumerate(CHART_SIDES)
+        ]
+        groups.append(BarGroup(CHANGE_LABELS[state], LABEL_RIGHT, y + BAR_HEIGHT + 4, bars))
+        y += 2 * BAR_HEIGHT + BAR_GAP
+    summary = " ".join(
+        f"{side_label}: "
+        + ", ".join(f"{values[(side, state)]} {CHANGE_LABELS[state].lower()}" for state in COMPARED)
+        + "."
+        for side, side_label in CHART_SIDES
+    )
+    return ChangeChart(
+        id=chart_id,
+        height=y + 4,
+        label=f"Outcome change since the first rating. {summary}",
+        keys=_legend(chart_id, CHART_SIDES, 0),
+        groups=groups,
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str
+    value: int
+    x: float
+    width: float
+    fill: str
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    """One 100% bar with its title above and each part in words below it."""
+
+    title: str
+    title_y: int
+    bar_y: int
+    segments: list[Segment]  # none when there is nothing to show
+    empty_text_y: int
+    words: str
+    words_y: int
+
+
+def _stacked_bar(
+    chart_id: str, y: int, title: str, parts: list[tuple[str, str, int]]
+) -> StackedBar:
+    """`parts` are (kind, words, count); a part with nothing in it draws no segment."""
+    fills = _fills(chart_id)
+    total = sum(count for _, _, count in parts)
+    segments = []
+    x = 0.0
+    for kind, _, count in parts:
+        if not total or not count:
+            continue
+        width = CHART_WIDTH * count / total
+        segments.append(Segment(kind, count, round(x, 1), round(width, 1), fills[kind]))
+        x += width
+    words = "   ".join(
+        f"{text}: {count}" + (f" ({round(100 * count / total)}%)" if total else "")
+        for _, text, count in parts
+    )
+    bar_y = y + 22
+    return StackedBar(
+        title=title,
+        title_y=y + 14,
+        bar_y=bar_y,
+        segments=segments,
+        empty_text_y=bar_y + 17,
+        words=words,
+        words_y=bar_y + 44,
+    )
+
+
+@dataclass(frozen=True)
+class CoproductionChart:
+    """Who wrote the plans, and who leads the life areas: two 100% bars."""
+
+    id: str
+    height: int
+    label: str
+    bars: list[StackedBar]
+    width: int = CHART_WIDTH
+    colours: Palette = COLOURS
+
+
+def coproduction_chart(
+    content: metrics.ContentShare, leadership: metrics.LeadershipBalance
+) -> CoproductionChart:
+    chart_id = "chart-coproduction"
+    written = [
+        ("person", "Written by people", content.person),
+        ("professional", "Written by professionals", content.professional),
     ]
-    # Axes: 1, 5 and 10 marked, faint lines across for reading off values.
-    for score in (1, 5, 10):
-        y = _y(score)
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d8dde0" stroke-width="1"/>'
-                '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#4c6272">{}</text>',
-                LEFT,
-                WIDTH - RIGHT,
-                f"{y:.1f}",
-                f"{y:.1f}",
-                LEFT - 6,
-                f"{y + 4:.1f}",
-                score,
-            )
-        )
-    parts.append(
-        format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#4c6272" stroke-width="1"/>',
-            LEFT,
-            LEFT,
-            TOP,
-            HEIGHT - BOTTOM,
-        )
+    led = [
+        ("person", "Person-led", leadership.person_led),
+        ("shared", "Shared", leadership.shared),
+        ("professional", "Professional-led", leadership.professional_led),
+    ]
+    summary = (
+        f"Plan content: {content.person} items written by people, "
+        f"{content.professional} by professionals. Life areas: {leadership.person_led} "
+        f"person-led, {leadership.shared} shared, {leadership.professional_led} "
+        "professional-led."
     )
-    # Legend, so the chart reads on its own (printed, or zoomed in).
-    parts.append(
-        format_html(
-            '<g font-size="11" fill="#212b32">'
-            '<line x1="{}" x2="{}" y1="9" y2="9" stroke="{}" stroke-width="2"/>'
-            '<circle cx="{}" cy="9" r="4" fill="{}"/>'
-            '<text x="{}" y="13">{}</text>'
-            '<line x1="{}" x2="{}" y1="25" y2="25" stroke="{}" stroke-width="2" '
-            'stroke-dasharray="5 3"/>'
-            '<rect x="{}" y="21" width="8" height="8" fill="#ffffff" stroke="{}" stroke-width="2"/>'
-            '<text x="{}" y="29">Professionals&#8217; view</text></g>',
-            LEFT,
-            LEFT + 20,
-            PERSON_COLOUR,
-            LEFT + 10,
-            PERSON_COLOUR,
-            LEFT + 26,
-            person_label,
-            LEFT,
-            LEFT + 20,
-            PROFESSIONAL_COLOUR,
-            LEFT + 6,
-            PROFESSIONAL_COLOUR,
-            LEFT + 26,
-        )
+    return CoproductionChart(
+        id=chart_id,
+        height=172,
+        label=f"How co-produced the plans are. {summary}",
+        bars=[
+            _stacked_bar(chart_id, 0, "Who wrote the plans", written),
+            _stacked_bar(chart_id, 86, "Who leads the life areas", led),
+        ],
     )
-    if progress.rows:
-        first, last = progress.rows[0].on, progress.rows[-1].on
-        if first == last:
-            date_labels = [(first, _x(first, first, last), "middle")]
-        else:
-            date_labels = [(first, LEFT, "start"), (last, WIDTH - RIGHT, "end")]
-        for on, x, anchor in date_labels:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="{}" fill="#4c6272">{}</text>',
-                    f"{x:.1f}",
-                    HEIGHT - 8,
-                    anchor,
-                    f"{on:%-d %b %Y}",
-                )
-            )
-        # Professionals first, so that when both sides agree the person's round
-        # marker shows inside the professionals' square rather than under it.
-        for side, colour, dash in (
-            (Side.PROFESSIONAL, PROFESSIONAL_COLOUR, ' stroke-dasharray="5 3"'),
-            (Side.PERSON, PERSON_COLOUR, ""),
-        ):
-            points = progress.series(side)
-            if not points:
-                continue
-            coordinates = [(_x(on, first, last), _y(score)) for on, score in points]
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
-            parts.append(f'<g class="cp-series" data-side="{side}">')
-            if len(points) > 1:
-                parts.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2"{dash}/>'
-                )
-            for (on, score), (x, y) in zip(points, coordinates, strict=True):
-                parts.append(_marker(side, x, y, colour, on, score))
-            parts.append("</g>")
-    parts.append("</svg>")
-    # Every interpolated value above went through format_html or escape.
-    return mark_safe("".join(parts))  # noqa: S308

@@ -6,80 +6,34 @@ plans behind it. The page's tables and the CSV download are both built from
 these rows, so the two cannot drift apart; the tests check both against the
 metrics themselves.
 
-The definitions shown on the page and written into the CSV are the metrics'
-own docstrings (their plain-words definitions), less the sentences about how
-many queries they take.
+The page and the CSV take each table's title and definition, and each
+figure's label, from `outcomes.definitions`.
 """
 
 from __future__ import annotations
 
 import csv
-import inspect
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.http import HttpResponse
 
 from coproduce.models import Side
 from outcomes import metrics
+from outcomes.definitions import (
+    ACHIEVED_LABELS,
+    AGREEMENT_LABELS,
+    CASELOAD_LABELS,
+    CHANGE_LABELS,
+    CONTENT_LABELS,
+    LEADERSHIP_GROUP_LABELS,
+    PROPOSAL_LABELS,
+    SECTIONS,
+)
 from plans.models import Leadership
 
-# Section key -> (title, the metric function whose docstring defines it).
-SECTIONS: dict[str, tuple[str, Callable[..., Any]]] = {
-    "caseload": ("Caseload", metrics.caseload_figures),
-    "outcomes": ("Change since the first rating", metrics.outcome_change),
-    "agreement": ("How often the two sides agree", metrics.outcome_change),
-    "achieved": ("Achieved in the period", metrics.outcomes_achieved),
-    "life_area": ("Average change by life area", metrics.change_by_life_area),
-    "content": ("Who wrote the plans", metrics.content_share),
-    "leadership": ("Balance of leadership", metrics.leadership_balance),
-    "proposals": ("Suggestions and how they were answered", metrics.proposal_figures),
-}
-
 SIDE_LABELS = {"": "", Side.PERSON.value: "person", Side.PROFESSIONAL.value: "professional"}
-
-CASELOAD_LABELS = {
-    "people": "People",
-    "plans": "Plans",
-    "active_plans": "Active plans",
-    "closed_plans": "Closed plans",
-    "reviews_due": "Reviews due",
-    "reviews_overdue": "Reviews overdue",
-}
-CHANGE_LABELS = {
-    "improved": "Improved",
-    "unchanged": "Unchanged",
-    "worsened": "Worsened",
-    "not_enough_ratings": "Rated only once",
-    "not_rated": "Not rated",
-}
-AGREEMENT_LABELS = {
-    "both_rated": "Rated by both sides",
-    "agree": "Agree (at most 1 point apart)",
-    "disagree": "Disagree (more than 1 point apart)",
-}
-ACHIEVED_LABELS = {"achieved": "Achieved", "let_go": "Let go"}
-CONTENT_LABELS = {
-    "outcomes": "Valued outcomes",
-    "expertise": "Expertise",
-    "resources": "Resources",
-    "commitments": "Commitments",
-}
-LEADERSHIP_GROUP_LABELS = {
-    "person_led": "Person-led areas",
-    "shared": "Shared areas",
-    "professional_led": "Professional-led areas",
-}
-PROPOSAL_LABELS = {
-    "made": "Made",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-    "waiting": "Waiting",
-}
 
 Value = int | float | None
 
@@ -96,118 +50,127 @@ class Figure:
     cell: tuple[str, ...] | None = None
 
 
-@cache
-def definition(section: str) -> str:
-    """The plain-words definition of a section, from its metric's docstring."""
-    doc = inspect.getdoc(SECTIONS[section][1]) or ""
-    text = " ".join(doc.split())
-    sentences = re.split(r"(?<=\.)\s+", text)
-    kept = [s for s in sentences if not re.search(r"\bquer(y|ies)\b", s)]
-    return " ".join(kept).replace("`", "")
-
-
 def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     """Every figure on the dashboard, in page order."""
-    rows: list[Figure] = []
-    caseload = board.caseload
-    for key, label in CASELOAD_LABELS.items():
-        rows.append(Figure("caseload", key, label, "", getattr(caseload, key), ("caseload", key)))
+    return [
+        *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload),
+        *_change_figures(board.outcomes),
+        *_whole_caseload("agreement", AGREEMENT_LABELS, board.outcomes.agreement),
+        Figure(
+            "agreement", "mean_gap", "Average gap (points)", "", board.outcomes.agreement.mean_gap
+        ),
+        *_whole_caseload("achieved", ACHIEVED_LABELS, board.achieved),
+        *(figure for area in board.life_areas for figure in _life_area_figures(area)),
+        *_content_figures(board.content),
+        *_leadership_figures(board.leadership),
+        *(
+            figure
+            for side in metrics.SIDES
+            for figure in _proposal_figures(side, board.proposals[side])
+        ),
+    ]
 
-    change = board.outcomes
-    rows.append(Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes))
-    for side in metrics.SIDES:
-        for state, label in CHANGE_LABELS.items():
-            value = getattr(getattr(change, side), state)
-            rows.append(Figure("outcomes", state, label, side, value, ("outcomes", side, state)))
 
-    agreement = change.agreement
-    for key, label in AGREEMENT_LABELS.items():
-        rows.append(
-            Figure("agreement", key, label, "", getattr(agreement, key), ("agreement", key))
-        )
-    rows.append(Figure("agreement", "mean_gap", "Average gap (points)", "", agreement.mean_gap))
+def _whole_caseload(section: str, labels: dict[str, str], figures: Any) -> list[Figure]:
+    """Figures about the whole caseload (no side), each with the plans behind it."""
+    return [
+        Figure(section, key, label, "", getattr(figures, key), (section, key))
+        for key, label in labels.items()
+    ]
 
-    for key, label in ACHIEVED_LABELS.items():
-        rows.append(
-            Figure("achieved", key, label, "", getattr(board.achieved, key), ("achieved", key))
-        )
 
-    for area in board.life_areas:
-        name = area.name
-        rows.append(Figure("life_area", f"{name}|outcomes", f"{name}: outcomes", "", area.outcomes))
-        for side in metrics.SIDES:
-            cell = ("life_area", name, side)
-            counted = getattr(area, f"{side}_outcomes")
-            average = getattr(area, f"{side}_average")
-            rows.append(
-                Figure(
-                    "life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell
-                )
+def _change_figures(change: metrics.OutcomeChange) -> list[Figure]:
+    return [
+        Figure("outcomes", "outcomes", "Outcomes", "", change.outcomes),
+        *(
+            Figure(
+                "outcomes",
+                state,
+                label,
+                side,
+                getattr(getattr(change, side), state),
+                ("outcomes", side, state),
             )
-            rows.append(
-                Figure(
-                    "life_area",
-                    f"{name}|average_change",
-                    f"{name}: average change",
-                    side,
-                    average,
-                    cell,
-                )
-            )
+            for side in metrics.SIDES
+            for state, label in CHANGE_LABELS.items()
+        ),
+    ]
 
-    content = board.content
-    for kind, label in CONTENT_LABELS.items():
-        for side in metrics.SIDES:
-            rows.append(Figure("content", kind, label, side, content.by_kind[kind][side]))
+
+def _life_area_figures(area: metrics.LifeAreaChange) -> list[Figure]:
+    name = area.name
+    rows = [Figure("life_area", f"{name}|outcomes", f"{name}: outcomes", "", area.outcomes)]
     for side in metrics.SIDES:
-        rows.append(
-            Figure("content", "all", "All content", side, getattr(content, side), ("content", side))
-        )
+        cell = ("life_area", name, side)
+        counted = getattr(area, f"{side}_outcomes")
+        average = getattr(area, f"{side}_average")
+        rows += [
+            Figure("life_area", f"{name}|rated_twice", f"{name}: rated twice", side, counted, cell),
+            Figure(
+                "life_area",
+                f"{name}|average_change",
+                f"{name}: average change",
+                side,
+                average,
+                cell,
+            ),
+        ]
+    return rows
+
+
+def _content_figures(content: metrics.ContentShare) -> list[Figure]:
     share = content.person_share
-    rows.append(
+    return [
+        *(
+            Figure("content", kind, label, side, content.by_kind[kind][side])
+            for kind, label in CONTENT_LABELS.items()
+            for side in metrics.SIDES
+        ),
+        *(
+            Figure("content", "all", "All content", side, getattr(content, side), ("content", side))
+            for side in metrics.SIDES
+        ),
         Figure(
             "content",
             "person_share",
             "Share written by people (%)",
             "",
             None if share is None else round(100 * share, 1),
-        )
-    )
+        ),
+    ]
 
-    leadership = board.leadership
-    for level, label in Leadership.choices:
-        rows.append(
-            Figure(
-                "leadership",
-                str(level),
-                label,
-                "",
-                leadership.by_level[level],
-                ("leadership", str(level)),
-            )
-        )
-    for group, label in LEADERSHIP_GROUP_LABELS.items():
-        rows.append(
-            Figure(
-                "leadership", group, label, "", getattr(leadership, group), ("leadership", group)
-            )
-        )
 
-    for side in metrics.SIDES:
-        figures = board.proposals[side]
-        for state, label in PROPOSAL_LABELS.items():
-            cell = ("proposals", side, state)
-            rows.append(Figure("proposals", state, label, side, getattr(figures, state), cell))
-        rows.append(
-            Figure(
-                "proposals",
-                "median_hours_to_answer",
-                "Median time to answer (hours)",
-                side,
-                figures.median_hours_to_answer,
-            )
+def _leadership_figures(leadership: metrics.LeadershipBalance) -> list[Figure]:
+    by_level = [
+        Figure(
+            "leadership",
+            str(level),
+            label,
+            "",
+            leadership.by_level[level],
+            ("leadership", str(level)),
         )
-    return rows
+        for level, label in Leadership.choices
+    ]
+    return [*by_level, *_whole_caseload("leadership", LEADERSHIP_GROUP_LABELS, leadership)]
+
+
+def _proposal_figures(side: str, figures: metrics.ProposalFigures) -> list[Figure]:
+    return [
+        *(
+            Figure(
+                "proposals", state, label, side, getattr(figures, state), ("proposals", side, state)
+            )
+            for state, label in PROPOSAL_LABELS.items()
+        ),
+        Figure(
+            "proposals",
+            "median_hours_to_answer",
+            "Median time to answer (hours)",
+            side,
+            figures.median_hours_to_answer,
+        ),
+    ]
 
 
 def format_value(value: Value) -> str:
@@ -250,11 +213,11 @@ def dashboard_csv_rows(figures: list[Figure]) -> list[list[str]]:
     stays a number); every text cell goes through `safe_cell`."""
     return [
         [
-            safe_cell(SECTIONS[f.section][0]),
+            safe_cell(SECTIONS[f.section].title),
             safe_cell(f.label),
             SIDE_LABELS[f.side],
             format_value(f.value),
-            safe_cell(definition(f.section)),
+            safe_cell(SECTIONS[f.section].definition),
         ]
         for f in figures
     ]

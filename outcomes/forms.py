@@ -13,13 +13,41 @@ from django import forms
 from django.utils import timezone
 
 from outcomes.models import ValuedOutcome
-from plans.forms import DateInput
+from plans.access import PlanAccess
+from plans.forms import DateInput, PlanFormMixin
+from plans.templatetags.plan_tags import first_name
+
+
+class OutcomeForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = ValuedOutcome
+        fields = ["text", "why_it_matters", "target_date", "status"]
+        labels = {
+            "text": "What I want, in my own words",
+            "why_it_matters": "Why it matters",
+            "target_date": "By when",
+            "status": "Where things are",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "target_date": DateInput(),
+        }
+        error_messages = {"text": {"required": "Write what you want, in your own words."}}
+
 
 SCORES = [(score, str(score)) for score in range(1, 11)]
 SCORE_MESSAGES = {
     "required": "Choose a number from 1 to 10.",
     "invalid_choice": "Choose a number from 1 to 10.",
 }
+
+
+def rating_question(access: PlanAccess) -> str:
+    """The question each side answers, in the words of the one answering."""
+    if access.is_owner:
+        return "How close am I to this outcome?"
+    return f"How close is {first_name(access.plan.person)} to this outcome?"
 
 
 def _not_in_future(value: datetime.date | None) -> None:

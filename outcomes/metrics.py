@@ -3,9 +3,10 @@
 Every public function takes a `DashboardFilter` and runs a fixed, small number
 of queries however large the caseload grows: filtered aggregates over the
 caseload, one grouped pass over the ratings, never a Python loop over rows
-(Python only reshapes the handful of aggregated rows that come back). The
-docstring of each figure is its definition in plain words: the dashboard shows
-those words to the team lead, so keep them true when the code changes.
+(Python only reshapes the handful of aggregated rows that come back). What
+each figure means, in plain words, is written in `outcomes.definitions`: the
+dashboard and its CSV show those words to the team lead, so keep them true
+when the code changes.
 
 Dates: the period runs from the start of `start` to the end of `end`, in the
 site's time zone (Europe/London), so an outcome achieved at 00:30 on 1 April
@@ -38,6 +39,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs, RowNumber
 from django.utils import timezone
 
@@ -142,12 +144,7 @@ def caseload_outcomes(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
     and have not been removed (achieved and let-go outcomes included); with a
     life area chosen, only outcomes in that area."""
     _, end = f.period_bounds
-    outcomes = ValuedOutcome.objects.current().filter(
-        plan__in=caseload_plans(f), created_at__lt=end
-    )
-    if f.life_area_name is not None:
-        outcomes = outcomes.filter(life_area__name=f.life_area_name)
-    return outcomes
+    return caseload_content(f, "outcomes").filter(created_at__lt=end)
 
 
 class DaysSince1900(Func):
@@ -218,26 +215,56 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     )
 
 
-def change_state(side: str, state: str) -> Q:
-    """The condition, on a row of `rating_journeys`, for one cell
-    of the improved / unchanged / worsened table."""
-    ratings, first, latest = f"{side}_ratings", f"{side}_first", f"{side}_latest"
-    enough = Q(**{f"{ratings}__gte": 2})
-    conditions = {
-        "improved": enough & Q(**{f"{latest}__gt": F(first)}),
-        "unchanged": enough & Q(**{latest: F(first)}),
-        "worsened": enough & Q(**{f"{latest}__lt": F(first)}),
-        "not_enough_ratings": Q(**{ratings: 1}),
-        "not_rated": Q(**{ratings: 0}),
-    }
-    return conditions[state]
+# How an outcome's ratings stand: each rule written once, as SQL over the columns
+# of `rating_journeys`. `outcome_figures` counts the outcomes that meet a rule
+# and `plans_behind` lists the plans that have them, so the two always agree.
 
 
-AGREEMENT_STATES: dict[str, Q] = {
-    "both_rated": Q(latest_gap__isnull=False),
-    "agree": Q(latest_gap__lte=AGREEMENT_POINTS),
-    "disagree": Q(latest_gap__gt=AGREEMENT_POINTS),
+def rated_twice(side: str) -> str:
+    """The side has rated the outcome at least twice: its change can be told."""
+    return f'"{side}_ratings" >= 2'
+
+
+def change_rule(side: str, state: str) -> str:
+    """Improved, unchanged or worsened since that side's first rating, or not
+    rated enough to tell (one of CHANGE_STATES)."""
+    ratings, first, latest = (f'"{side}_{part}"' for part in ("ratings", "first", "latest"))
+    return {
+        "improved": f"{rated_twice(side)} AND {latest} > {first}",
+        "unchanged": f"{rated_twice(side)} AND {latest} = {first}",
+        "worsened": f"{rated_twice(side)} AND {latest} < {first}",
+        "not_enough_ratings": f"{ratings} = 1",
+        "not_rated": f"{ratings} = 0",
+    }[state]
+
+
+def change_points(side: str) -> str:
+    """How far the side's latest score is from its first (null unless rated twice)."""
+    return f'CASE WHEN {rated_twice(side)} THEN "{side}_latest" - "{side}_first" END'
+
+
+AGREEMENT_RULES: dict[str, str] = {
+    "both_rated": '"latest_gap" IS NOT NULL',
+    "agree": f'"latest_gap" <= {AGREEMENT_POINTS:d}',
+    "disagree": f'"latest_gap" > {AGREEMENT_POINTS:d}',
 }
+
+
+JOURNEY_COLUMNS = [
+    "area",
+    "latest_gap",
+    *(f"{side}_{part}" for side in SIDES for part in ("ratings", "first", "latest")),
+]
+
+
+def journeys_where(f: DashboardFilter, rule: str, *params: Any) -> RawSQL:
+    """The plans of the outcomes in `rating_journeys` that meet `rule`, as a
+    subquery. Only the columns the rule reads are computed."""
+    columns = [name for name in JOURNEY_COLUMNS if f'"{name}"' in rule]
+    journeys = rating_journeys(f).values("plan", *columns)
+    inner, inner_params = journeys.query.sql_with_params()
+    sql = f'SELECT "plan" FROM ({inner}) journey WHERE {rule}'  # noqa: S608 - our own SQL
+    return RawSQL(sql, (*inner_params, *params))  # noqa: S611 - user input only in params
 
 
 def caseload_proposals(f: DashboardFilter) -> QuerySet[Proposal]:
@@ -332,28 +359,27 @@ class CaseloadFigures:
     reviews_overdue: int
 
 
-def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> CaseloadFigures:
-    """People: how many different people have a plan on the caseload (a plan
-    counts when someone from the team is on its care team now; closed plans
-    included). Plans: all those plans; active plans: those marked active;
-    closed plans: those marked closed.
-    Reviews overdue: plans not closed whose next review date is before today.
-    Reviews due: plans not closed whose next review date is between today and
-    28 days after the end of the period, both days included.
-    One query."""
+def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
+    """Which of the caseload's plans each plan figure of the caseload table counts
+    (the figures count them, the drill-down lists them)."""
     today = today or timezone.localdate()
     not_closed = ~Q(status=Plan.Status.CLOSED)
+    return {
+        "active_plans": Q(status=Plan.Status.ACTIVE),
+        "closed_plans": Q(status=Plan.Status.CLOSED),
+        "reviews_due": not_closed
+        & Q(next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW),
+        "reviews_overdue": not_closed & Q(next_review_date__lt=today),
+    }
+
+
+def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> CaseloadFigures:
+    """The caseload table (`definitions.SECTIONS["caseload"]`). One query."""
+    rules = caseload_rules(f, today)
     figures = caseload_plans(f).aggregate(
         people=Count("person", distinct=True),
         plans=Count("pk"),
-        active_plans=Count("pk", filter=Q(status=Plan.Status.ACTIVE)),
-        closed_plans=Count("pk", filter=Q(status=Plan.Status.CLOSED)),
-        reviews_due=Count(
-            "pk",
-            filter=not_closed
-            & Q(next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW),
-        ),
-        reviews_overdue=Count("pk", filter=not_closed & Q(next_review_date__lt=today)),
+        **{name: Count("pk", filter=rule) for name, rule in rules.items()},
     )
     return CaseloadFigures(**figures)
 
@@ -363,6 +389,8 @@ def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> Cas
 
 @dataclass(frozen=True)
 class SideChange:
+    """How many of the caseload's outcomes meet each `change_rule`, from one side."""
+
     improved: int
     unchanged: int
     worsened: int
@@ -391,17 +419,8 @@ class OutcomeChange:
 
 
 def outcome_change(f: DashboardFilter) -> OutcomeChange:
-    """For every outcome on the caseload (not removed; achieved and let-go ones
-    included), seen separately from the person's side and from the professionals'
-    side: compare that side's latest rating on or before the end of the period
-    with its very first rating. Improved: the latest score is higher; unchanged:
-    the same; worsened: lower. An outcome that side has rated only once is
-    "not enough ratings"; never rated by then, "not rated". Ratings given on the
-    same day count in the order they were recorded.
-    Agreement: among outcomes both sides have rated, the two sides agree when
-    their latest scores are at most 1 point apart (7 and 8 agree, 6 and 8 do
-    not); the mean gap is the average distance between the two latest scores.
-    The two latest ratings may be from different days. One query, shared with
+    """The change and agreement tables (`definitions.RATINGS_COMPARED`), by the
+    rules `change_rule` and `AGREEMENT_RULES`. One query, shared with
     `change_by_life_area` (see `outcome_figures`)."""
     return outcome_figures(f).change
 
@@ -415,18 +434,17 @@ class OutcomesClosed:
     let_go: int
 
 
-def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
-    """Outcomes on the caseload (not removed) marked achieved during the period,
-    and, beside them, those let go during the period. An outcome counts on the
-    day its status last changed. One query."""
+def status_changed_in_period(f: DashboardFilter) -> QuerySet[ValuedOutcome]:
+    """Caseload outcomes whose status last changed during the period."""
     start, end = f.period_bounds
-    row = (
-        caseload_outcomes(f)
-        .filter(status_changed_at__gte=start, status_changed_at__lt=end)
-        .aggregate(
-            achieved=Count("pk", filter=Q(status=ValuedOutcome.Status.ACHIEVED)),
-            let_go=Count("pk", filter=Q(status=ValuedOutcome.Status.LET_GO)),
-        )
+    return caseload_outcomes(f).filter(status_changed_at__gte=start, status_changed_at__lt=end)
+
+
+def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
+    """The achieved table (`definitions.SECTIONS["achieved"]`). One query."""
+    row = status_changed_in_period(f).aggregate(
+        achieved=Count("pk", filter=Q(status=ValuedOutcome.Status.ACHIEVED)),
+        let_go=Count("pk", filter=Q(status=ValuedOutcome.Status.LET_GO)),
     )
     return OutcomesClosed(**row)
 
@@ -436,6 +454,9 @@ def outcomes_achieved(f: DashboardFilter) -> OutcomesClosed:
 
 @dataclass(frozen=True)
 class LifeAreaChange:
+    """One life area's outcomes and, from each side, how many were rated twice
+    and their average change in points."""
+
     name: str
     outcomes: int
     person_outcomes: int
@@ -445,11 +466,7 @@ class LifeAreaChange:
 
 
 def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
-    """For each life area (by name) with at least one outcome on the caseload:
-    the average change on the 1-10 scale from each side, that is the latest
-    rating on or before the end of the period minus the first rating, over the
-    outcomes that side has rated at least twice (and how many those are).
-    Blank when that side has rated no outcome in the area twice. One query,
+    """The life area table (`definitions.SECTIONS["life_area"]`). One query,
     shared with `outcome_change` (see `outcome_figures`)."""
     return outcome_figures(f).by_area
 
@@ -468,26 +485,7 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
     # databases read the same standard SQL; the tests run it on each.
     journeys = rating_journeys(f)
     inner, params = journeys.query.sql_with_params()
-    columns = {"outcomes": "COUNT(*)"}
-    for side in SIDES:
-        ratings, first, latest = (f'"{side}_{part}"' for part in ("ratings", "first", "latest"))
-        enough = f"{ratings} >= 2"
-        conditions = {
-            "improved": f"{enough} AND {latest} > {first}",
-            "unchanged": f"{enough} AND {latest} = {first}",
-            "worsened": f"{enough} AND {latest} < {first}",
-            "not_enough_ratings": f"{ratings} = 1",
-            "not_rated": f"{ratings} = 0",
-        }
-        for state, condition in conditions.items():
-            columns[f"{side}_{state}"] = f"COUNT(CASE WHEN {condition} THEN 1 END)"
-        columns[f"{side}_outcomes"] = f"COUNT(CASE WHEN {enough} THEN 1 END)"
-        columns[f"{side}_average"] = f"AVG(CASE WHEN {enough} THEN {latest} - {first} END)"
-    gap = '"latest_gap"'
-    columns["both_rated"] = f"COUNT({gap})"
-    columns["agree"] = f"COUNT(CASE WHEN {gap} <= {AGREEMENT_POINTS:d} THEN 1 END)"
-    columns["disagree"] = f"COUNT(CASE WHEN {gap} > {AGREEMENT_POINTS:d} THEN 1 END)"
-    columns["mean_gap"] = f"AVG({gap})"
+    columns = _summed_journeys()
     select = ", ".join(columns.values())
     # Life area names are never null, so the overall row is the one without a name.
     sql = (
@@ -529,6 +527,20 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
     return OutcomeFigures(change=change, by_area=by_area)
 
 
+def _summed_journeys() -> dict[str, str]:
+    """The figures of `outcome_figures`, as SQL over the rows of `rating_journeys`."""
+    columns = {"outcomes": "COUNT(*)"}
+    for side in SIDES:
+        for state in CHANGE_STATES:
+            columns[f"{side}_{state}"] = f"COUNT(CASE WHEN {change_rule(side, state)} THEN 1 END)"
+        columns[f"{side}_outcomes"] = f"COUNT({change_points(side)})"
+        columns[f"{side}_average"] = f"AVG({change_points(side)})"
+    for state, rule in AGREEMENT_RULES.items():
+        columns[state] = f"COUNT(CASE WHEN {rule} THEN 1 END)"
+    columns["mean_gap"] = 'AVG("latest_gap")'
+    return columns
+
+
 def _float_or_none(value: Any) -> float | None:
     # PostgreSQL averages integers as numeric, which arrives as a Decimal.
     return None if value is None else float(value)
@@ -550,12 +562,7 @@ class ContentShare:
 
 
 def content_share(f: DashboardFilter) -> ContentShare:
-    """Who wrote the plans: all current content on the caseload's plans (valued
-    outcomes, expertise, resources and commitments; removed items left out),
-    counted by the side of the person who first wrote each item. This is all
-    content as it stands now, whatever the period. With a life area chosen,
-    only items in that area (expertise about the whole plan is left out).
-    One query."""
+    """The content table (`definitions.SECTIONS["content"]`). One query."""
     parts = [
         caseload_content(f, kind)
         .order_by()
@@ -595,11 +602,7 @@ class LeadershipBalance:
 
 
 def leadership_balance(f: DashboardFilter) -> LeadershipBalance:
-    """How leadership is shared now, across every life area of the caseload's
-    plans: how many areas sit at each of the five levels. Person-led: "person
-    leads" or "person leads, with support"; shared; professional-led:
-    "professional leads, with agreement" or "professional leads". With a life
-    area chosen, only areas of that name. One query."""
+    """The leadership table (`definitions.SECTIONS["leadership"]`). One query."""
     row = caseload_areas(f).aggregate(
         **{str(level): Count("pk", filter=Q(leadership=level)) for level in Leadership.values}
     )
@@ -617,12 +620,7 @@ class ProposalFigures:
 
 
 def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:
-    """Suggestions made during the period on the caseload's plans, for each side
-    that made them: how many were made, and how each stands now: accepted,
-    declined, withdrawn by the side that made it, or still waiting for an answer.
-    Median time to answer: the middle of the times, in hours, between a
-    suggestion being made and being accepted or declined (withdrawn and waiting
-    ones left out); with an even number, halfway between the two middle ones.
+    """The suggestions table (`definitions.SECTIONS["proposals"]`).
     One query on PostgreSQL, two on SQLite."""
     proposals = caseload_proposals(f)
     aggregates: dict[str, Any] = {"made": Count("pk")}
@@ -696,34 +694,18 @@ def plans_behind(
     match cell:
         case ("caseload", "people" | "plans"):
             pass
-        case ("caseload", "active_plans"):
-            plans = plans.filter(status=Plan.Status.ACTIVE)
-        case ("caseload", "closed_plans"):
-            plans = plans.filter(status=Plan.Status.CLOSED)
-        case ("caseload", "reviews_due" | "reviews_overdue"):
-            today = today or timezone.localdate()
-            plans = plans.exclude(status=Plan.Status.CLOSED)
-            if cell[1] == "reviews_overdue":
-                plans = plans.filter(next_review_date__lt=today)
-            else:
-                plans = plans.filter(
-                    next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW
-                )
+        case ("caseload", "active_plans" | "closed_plans" | "reviews_due" | "reviews_overdue"):
+            plans = plans.filter(caseload_rules(f, today)[cell[1]])
         case ("outcomes", side, state) if side in SIDES and state in CHANGE_STATES:
-            journeys = rating_journeys(f).filter(change_state(side, state))
-            plans = plans.filter(pk__in=journeys.values("plan"))
-        case ("agreement", state) if state in AGREEMENT_STATES:
-            journeys = rating_journeys(f).filter(AGREEMENT_STATES[state])
-            plans = plans.filter(pk__in=journeys.values("plan"))
+            plans = plans.filter(pk__in=journeys_where(f, change_rule(side, state)))
+        case ("agreement", state) if state in AGREEMENT_RULES:
+            plans = plans.filter(pk__in=journeys_where(f, AGREEMENT_RULES[state]))
         case ("achieved", "achieved" | "let_go"):
-            start, end = f.period_bounds
-            closed = caseload_outcomes(f).filter(
-                status=cell[1], status_changed_at__gte=start, status_changed_at__lt=end
-            )
+            closed = status_changed_in_period(f).filter(status=cell[1])
             plans = plans.filter(pk__in=closed.values("plan"))
         case ("life_area", name, side) if side in SIDES:
-            journeys = rating_journeys(f).filter(area=name, **{f"{side}_ratings__gte": 2})
-            plans = plans.filter(pk__in=journeys.values("plan"))
+            rule = f'"area" = %s AND {rated_twice(side)}'
+            plans = plans.filter(pk__in=journeys_where(f, rule, name))
         case ("content", side) if side in SIDES:
             plans = plans.filter(
                 Q(

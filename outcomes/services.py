@@ -16,13 +16,24 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outcomes.forms import OutcomeForm
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess
+from plans.history import record
 from plans.models import Plan, PlanChange
-from plans.services import KINDS, record
+from plans.services import ItemKind
 
-OUTCOME = KINDS["outcome"]
+# Valued outcomes are edited and suggested like any other item on the plan
+# (plans.services); outcomes.apps registers this kind when Django starts.
+OUTCOME = ItemKind(
+    "outcome",
+    "outcome",
+    ValuedOutcome,
+    OutcomeForm,
+    ("text", "why_it_matters", "target_date", "status"),
+    summary_field="text",
+)
 
 
 class ReviewCompleted(Exception):
@@ -34,14 +45,16 @@ class ReviewCompleted(Exception):
 
 
 def require_plan_open(access: PlanAccess) -> None:
-    if rules.plan_is_closed(access.plan):
+    if access.plan.is_closed:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
 
 
 def require_may_rate(access: PlanAccess, outcome: ValuedOutcome) -> None:
-    """Anyone who may see the plan rates from their own side; only outcomes still worked on."""
+    """Anyone who may see the plan rates from their own side (plans.rules.decide_rating)."""
     require_plan_open(access)
-    if outcome.status != ValuedOutcome.Status.ACTIVE or outcome.removed_at is not None:
+    worked_on = outcome.status == ValuedOutcome.Status.ACTIVE and outcome.removed_at is None
+    decision = rules.decide_rating(plan_closed=access.plan.is_closed, outcome_worked_on=worked_on)
+    if decision == rules.Decision.REFUSE:
         raise PermissionDenied("Only outcomes that are still being worked on are rated.")
 
 

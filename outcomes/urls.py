@@ -3,11 +3,6 @@ from django.urls import path
 from outcomes import views
 
 urlpatterns = [
-    path(
-        "plans/<uuid:code>/outcomes/<uuid:outcome_code>/rate/",
-        views.rate_outcome,
-        name="outcome_rate",
-    ),
     path("plans/<uuid:code>/reviews/", views.review_list, name="review_list"),
     path("plans/<uuid:code>/reviews/start/", views.review_start, name="review_start"),
     path(

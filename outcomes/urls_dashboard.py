@@ -1,20 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
-from outcomes import views_dashboard
+from outcomes import views_dashboard as views
 
 urlpatterns = [
-    path("team/dashboard/", views_dashboard.team_dashboard, name="team_dashboard"),
     path(
-        "team/dashboard/figures.csv",
-        views_dashboard.team_dashboard_csv,
-        name="team_dashboard_csv",
-    ),
-    path(
-        "team/dashboard/plans/", views_dashboard.team_dashboard_plans, name="team_dashboard_plans"
-    ),
-    path(
-        "team/dashboard/plans.csv",
-        views_dashboard.team_dashboard_plans_csv,
-        name="team_dashboard_plans_csv",
+        "team/dashboard/",
+        include(
+            [
+                path("", views.team_dashboard, name="team_dashboard"),
+                path("figures.csv", views.team_dashboard_csv, name="team_dashboard_csv"),
+                path("plans/", views.team_dashboard_plans, name="team_dashboard_plans"),
+                path("plans.csv", views.team_dashboard_plans_csv, name="team_dashboard_plans_csv"),
+            ]
+        ),
     ),
 ]

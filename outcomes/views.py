@@ -1,90 +1,28 @@
-"""Rating progress and reviewing the plan. Every plan is fetched through plans.access."""
+"""Reviewing the plan. Every plan is fetched through plans.access."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from coproduce.models import Side
 from outcomes import services
-from outcomes.forms import CompleteReviewForm, RatingForm, ReviewRatingForm
+from outcomes.forms import CompleteReviewForm, ReviewRatingForm, rating_question
 from outcomes.models import Rating, Review, ValuedOutcome
-from plans import rules
-from plans.access import PlanAccess, get_plan_for_user
-from plans.services_power import log_view
-from plans.templatetags.plan_tags import first_name
-from plans.views import area_response
-
-
-def _outcome(access: PlanAccess, code: str) -> ValuedOutcome:
-    try:
-        return (
-            ValuedOutcome.objects.current()
-            .select_related("life_area")
-            .get(plan=access.plan, code=code)
-        )
-    except (ValuedOutcome.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+from plans.access import PlanAccess, get_or_404, get_plan_for_user
+from plans.care_team import log_view
 
 
 def _review(access: PlanAccess, code: str) -> Review:
-    try:
-        return Review.objects.select_related("started_by").get(plan=access.plan, code=code)
-    except (Review.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-
-
-def _question(access: PlanAccess) -> str:
-    if access.is_owner:
-        return "How close am I to this outcome?"
-    return f"How close is {first_name(access.plan.person)} to this outcome?"
-
-
-# --- rating one outcome ------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def rate_outcome(request: HttpRequest, code: str, outcome_code: str) -> HttpResponse:
-    """A new rating from the signed-in user's side: inline with htmx, or a page of its own."""
-    access = get_plan_for_user(request.user, code)
-    outcome = _outcome(access, outcome_code)
-    services.require_may_rate(access, outcome)
-    form = RatingForm(
-        request.POST if request.method == "POST" else None,
-        question=_question(access),
-        auto_id=f"rate-{outcome.code.hex[:8]}-%s",
+    return get_or_404(
+        Review.objects.select_related("started_by").filter(plan=access.plan), code=code
     )
-    if form.is_valid():
-        # Only the form's own fields are read: a "side" in the POST is ignored.
-        services.rate_outcome(
-            access,
-            outcome,
-            score=form.cleaned_data["score"],
-            note=form.cleaned_data["note"],
-            rated_on=form.cleaned_data["rated_on"],
-        )
-        message = "Your rating is saved."
-        if request.htmx:  # type: ignore[attr-defined]
-            response = area_response(request, access, outcome.life_area)
-            return trigger_client_event(response, "coproduce:saved", {"message": message})
-        messages.success(request, message)
-        return redirect(
-            reverse("plan_detail", args=[access.plan.code]) + f"#outcome-{outcome.code}"
-        )
-    context = {"access": access, "plan": access.plan, "outcome": outcome, "form": form}
-    template = "outcomes/rate.html#form" if request.htmx else "outcomes/rate.html"  # type: ignore[attr-defined]
-    return render(request, template, context, status=422 if form.is_bound else 200)
 
 
 # --- reviews -----------------------------------------------------------------------
@@ -119,7 +57,7 @@ def review_start(request: HttpRequest, code: str) -> HttpResponse:
 def _answer_forms(
     access: PlanAccess, outcomes: list[ValuedOutcome], data: Any = None
 ) -> list[tuple[ValuedOutcome, ReviewRatingForm]]:
-    question = _question(access)
+    question = rating_question(access)
     return [
         (
             outcome,
@@ -267,6 +205,6 @@ def _review_page(
         "complete_form": complete_form,
         "nothing_given": nothing_given,
         "answers_invalid": any(form.is_bound and form.errors for _, form in answer_forms),
-        "is_open": review.completed_at is None and not rules.plan_is_closed(access.plan),
+        "is_open": review.completed_at is None and not access.plan.is_closed,
     }
     return render(request, "outcomes/review_detail.html", context, status=status)

@@ -22,28 +22,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Professional, Side, Team
-from outcomes import metrics
+from outcomes import charts, metrics
 from outcomes.dashboard_csv import (
+    DASHBOARD_HEADER,
+    Figure,
+    csv_response,
+    dashboard_csv_rows,
+    figure_rows,
+    format_value,
+    safe_cell,
+)
+from outcomes.definitions import (
     ACHIEVED_LABELS,
     AGREEMENT_LABELS,
     CASELOAD_LABELS,
     CHANGE_LABELS,
-    DASHBOARD_HEADER,
     LEADERSHIP_GROUP_LABELS,
     PROPOSAL_LABELS,
     SECTIONS,
-    Figure,
-    csv_response,
-    dashboard_csv_rows,
-    definition,
-    figure_rows,
-    format_value,
-    safe_cell,
 )
 from plans.access import get_led_team, may_open
 from plans.models import DEFAULT_LIFE_AREAS, Leadership, LifeArea, Plan
@@ -71,25 +70,23 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return months_before(today, DEFAULT_MONTHS), today
 
 
+def period_day(label: str, which: str, example: str) -> forms.DateField:
+    """The first or last day of the period, with messages that say which."""
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": f"Enter the {which} day of the period",
+            "invalid": f"Enter the {which} day of the period as a real date, like {example}",
+        },
+    )
+
+
 class DashboardForm(forms.Form):
     """Parses the dashboard's filter (GET). Choices come from the lead's own team."""
 
-    start = forms.DateField(
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day of the period",
-            "invalid": "Enter the first day of the period as a real date, like 2026-04-01",
-        },
-    )
-    end = forms.DateField(
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day of the period",
-            "invalid": "Enter the last day of the period as a real date, like 2026-06-30",
-        },
-    )
+    start = period_day("From", "first", "2026-04-01")
+    end = period_day("To", "last", "2026-06-30")
     area = forms.ChoiceField(
         label="Life area",
         required=False,
@@ -247,8 +244,8 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
     for figure in figures:
         section = result.get(figure.section)
         if section is None:
-            title = SECTIONS[figure.section][0]
-            section = Section(figure.section, title, definition(figure.section), [], False)
+            words = SECTIONS[figure.section]
+            section = Section(figure.section, words.title, words.definition, [], False)
             result[figure.section] = section
         row = next((r for r in section.rows if r.label == figure.label), None)
         if row is None:
@@ -261,231 +258,6 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
         else:
             row.whole = cell
     return list(result.values())
-
-
-# --- Charts: small inline SVG, drawn on the server ---------------------------------------------
-#
-# No JavaScript, no network, a fixed viewBox (the chart arrives at its final
-# size: no layout shift), presentation attributes only (the CSP forbids inline
-# styles). The two sides differ by colour *and* pattern: the person's bars are
-# solid, the professionals' hatched, shared ones dotted. Every chart has a
-# text alternative and sits next to a table with the same numbers.
-
-PERSON_COLOUR = "#330072"
-PROFESSIONAL_COLOUR = "#005eb8"
-SHARED_COLOUR = "#4c6272"
-TEXT_COLOUR = "#212b32"
-CHART_WIDTH = 640
-
-
-def _patterns(prefix: str) -> str:
-    return format_html(
-        "<defs>"
-        '<pattern id="{0}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)">'
-        '<rect width="8" height="8" fill="{1}"/>'
-        '<rect width="3" height="8" fill="#ffffff"/></pattern>'
-        '<pattern id="{0}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="{2}"/>'
-        '<circle cx="3" cy="3" r="1.5" fill="#ffffff"/></pattern>'
-        "</defs>",
-        prefix,
-        PROFESSIONAL_COLOUR,
-        SHARED_COLOUR,
-    )
-
-
-def _fills(prefix: str) -> dict[str, str]:
-    return {
-        "person": PERSON_COLOUR,
-        "professional": f"url(#{prefix}-hatch)",
-        "shared": f"url(#{prefix}-dots)",
-    }
-
-
-def _svg_open(prefix: str, height: int, label: str) -> str:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-label="{}" focusable="false" id="{}">',
-        CHART_WIDTH,
-        height,
-        label,
-        prefix,
-    ) + _patterns(prefix)
-
-
-def _legend(prefix: str, items: list[tuple[str, str]], y: int) -> str:
-    fills = _fills(prefix)
-    parts = []
-    x = 0
-    for kind, text in items:
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="14" height="14" fill="{}" stroke="{}"/>'
-                '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
-                x,
-                y,
-                fills[kind],
-                TEXT_COLOUR,
-                x + 20,
-                y + 12,
-                TEXT_COLOUR,
-                text,
-            )
-        )
-        x += 20 + 8 * len(text) + 24
-    return "".join(parts)
-
-
-def change_chart(change: metrics.OutcomeChange) -> SafeString:
-    """Improved, unchanged and worsened from each side: pairs of horizontal bars."""
-    prefix = "chart-change"
-    states = [("improved", "Improved"), ("unchanged", "Unchanged"), ("worsened", "Worsened")]
-    sides = [("person", "Person\u2019s view"), ("professional", "Professionals\u2019 view")]
-    values = {(s, st): getattr(getattr(change, s), st) for s, _ in sides for st, _ in states}
-    biggest = max([*values.values(), 1])
-    label_width, bar_left, bar_height, gap = 110, 120, 18, 14
-    bar_room = CHART_WIDTH - bar_left - 60
-    top = 34
-    height = top + len(states) * (2 * bar_height + gap) + 4
-    summary = " ".join(
-        f"{side_label}: "
-        + ", ".join(f"{values[(side, st)]} {st_label.lower()}" for st, st_label in states)
-        + "."
-        for side, side_label in sides
-    )
-    parts = [
-        _svg_open(prefix, height, f"Outcome change since the first rating. {summary}"),
-        _legend(prefix, [(s, label) for s, label in sides], 0),
-    ]
-    fills = _fills(prefix)
-    y = top
-    for state, state_label in states:
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="{}">{}</text>',
-                label_width,
-                y + bar_height + 4,
-                TEXT_COLOUR,
-                state_label,
-            )
-        )
-        for side, _ in sides:
-            value = values[(side, state)]
-            width = round(bar_room * value / biggest, 1)
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
-                    'data-side="{}" data-state="{}" data-value="{}"/>'
-                    '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
-                    bar_left,
-                    y,
-                    width,
-                    bar_height - 2,
-                    fills[side],
-                    fills[side] if side == "person" else PROFESSIONAL_COLOUR,
-                    side,
-                    state,
-                    value,
-                    bar_left + width + 6,
-                    y + bar_height - 4,
-                    TEXT_COLOUR,
-                    value,
-                )
-            )
-            y += bar_height
-        y += gap
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value went through format_html
-
-
-def _stacked_bar(
-    prefix: str, y: int, label: str, segments: list[tuple[str, str, int]]
-) -> list[str]:
-    """One 100% bar; each segment (kind, words, count) labelled below it."""
-    fills = _fills(prefix)
-    total = sum(count for _, _, count in segments)
-    parts: list[str] = [
-        format_html(
-            '<text x="0" y="{}" font-size="14" font-weight="bold" fill="{}">{}</text>',
-            y + 14,
-            TEXT_COLOUR,
-            label,
-        )
-    ]
-    bar_y = y + 22
-    if total == 0:
-        parts.append(
-            format_html(
-                '<rect x="0" y="{}" width="{}" height="24" fill="#ffffff" stroke="{}"/>'
-                '<text x="8" y="{}" font-size="13" fill="{}">Nothing to show</text>',
-                bar_y,
-                CHART_WIDTH,
-                SHARED_COLOUR,
-                bar_y + 17,
-                TEXT_COLOUR,
-            )
-        )
-    x = 0.0
-    for kind, _, count in segments:
-        if not total or not count:
-            continue
-        width = CHART_WIDTH * count / total
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="24" fill="{}" stroke="#ffffff" '
-                'data-kind="{}" data-value="{}"/>',
-                round(x, 1),
-                bar_y,
-                round(width, 1),
-                fills[kind],
-                kind,
-                count,
-            )
-        )
-        x += width
-    words = "   ".join(
-        f"{text}: {count}" + (f" ({round(100 * count / total)}%)" if total else "")
-        for _, text, count in segments
-    )
-    parts.append(
-        format_html(
-            '<text x="0" y="{}" font-size="13" fill="{}">{}</text>',
-            bar_y + 44,
-            TEXT_COLOUR,
-            words,
-        )
-    )
-    return parts
-
-
-def coproduction_chart(
-    content: metrics.ContentShare, leadership: metrics.LeadershipBalance
-) -> SafeString:
-    """Who wrote the plans, and who leads the life areas: two 100% bars."""
-    prefix = "chart-coproduction"
-    written = [
-        ("person", "Written by people", content.person),
-        ("professional", "Written by professionals", content.professional),
-    ]
-    led = [
-        ("person", "Person-led", leadership.person_led),
-        ("shared", "Shared", leadership.shared),
-        ("professional", "Professional-led", leadership.professional_led),
-    ]
-    summary = (
-        f"Plan content: {content.person} items written by people, "
-        f"{content.professional} by professionals. Life areas: {leadership.person_led} "
-        f"person-led, {leadership.shared} shared, {leadership.professional_led} "
-        "professional-led."
-    )
-    parts = [
-        _svg_open(prefix, 172, f"How co-produced the plans are. {summary}"),
-        *_stacked_bar(prefix, 0, "Who wrote the plans", written),
-        *_stacked_bar(prefix, 86, "Who leads the life areas", led),
-        "</svg>",
-    ]
-    return mark_safe("".join(parts))  # noqa: S308 - every value went through format_html
 
 
 # --- The pages --------------------------------------------------------------------------------
@@ -540,9 +312,9 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "sections": by_key,
             "life_areas": life_area_rows(board, parsed.querystring),
-            "life_area_definition": definition("life_area"),
-            "change_chart": change_chart(board.outcomes),
-            "coproduction_chart": coproduction_chart(board.content, board.leadership),
+            "life_area_definition": SECTIONS["life_area"].definition,
+            "change_chart": charts.change_chart(board.outcomes),
+            "coproduction_chart": charts.coproduction_chart(board.content, board.leadership),
             "querystring": parsed.querystring,
             "professional_name": parsed.professional_name,
         }
@@ -587,7 +359,7 @@ PART_LABELS: dict[str, str] = {
 def figure_label(cell: tuple[str, ...]) -> str:
     """A drill-down's figure in words, e.g. "Outcomes: people's side, Improved"."""
     section = cell[0]
-    title = SECTIONS[section][0] if section in SECTIONS else section
+    title = SECTIONS[section].title if section in SECTIONS else section
     words = [PART_LABELS.get(part, part) for part in cell[1:]]
     return f"{title}: {', '.join(words)}" if words else title
 

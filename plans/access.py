@@ -12,15 +12,18 @@ Rules of thumb (see DOMAIN.md, "Power and control"):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from coproduce.models import Person, Professional, Side, Team
-from plans.models import CareTeamMember, Plan
+from plans import rules
+from plans.models import CareTeamMember, Plan, Proposal
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,28 @@ def may_open(professional: Professional) -> Exists:
             plan=OuterRef("pk"), professional=professional, removed_at__isnull=True
         )
     )
+
+
+def get_or_404(rows: QuerySet[M], **lookup: Any) -> M:
+    """One row of a queryset already scoped to a plan the user may see, or 404.
+
+    A code that is not even a UUID (from a form field, say) is a 404 too.
+    """
+    try:
+        return rows.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def require_may_answer(access: PlanAccess, proposal: Proposal, answer: str) -> None:
+    """403 unless this user may give this answer (accept, decline, withdraw) to a suggestion.
+
+    Only asked while the suggestion waits: an answered one is the caller's 409.
+    """
+    if not proposal.is_pending:
+        return
+    if answer == "withdraw":
+        if not rules.may_withdraw(proposal, access.user):
+            raise PermissionDenied("Only the person who made a suggestion can withdraw it.")
+    elif not rules.may_answer(proposal, access.side):
+        raise PermissionDenied("This suggestion is for the other side to answer.")

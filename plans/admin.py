@@ -1,6 +1,7 @@
 """The admin site runs the service; it is not a way into people's plans.
 
-Staff manage accounts, teams, care-team memberships and two-factor devices.
+Staff manage accounts, teams and two-factor devices. Care-team memberships
+are shown, read-only: only the person decides who sees their plan.
 Plan content (outcomes, expertise, resources, commitments, suggestions,
 ratings, history, who has looked) is deliberately not registered: a member
 of staff reading it here would not appear in the person's "who has looked at
@@ -16,10 +17,25 @@ from plans.models import CareTeamMember, LifeArea, Plan, ResourceLibraryItem
 
 
 class CareTeamInline(admin.TabularInline):
+    """Who is on the care team, to read only.
+
+    Who may see a plan changes through the person's own care team page
+    (plans.care_team), which records every change in the plan's history.
+    """
+
     model = CareTeamMember
     extra = 0
-    raw_id_fields = ("professional", "added_by", "removed_by")
-    readonly_fields = ("added_at", "removed_at", "last_seen_version")
+    fields = ("professional", "added_by", "added_at", "removed_by", "removed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Plan)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
 
 from coproduce.models import Side, User
-from outcomes.models import ValuedOutcome
 from plans.models import (
     Commitment,
     Expertise,
@@ -44,24 +41,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class OutcomeForm(PlanFormMixin, forms.ModelForm):
-    class Meta:
-        model = ValuedOutcome
-        fields = ["text", "why_it_matters", "target_date", "status"]
-        labels = {
-            "text": "What I want, in my own words",
-            "why_it_matters": "Why it matters",
-            "target_date": "By when",
-            "status": "Where things are",
-        }
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 2}),
-            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
-            "target_date": DateInput(),
-        }
-        error_messages = {"text": {"required": "Write what you want, in your own words."}}
 
 
 class ResourceForm(PlanFormMixin, forms.ModelForm):
@@ -102,8 +81,9 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, library_team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.library_team = library_team
+        # The outcomes this plan's resources may help with (Resource.outcomes).
         outcomes: Any = self.fields["outcomes"]
-        outcomes.queryset = ValuedOutcome.objects.current().filter(plan=self.plan)
+        outcomes.queryset = outcomes.queryset.filter(plan=self.plan, removed_at__isnull=True)
         outcomes.to_field_name = "code"
         outcomes.error_messages["invalid_choice"] = "Choose outcomes from this plan only."
         # The libraries of every team with someone on this care team.
@@ -285,17 +265,3 @@ class DeclineForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, so the other person understands."},
     )
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing over-long usernames before they reach authenticate().
-
-    Django sets the username's max_length only for the widget; without the check,
-    a failed sign-in with a very long username reaches django-axes, whose record of
-    the attempt cannot hold it (a 500 on PostgreSQL).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))  # type: ignore[attr-defined]

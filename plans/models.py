@@ -8,6 +8,7 @@ plan's history.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from typing import Any
@@ -119,11 +120,32 @@ class Plan(models.Model):
         return f"Plan for {self.person}"
 
     @property
+    def is_closed(self) -> bool:
+        """A closed plan (an episode that ended) is kept, and nothing on it changes."""
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
     def review_overdue(self) -> bool:
+        """The rule of `review_overdue_q`, for one plan already in memory."""
         return (
-            self.status != self.Status.CLOSED
+            not self.is_closed
             and self.next_review_date is not None
             and self.next_review_date < timezone.localdate()
+        )
+
+    @staticmethod
+    def review_overdue_q(today: datetime.date, via: str = "") -> Q:
+        """Plans not closed whose next review date has passed.
+
+        `via` reaches the plan from another model, for example "plan__" from
+        a care team membership.
+        """
+        return Q(**{f"{via}next_review_date__lt": today}) & ~Q(
+            **{f"{via}status": Plan.Status.CLOSED}
         )
 
 
@@ -428,6 +450,16 @@ class Commitment(PlanItem):
         return self.what[:60]
 
 
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def pending(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.PENDING)
+
+    def waiting_for(self, side: str) -> ProposalQuerySet:
+        """Suggestions the other side made that wait for an answer from `side`."""
+        other = Side.PERSON if side == Side.PROFESSIONAL else Side.PROFESSIONAL
+        return self.pending().filter(proposed_side=other)
+
+
 class Proposal(models.Model):
     """An edit by the side that does not lead an area, or a new balance of leadership."""
 
@@ -469,6 +501,8 @@ class Proposal(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_reason = models.TextField(blank=True, max_length=1000)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

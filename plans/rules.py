@@ -12,6 +12,7 @@ In plain words (DOMAIN.md, "Leadership has consequences"):
 - "about me" and the person's own expertise are the person's to write:
   professionals suggest changes; professional expertise likewise belongs to
   professionals, and the person suggests;
+- a rating is each side's own view, so it always applies at once;
 - nothing on a closed plan changes.
 """
 
@@ -21,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from coproduce.models import Side
-from plans.models import Expertise, Leadership, Plan, Proposal
+from plans.models import Expertise, Leadership, Proposal
 
 
 class Decision(StrEnum):
@@ -48,17 +49,40 @@ def decide(leadership: int, side: str, act: str, *, plan_closed: bool = False) -
     return Decision.PROPOSE
 
 
-def effective_leadership(item_type: str, *, area_leadership: int | None, kind: str = "") -> int:
-    """The balance that governs an item: its area's, or a fixed owner for some items."""
+def effective_leadership(
+    item_type: str, *, area_leadership: int | None, kind: str = "", side: str = ""
+) -> int:
+    """The balance that governs an item: its area's, or a fixed owner for some items.
+
+    For expertise, `kind` is the entry's kind; a new entry has none yet and
+    belongs to the side writing it (`side`).
+    """
     if item_type == "about" or item_type == "life_area":
         return Leadership.PERSON_LEADS
     if item_type == "expertise":
-        if kind in Expertise.CITIZEN_KINDS:
+        if expertise_side(kind, writer_side=side) == Side.PERSON:
             return Leadership.PERSON_LEADS
         return Leadership.PROFESSIONAL_LEADS
     if area_leadership is None:
         raise ValueError(f"{item_type} needs a life area")
     return area_leadership
+
+
+def expertise_side(kind: str, *, writer_side: str) -> str:
+    """Whose knowledge an expertise entry is: its kind says; a new entry is its writer's."""
+    if not kind:
+        return writer_side
+    return Side.PERSON if kind in Expertise.CITIZEN_KINDS else Side.PROFESSIONAL
+
+
+def decide_rating(*, plan_closed: bool, outcome_worked_on: bool) -> Decision:
+    """A rating is one side's own view: it applies at once, never as a suggestion.
+
+    Only outcomes still being worked on are rated, and nothing on a closed plan.
+    """
+    if plan_closed or not outcome_worked_on:
+        return Decision.REFUSE
+    return Decision.APPLY
 
 
 def may_answer(proposal: Proposal, side: str) -> bool:
@@ -68,10 +92,6 @@ def may_answer(proposal: Proposal, side: str) -> bool:
 
 def may_withdraw(proposal: Proposal, user: Any) -> bool:
     return proposal.is_pending and proposal.proposed_by_id == user.pk
-
-
-def plan_is_closed(plan: Plan) -> bool:
-    return plan.status == Plan.Status.CLOSED
 
 
 def answering_side(proposed_side: str) -> str:

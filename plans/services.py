@@ -17,19 +17,17 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from coproduce.models import Side
-from outcomes.models import ValuedOutcome
 from plans import rules
-from plans.access import PlanAccess
+from plans.access import PlanAccess, require_may_answer
 from plans.forms import (
     AboutForm,
     CommitmentForm,
     ExpertiseForm,
     LifeAreaForm,
-    OutcomeForm,
     ReasonForm,
     ResourceForm,
 )
+from plans.history import record
 from plans.models import (
     Commitment,
     Expertise,
@@ -65,17 +63,12 @@ class ItemKind:
         return text if len(text) <= 80 else text[:79] + "…"
 
 
+# The kinds of item this app keeps. Valued outcomes are another app's
+# (outcomes sits on top of plans), so outcomes adds its kind with
+# register_kind() when Django starts (outcomes.apps).
 KINDS: dict[str, ItemKind] = {
     kind.name: kind
     for kind in [
-        ItemKind(
-            "outcome",
-            "outcome",
-            ValuedOutcome,
-            OutcomeForm,
-            ("text", "why_it_matters", "target_date", "status"),
-            summary_field="text",
-        ),
         ItemKind(
             "resource",
             "resource",
@@ -123,6 +116,11 @@ KINDS: dict[str, ItemKind] = {
         ),
     ]
 }
+
+
+def register_kind(kind: ItemKind) -> None:
+    """Let another app's items be added, changed, removed and suggested like the plan's own."""
+    KINDS[kind.name] = kind
 
 
 class Invalid(Exception):
@@ -202,48 +200,6 @@ def raw_data(form: forms.BaseForm) -> dict[str, Any]:
     return data
 
 
-# --- history ---------------------------------------------------------------------
-
-
-def bump_version(plan: Plan) -> int:
-    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    plan.version = Plan.objects.values_list("version", flat=True).get(pk=plan.pk)
-    return plan.version
-
-
-def record(
-    access: PlanAccess | None,
-    plan: Plan,
-    action: str,
-    summary: str,
-    *,
-    kind: ItemKind | None = None,
-    item: Any = None,
-    life_area: LifeArea | None = None,
-    before: Any = None,
-    after: Any = None,
-    proposal: Proposal | None = None,
-    actor: Any = None,
-    side: str = "",
-) -> PlanChange:
-    """Write one history entry and mark the plan changed, in the caller's transaction."""
-    version = bump_version(plan)
-    return PlanChange.objects.create(
-        plan=plan,
-        life_area=life_area,
-        actor=actor if actor is not None else (access.user if access else None),
-        actor_side=side or (access.side if access else ""),
-        action=action,
-        item_type=kind.name if kind else "",
-        item_code=getattr(item, "code", None),
-        summary=summary[:300],
-        before=before,
-        after=after,
-        proposal=proposal,
-        plan_version=version,
-    )
-
-
 # --- the edit flow -------------------------------------------------------------
 
 
@@ -262,17 +218,13 @@ def decision_for(
     access: PlanAccess, kind: ItemKind, act: str, area: LifeArea | None, item: Any = None
 ) -> rules.Decision:
     """What plans.rules says about this user doing `act` to this item (or a new one)."""
-    if item is not None:
-        kind_value = getattr(item, "kind", "")
-    else:
-        # A new expertise entry is always of the writer's own side's kind.
-        kind_value = "my_situation" if access.side == Side.PERSON else "seen_with_others"
     leadership = rules.effective_leadership(
         kind.name,
         area_leadership=area.leadership if (kind.in_area and area is not None) else None,
-        kind=kind_value,
+        kind=getattr(item, "kind", ""),
+        side=access.side,
     )
-    return rules.decide(leadership, access.side, act, plan_closed=rules.plan_is_closed(access.plan))
+    return rules.decide(leadership, access.side, act, plan_closed=access.plan.is_closed)
 
 
 def _decision(
@@ -298,11 +250,7 @@ def build_form(
         professional = getattr(access.user, "professional", None)
         kwargs["library_team"] = professional.team if professional else None
     if kind.name == "expertise":
-        kwargs["side"] = (
-            access.side
-            if item is None
-            else (Side.PERSON if item.kind in Expertise.CITIZEN_KINDS else Side.PROFESSIONAL)
-        )
+        kwargs["side"] = rules.expertise_side(getattr(item, "kind", ""), writer_side=access.side)
     return kind.form(data, **kwargs, **extra)
 
 
@@ -653,14 +601,16 @@ def propose_leadership(access: PlanAccess, area: LifeArea, new_value: int, reaso
             area.leadership,
             access.side,
             rules.Act.LEADERSHIP,
-            plan_closed=rules.plan_is_closed(access.plan),
+            plan_closed=access.plan.is_closed,
         )
         == rules.Decision.REFUSE
     ):
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
-        pending = Proposal.objects.select_for_update().filter(
-            life_area=area, action=Proposal.Action.LEADERSHIP, status=Proposal.Status.PENDING
+        pending = (
+            Proposal.objects.select_for_update()
+            .pending()
+            .filter(life_area=area, action=Proposal.Action.LEADERSHIP)
         )
         if pending.exists():
             raise AlreadyAnswered(pending.first())  # type: ignore[arg-type]
@@ -714,12 +664,16 @@ class ProposalCannotApply(Exception):
         self.why = why
 
 
+def _require_pending(access: PlanAccess, proposal: Proposal, answer: str) -> None:
+    """The right user (plans.access), and a suggestion still waiting for its answer."""
+    require_may_answer(access, proposal, answer)
+    if not proposal.is_pending:
+        raise AlreadyAnswered(proposal)
+
+
 def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
-    if not rules.may_answer(proposal, access.side):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("This suggestion is for the other side to answer.")
-    if rules.plan_is_closed(access.plan):
+    _require_pending(access, proposal, "accept")
+    if access.plan.is_closed:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.ACCEPTED, reason)
@@ -798,10 +752,7 @@ def _form_errors(form: forms.BaseForm) -> str:
 
 
 def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> None:
-    if not rules.may_answer(proposal, access.side):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("This suggestion is for the other side to answer.")
+    _require_pending(access, proposal, "decline")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.DECLINED, reason)
         record(
@@ -815,10 +766,7 @@ def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> Non
 
 
 def withdraw_proposal(access: PlanAccess, proposal: Proposal) -> None:
-    if not rules.may_withdraw(proposal, access.user):
-        if not proposal.is_pending:
-            raise AlreadyAnswered(proposal)
-        raise PermissionDenied("Only the person who made a suggestion can withdraw it.")
+    _require_pending(access, proposal, "withdraw")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.WITHDRAWN, "")
         record(

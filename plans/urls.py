@@ -1,67 +1,39 @@
-from django.contrib.auth import views as auth_views
+"""Caseloads, history and the care team: the plans pages that do not draw the plan itself."""
+
 from django.urls import path, register_converter
 
-from plans import views
+from coproduce.converters import OneOf
+from plans.views import care_team, caseload, history
 
 
-class KindConverter:
-    """Only the kinds of item the plan knows; anything else is a 404 at routing."""
-
-    regex = "outcome|resource|commitment|expertise|life_area"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+class DecisionConverter(OneOf):
+    regex = "accept|decline"
 
 
-class AnswerConverter:
-    regex = "accept|decline|withdraw"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(KindConverter, "kind")
-register_converter(AnswerConverter, "answer")
+register_converter(DecisionConverter, "decision")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz/", views.healthz, name="healthz"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("caseload/", views.caseload, name="caseload"),
-    path("team/", views.team_overview, name="team_overview"),
-    path("plans/<uuid:code>/", views.plan_detail, name="plan_detail"),
-    path("plans/<uuid:code>/live/", views.live, name="plan_live"),
-    path("plans/<uuid:code>/history/", views.history, name="plan_history"),
+    path("", caseload.home, name="home"),
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("team/", caseload.team_overview, name="team_overview"),
+    path("plans/<uuid:code>/history/", history.history, name="plan_history"),
+    path("plans/<uuid:code>/care-team/", care_team.care_team, name="care_team"),
     path(
-        "plans/<uuid:code>/about/edit/", views.item_edit, {"kind_name": "about"}, name="about_edit"
-    ),
-    path("plans/<uuid:code>/areas/<uuid:area_code>/", views.area_fragment, name="area_fragment"),
-    path(
-        "plans/<uuid:code>/areas/<uuid:area_code>/leadership/",
-        views.leadership_propose,
-        name="leadership_propose",
-    ),
-    path("plans/<uuid:code>/<kind:kind_name>/add/", views.item_add, name="item_add"),
-    path(
-        "plans/<uuid:code>/<kind:kind_name>/<uuid:item_code>/edit/",
-        views.item_edit,
-        name="item_edit",
+        "plans/<uuid:code>/care-team/invite/",
+        care_team.care_team_invite,
+        name="care_team_invite",
     ),
     path(
-        "plans/<uuid:code>/<kind:kind_name>/<uuid:item_code>/remove/",
-        views.item_remove,
-        name="item_remove",
+        "plans/<uuid:code>/care-team/<int:member_id>/remove/",
+        care_team.care_team_remove,
+        name="care_team_remove",
     ),
     path(
-        "plans/<uuid:code>/suggestions/<uuid:proposal_code>/<answer:answer>/",
-        views.proposal_answer,
-        name="proposal_answer",
+        "plans/<uuid:code>/care-team/requests/<uuid:request_code>/<decision:decision>/",
+        care_team.access_request_answer,
+        name="access_request_answer",
     ),
+    path("plans/<uuid:code>/who-has-looked/", care_team.who_has_looked, name="who_has_looked"),
+    path("care-team/join/", care_team.join_request, name="join_request"),
+    path("access-ended/", care_team.access_ended, name="access_ended"),
 ]

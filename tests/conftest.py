@@ -9,9 +9,12 @@ priya   — another person, with her own plan, who must not see Amara's
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from coproduce.models import Discipline, Person, Professional, Team
@@ -30,6 +33,22 @@ class Cast:
     other_team: Team
     plan: Plan
     priya_plan: Plan
+
+
+# Argon2 is slow on purpose (a large fraction of a second per hash, more on a
+# busy machine) and every sign-in, wrong password and seeded user pays it. Tests
+# hash with MD5 first; Argon2 and the others stay in the list, so older hashes
+# still verify. Tests about hashing itself are marked `production_hashers`.
+FAST_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *django_settings.PASSWORD_HASHERS,
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    if request.node.get_closest_marker("production_hashers") is None:
+        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
@@ -53,3 +72,47 @@ def cast(db: None) -> Cast:
 def login(client: Client, who: Person | Professional) -> Client:
     client.force_login(who.user)
     return client
+
+
+# --- browser tests that did not run -------------------------------------------------
+# Here and not in tests/browser/conftest.py: under pytest-xdist the controller,
+# which writes the summary and decides the exit status, loads only this conftest;
+# the workers' own output is not shown.
+
+
+def browser_required() -> bool:
+    """CI sets REQUIRE_BROWSER=1: a browser test that does not run is a failure."""
+    return os.environ.get("REQUIRE_BROWSER", "").strip() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.skipped and item.get_closest_marker("browser") and browser_required():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_BROWSER=1 but this browser test was skipped: {reason}"
+    return report
+
+
+_browser_tests_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # Called in the controller for every worker's report too.
+    if report.skipped and "browser" in report.keywords:
+        _browser_tests_skipped.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _browser_tests_skipped:
+        return
+    line = "!" * 78
+    terminalreporter.write_line(line, red=True, bold=True)
+    terminalreporter.write_line(
+        "BROWSER TESTS SKIPPED: no Chromium found (install Debian's chromium) — "
+        f"{len(_browser_tests_skipped)} tests did not run",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(line, red=True, bold=True)

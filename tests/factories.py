@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
@@ -27,10 +27,11 @@ _counter = itertools.count(1)
 
 
 def _password_hash() -> str:
-    # Hashing is deliberately slow; hash once per test run.
-    if "hash" not in _HASH:
-        _HASH["hash"] = make_password(PASSWORD)
-    return _HASH["hash"]
+    # Hashing is deliberately slow; hash once per test run (per hasher in use).
+    algorithm = str(get_hasher().algorithm)
+    if algorithm not in _HASH:
+        _HASH[algorithm] = make_password(PASSWORD)
+    return _HASH[algorithm]
 
 
 def make_user(username: str | None = None, name: str | None = None, **extra: Any) -> User:

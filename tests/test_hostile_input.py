@@ -92,7 +92,7 @@ from hypothesis import strategies as st
 
 from outcomes import services as outcome_services
 from outcomes.models import Rating, Review, ValuedOutcome
-from plans import services, services_power
+from plans import care_team, services
 from plans.access import get_plan_for_user
 from plans.models import (
     AccessRequest,
@@ -535,8 +535,8 @@ def close_account(cast: Cast) -> Request:
 
 def join(cast: Cast) -> Request:
     codes = [
-        services_power.display_share_code(services_power.share_code(cast.priya_plan)),
-        services_power.share_code(cast.plan),
+        care_team.display_share_code(care_team.share_code(cast.priya_plan)),
+        care_team.share_code(cast.plan),
     ]
     return Request(reverse("join_request"), {"code": codes, "message": ["I am Ben"]})
 

@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from coproduce.logformat import JsonFormatter
-from coproduce.middleware import LAST_ACTIVITY_KEY
+from coproduce.security import LAST_ACTIVITY_KEY
 from outcomes.models import ValuedOutcome
 from plans.models import Plan
 from tests import factories as f
@@ -78,12 +78,14 @@ def plan_url(plan: Plan) -> str:
 # --- passwords --------------------------------------------------------------
 
 
+@pytest.mark.production_hashers
 def test_new_passwords_are_hashed_with_argon2(db: None) -> None:
     user = f.make_user("newbie")
     user.set_password("a long and new password")
     assert user.password.startswith("argon2$")
 
 
+@pytest.mark.production_hashers
 def test_an_older_hash_still_signs_in_and_is_upgraded(client: Client, cast: Cast) -> None:
     user = cast.amara.user
     user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")

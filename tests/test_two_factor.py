@@ -16,8 +16,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.models import User
-from onboarding import services as onboarding_services
-from onboarding.models import AccountLink
+from coproduce.onboarding import services as onboarding_services
+from coproduce.onboarding.models import AccountLink
 from outcomes.models import ValuedOutcome
 from plans.models import Proposal
 from tests import factories as f

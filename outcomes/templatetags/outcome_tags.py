@@ -19,7 +19,7 @@ register = template.Library()
 def progress_of(outcome: Any) -> Progress:
     """The outcome's journey, from the ratings the plan page loaded in one query.
 
-    plans.queries.load_plan_page attaches `rating_history` to every outcome;
+    coproduce.plan_page.loader.load_plan_page attaches `rating_history` to every outcome;
     reading it here (rather than outcome.ratings.all()) keeps the page at one
     query for all the charts, however many outcomes there are.
     """

@@ -14,7 +14,9 @@ Every test in this folder is marked `browser` and gets:
   database the live server can see, with live polling sped up.
 
 No Chromium: the tests are skipped with a loud reason and a banner at the end
-of the run — unless REQUIRE_BROWSER=1 (CI), when they fail.
+of the run — unless REQUIRE_BROWSER=1 (CI), when they fail. The banner, and
+turning any skipped browser test into a failure under REQUIRE_BROWSER=1, are
+in tests/conftest.py, so that they work in parallel runs too.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from urllib.parse import urldefrag
 
 import pytest
 
-from tests.conftest import Cast
+from tests.conftest import Cast, browser_required
 from tests.factories import PASSWORD
 
 HERE = Path(__file__).parent
@@ -68,15 +70,10 @@ def chromium_path() -> str | None:
     )
 
 
-def browser_required() -> bool:
-    return os.environ.get("REQUIRE_BROWSER", "").strip() in {"1", "true", "yes"}
-
-
 NO_CHROMIUM = (
     "BROWSER TESTS SKIPPED: no Chromium found (install Debian's chromium, "
     "or set CHROMIUM_PATH) — set REQUIRE_BROWSER=1 to make this a failure"
 )
-_not_run: list[str] = []
 
 
 def _in_this_folder(item: pytest.Item) -> bool:
@@ -90,21 +87,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.browser)
         if chromium_path() is None and not browser_required():
             item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
-            _not_run.append(item.nodeid)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _not_run:
-        return
-    line = "!" * 78
-    terminalreporter.write_line(line, red=True, bold=True)
-    terminalreporter.write_line(
-        "BROWSER TESTS SKIPPED: no Chromium found (install Debian's chromium) — "
-        f"{len(_not_run)} tests did not run",
-        red=True,
-        bold=True,
-    )
-    terminalreporter.write_line(line, red=True, bold=True)
 
 
 # --- the browser ---------------------------------------------------------------------
@@ -141,6 +123,12 @@ def browser() -> Iterator[Any]:
 
 
 def _launch(sync_playwright: Any, executable: str) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    # Every wait in a journey is for a condition (an element, a URL), never a
+    # sleep; on a busy machine (parallel workers, CI) allow as long for
+    # `expect` as for the live updates the issue promises.
+    expect.set_options(timeout=LIVE_WITHIN_MS)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as downloads:
         # `playwright install` cannot download browsers here: always the system one.
         launched = playwright.chromium.launch(

@@ -24,9 +24,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coproduce.models import Discipline, User
-from onboarding import services
-from onboarding.models import AccountLink
-from onboarding.views import EMAIL_CHANGE_SALT, _email_fingerprint
+from coproduce.onboarding import services
+from coproduce.onboarding.models import AccountLink
+from coproduce.onboarding.views import EMAIL_CHANGE_SALT, _email_fingerprint
 from tests import factories as f
 from tests.conftest import Cast
 from tests.test_hostile_input import (

@@ -14,8 +14,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onboarding import services
-from onboarding.models import AccountLink, token_hash
+from coproduce.onboarding import services
+from coproduce.onboarding.models import AccountLink, token_hash
 from tests.conftest import Cast, login
 from tests.test_two_factor import code_for, give_device
 

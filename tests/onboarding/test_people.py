@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.models import Person, User
-from onboarding import throttle
+from coproduce.onboarding import throttle
 from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, Plan, PlanChange
 from tests import factories as f
 from tests.conftest import Cast, login
@@ -178,8 +178,8 @@ def test_no_letter_for_someone_who_already_has_a_password(client: Client, cast: 
 
 def test_a_letter_code_is_no_link(client: Client, cast: Cast) -> None:
     """Typed into the address bar, a letter's code would dodge the letter page's throttle."""
-    from onboarding import services
-    from onboarding.models import AccountLink
+    from coproduce.onboarding import services
+    from coproduce.onboarding.models import AccountLink
 
     user = f.make_person(name="Zara Ahmed").user
     code = services.issue_link(

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from onboarding import throttle
+from coproduce.onboarding import throttle
 from tests.conftest import Cast, login
 from tests.factories import PASSWORD
 from tests.onboarding.conftest import Inbox

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.models import Discipline, Professional, Team, User
-from onboarding.models import AccountLink
+from coproduce.onboarding.models import AccountLink
 from plans.models import CareTeamMember, PlanChange
 from tests import factories as f
 from tests.conftest import Cast, login

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -20,9 +21,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from coproduce.models import Professional
 from outcomes import metrics, views_dashboard
+from outcomes.definitions import SECTIONS
 from outcomes.metrics import OutcomesClosed, SideChange
 from plans.models import Leadership
 from tests import factories as base
@@ -361,6 +364,77 @@ def test_csv_numbers_for_the_known_caseload(
         found[("Suggestions and how they were answered", "Median time to answer (hours)", "person")]
         == "14.00"
     )
+
+
+# --- Charts and definitions ----------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_in(html: str, chart_id: str) -> ElementTree.Element:
+    start = html.rindex("<svg", 0, html.index(f'id="{chart_id}"'))
+    end = html.index("</svg>", start) + len("</svg>")
+    return ElementTree.fromstring(html[start:end])  # noqa: S314 - our own page, in a test
+
+
+def test_charts_draw_the_same_numbers_as_the_tables(
+    lead_client: Client, staff: Staff, caseload: Caseload
+) -> None:
+    response = lead_client.get(reverse("team_dashboard"), PERIOD)
+    board, html = response.context["board"], response.content.decode()
+
+    change = svg_in(html, "chart-change")
+    assert change.get("role") == "img" and change.get("aria-label", "").startswith("Outcome")
+    bars = {
+        (el.get("data-side"), el.get("data-state")): int(el.get("data-value", ""))
+        for el in change.iter(f"{SVG}rect")
+        if el.get("data-state")
+    }
+    for side in ("person", "professional"):
+        for state in ("improved", "unchanged", "worsened"):
+            assert bars[(side, state)] == getattr(getattr(board.outcomes, side), state)
+    # The longest bar fills the room; the professionals' bars are hatched, not only blue.
+    widths = [
+        float(el.get("width", "")) for el in change.iter(f"{SVG}rect") if el.get("data-state")
+    ]
+    assert max(widths) == 460.0
+    hatched = change.find(f".//{SVG}rect[@data-side='professional']")
+    assert hatched is not None and hatched.get("fill") == "url(#chart-change-hatch)"
+
+    coproduction = svg_in(html, "chart-coproduction")
+    segments = {
+        el.get("data-kind"): int(el.get("data-value", ""))
+        for el in coproduction.iter(f"{SVG}rect")
+        if el.get("data-kind") and el.get("y") == "22"
+    }
+    assert segments == {"person": board.content.person, "professional": board.content.professional}
+    words = [el.text for el in coproduction.iter(f"{SVG}text")]
+    assert "Written by people: 12 (60%)   Written by professionals: 8 (40%)" in words
+
+
+def test_an_empty_caseload_draws_empty_charts(lead_client: Client, staff: Staff) -> None:
+    html = lead_client.get(reverse("team_dashboard"), PERIOD).content.decode()
+    coproduction = svg_in(html, "chart-coproduction")
+    texts = [el.text for el in coproduction.iter(f"{SVG}text")]
+    assert texts.count("Nothing to show") == 2
+    assert not [el for el in coproduction.iter(f"{SVG}rect") if el.get("data-kind")]
+    change = svg_in(html, "chart-change")
+    assert {el.get("width") for el in change.iter(f"{SVG}rect") if el.get("data-state")} == {"0.0"}
+
+
+def test_page_and_csv_read_the_same_definitions(
+    lead_client: Client, staff: Staff, caseload: Caseload
+) -> None:
+    page = lead_client.get(reverse("team_dashboard"), PERIOD)
+    html = page.content.decode()
+    _, *rows = read_csv(lead_client.get(reverse("team_dashboard_csv"), PERIOD))
+    in_csv = {section: definition for section, _, _, _, definition in rows}
+    assert set(in_csv) == {section.title for section in SECTIONS.values()}
+    for key, section in SECTIONS.items():
+        assert in_csv[section.title] == section.definition, key
+        assert f"<p>{escape(section.definition)}</p>" in html, key
+        if key != "life_area":
+            assert page.context["sections"][key].definition == section.definition
 
 
 # --- Drill-down ---------------------------------------------------------------------------------

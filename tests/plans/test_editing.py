@@ -429,3 +429,34 @@ def test_removing_something_changed_meanwhile_shows_the_newer_version(
     # Confirmed on the newer version, it is removed.
     outcome.refresh_from_db()
     assert outcome.removed_at is not None
+
+
+def test_cancel_puts_back_only_its_area_and_is_not_a_visit(client: Client, cast: Cast) -> None:
+    from plans.models import PlanView
+
+    area = f.area(cast.plan)
+    login(client, cast.ben)
+    form = client.get(add_url(cast) + f"?area={area.code}", **HTMX)
+    fragment_url = reverse("area_fragment", args=[cast.plan.code, area.code])
+    body = form.content.decode()
+    assert f'hx-get="{fragment_url}"' in body
+    # Without JavaScript, Cancel is a plain link back to the area on the plan page.
+    assert f'href="{reverse("plan_detail", args=[cast.plan.code])}#area-{area.code}"' in body
+
+    response = client.get(fragment_url, **HTMX)
+    assert response.status_code == 200
+    assert f'id="area-{area.code}"' in response.content.decode()
+    assert not PlanView.objects.exists()
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("who", ["amara", "ben"])
+def test_views_that_answer_htmx_differently_say_so_to_caches(
+    client: Client, cast: Cast, who: str
+) -> None:
+    area = f.area(cast.plan)
+    login(client, getattr(cast, who))
+    for headers in ({}, HTMX):
+        response = client.get(add_url(cast) + f"?area={area.code}", **headers)
+        assert response.status_code == 200
+        assert "HX-Request" in response["Vary"]

@@ -23,8 +23,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from coproduce.plan_page.fhir import plan_bundle, plan_for_export
 from outcomes.models import Rating, ValuedOutcome
-from plans.fhir import plan_bundle, plan_for_export
 from plans.models import (
     CareTeamMember,
     Commitment,

@@ -6,7 +6,7 @@ import pytest
 
 from coproduce.models import Side
 from plans.models import Leadership
-from plans.rules import Act, Decision, decide, effective_leadership
+from plans.rules import Act, Decision, decide, decide_rating, effective_leadership, expertise_side
 
 A, P = Decision.APPLY, Decision.PROPOSE
 PERSON, PRO = Side.PERSON, Side.PROFESSIONAL
@@ -72,3 +72,42 @@ def test_effective_leadership(item_type: str, kind: str, area: int | None, expec
 def test_area_items_need_an_area() -> None:
     with pytest.raises(ValueError, match="needs a life area"):
         effective_leadership("outcome", area_leadership=None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "writer", "expected"),
+    [
+        # a new entry (no kind yet) is its writer's own
+        ("", PERSON, PERSON),
+        ("", PRO, PRO),
+        # an entry's kind says whose knowledge it is, whoever is editing it
+        ("strengths", PRO, PERSON),
+        ("my_people", PERSON, PERSON),
+        ("contributing_factors", PERSON, PRO),
+        ("resources_we_control", PRO, PRO),
+    ],
+)
+def test_expertise_side(kind: str, writer: str, expected: str) -> None:
+    assert expertise_side(kind, writer_side=writer) == expected
+
+
+@pytest.mark.parametrize("side", [PERSON, PRO])
+def test_a_new_expertise_entry_is_led_by_its_writers_side(side: str) -> None:
+    leadership = effective_leadership("expertise", area_leadership=None, side=side)
+    assert leadership == (
+        Leadership.PERSON_LEADS if side == PERSON else Leadership.PROFESSIONAL_LEADS
+    )
+    assert decide(leadership, side, Act.ADD) == A
+
+
+@pytest.mark.parametrize(
+    ("plan_closed", "worked_on", "expected"),
+    [
+        (False, True, A),  # a rating is one side's own view: never a suggestion
+        (False, False, Decision.REFUSE),  # achieved, let go or removed
+        (True, True, Decision.REFUSE),
+        (True, False, Decision.REFUSE),
+    ],
+)
+def test_rating(plan_closed: bool, worked_on: bool, expected: Decision) -> None:
+    assert decide_rating(plan_closed=plan_closed, outcome_worked_on=worked_on) == expected

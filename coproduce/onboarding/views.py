@@ -23,12 +23,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from coproduce import two_step_rules
 from coproduce.email import queue_email
 from coproduce.middleware import needs_two_factor
 from coproduce.models import Professional, Team, User
+from coproduce.onboarding import forms, services, throttle
+from coproduce.onboarding.models import AccountLink
 from coproduce.security import log_event
-from onboarding import forms, services, throttle, two_step
-from onboarding.models import AccountLink
 from plans.access import get_led_team, get_plan_for_user, get_professional
 from plans.models import CareTeamMember
 
@@ -288,7 +289,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         log_event("link_redeemed", request, purpose=link.purpose)
         if needs_two_factor(user):
-            two_step.allow_enrolment(request, user)
+            two_step_rules.allow_enrolment(request, user)
             return redirect("two_factor_setup")
         messages.success(request, "Your password is set. Welcome to Coproduce.")
         return redirect("home")

@@ -1,4 +1,4 @@
-"""The person's power over their plan: care team, who has looked, taking the data away.
+"""The care team: who can see the plan, who asks to join, and who has looked.
 
 Decisions about who is on the care team and who has looked belong to the
 person alone: a professional on the care team gets 403 on them, anyone who
@@ -8,26 +8,20 @@ may not see the plan gets 404 (plans.access).
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.models import Professional, Team
-from outcomes.models import Rating
-from plans import services_power
-from plans.access import PlanAccess, get_person, get_plan_for_user, get_professional
-from plans.fhir import plan_bundle, plan_for_export
-from plans.models import AccessRequest, CareTeamMember, PlanChange, PlanView
-from plans.queries import load_plan_page
+from plans import care_team as services
+from plans.access import PlanAccess, get_or_404, get_plan_for_user, get_professional
+from plans.models import AccessRequest, CareTeamMember, PlanView
 
 # --- forms -------------------------------------------------------------------------
 
@@ -60,28 +54,10 @@ class JoinRequestForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = services_power.normalise_share_code(self.cleaned_data["code"])
-        if not services_power.is_well_formed_share_code(code):
+        code = services.normalise_share_code(self.cleaned_data["code"])
+        if not services.is_well_formed_share_code(code):
             raise ValidationError("Enter the 8 letters and numbers of the code, like 7KQ2-M9XD.")
         return code
-
-
-class CloseAccountForm(forms.Form):
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That is not your password. Check it and try again.")
-        return password
 
 
 # --- the care team -----------------------------------------------------------------
@@ -113,7 +89,7 @@ def care_team(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("professional__user", "professional__team")
         .order_by("created_at")
     )
-    code_text = services_power.display_share_code(services_power.share_code(access.plan))
+    code_text = services.display_share_code(services.share_code(access.plan))
     context = {
         "access": access,
         "plan": access.plan,
@@ -122,7 +98,7 @@ def care_team(request: HttpRequest, code: str) -> HttpResponse:
         "requests": requests,
         "share_code": code_text,
     }
-    return render(request, "plans/power/care_team.html", context)
+    return render(request, "plans/care_team/care_team.html", context)
 
 
 DIRECTORY_PAGE_SIZE = 20
@@ -139,8 +115,8 @@ def care_team_invite(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("care_team_invite", code=access.plan.code)
         professional = form.cleaned_data["professional"]
         try:
-            services_power.invite(access, professional)
-        except services_power.AlreadyOnTeam:
+            services.invite(access, professional)
+        except services.AlreadyOnTeam:
             messages.info(request, f"{professional.user.name} is already on your care team.")
         else:
             messages.success(request, f"{professional.user.name} can now see your plan.")
@@ -151,7 +127,7 @@ def care_team_invite(request: HttpRequest, code: str) -> HttpResponse:
     on_team: set[int] = set()
     if search.is_bound and search.is_valid():
         team = search.cleaned_data["team"]
-        found = services_power.professional_directory(
+        found = services.professional_directory(
             search.cleaned_data["name"], team.pk if team else None
         )
         page_obj = Paginator(found, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -167,16 +143,14 @@ def care_team_invite(request: HttpRequest, code: str) -> HttpResponse:
         "page_obj": page_obj,
         "on_team": on_team,
     }
-    return render(request, "plans/power/invite.html", context)
+    return render(request, "plans/care_team/invite.html", context)
 
 
 def _current_member(access: PlanAccess, member_id: int) -> CareTeamMember:
-    try:
-        return CareTeamMember.objects.select_related(
-            "professional__user", "professional__team"
-        ).get(plan=access.plan, pk=member_id, removed_at__isnull=True)
-    except CareTeamMember.DoesNotExist:
-        raise Http404 from None
+    members = CareTeamMember.objects.current().filter(plan=access.plan)
+    return get_or_404(
+        members.select_related("professional__user", "professional__team"), pk=member_id
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,12 +160,12 @@ def care_team_remove(request: HttpRequest, code: str, member_id: int) -> HttpRes
     member = _current_member(access, member_id)
     if request.method == "POST":
         # Removed a moment ago in another tab? The outcome is the same.
-        with contextlib.suppress(services_power.NotOnTeam):
-            services_power.remove(access, member)
+        with contextlib.suppress(services.NotOnTeam):
+            services.remove(access, member)
         messages.success(request, f"{member.professional.user.name} can no longer see your plan.")
         return redirect("care_team", code=access.plan.code)
     context = {"access": access, "plan": access.plan, "member": member}
-    return render(request, "plans/power/remove.html", context)
+    return render(request, "plans/care_team/remove.html", context)
 
 
 @require_POST
@@ -199,16 +173,16 @@ def access_request_answer(
     request: HttpRequest, code: str, request_code: str, decision: str
 ) -> HttpResponse:
     access = _owner_access(request, code)
-    try:
-        access_request = AccessRequest.objects.select_related(
-            "professional__user", "professional__team"
-        ).get(plan=access.plan, code=request_code)
-    except (AccessRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    access_request = get_or_404(
+        AccessRequest.objects.select_related("professional__user", "professional__team").filter(
+            plan=access.plan
+        ),
+        code=request_code,
+    )
     name = access_request.professional.user.name
     try:
-        services_power.answer_request(access, access_request, accept=decision == "accept")
-    except services_power.NotPending:
+        services.answer_request(access, access_request, accept=decision == "accept")
+    except services.NotPending:
         messages.info(request, f"You have already answered {name}.")
     else:
         if decision == "accept":
@@ -234,27 +208,27 @@ def join_request(request: HttpRequest) -> HttpResponse:
     professional = get_professional(request.user)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
-        if services_power.too_many_join_attempts(professional):
+        if services.too_many_join_attempts(professional):
             form.add_error(
                 None,
                 "You have tried a lot of codes in a short time. For the person's safety,"
                 " wait 15 minutes and try again.",
             )
-            return render(request, "plans/power/join.html", {"form": form}, status=429)
+            return render(request, "plans/care_team/join.html", {"form": form}, status=429)
         if form.is_valid():
-            services_power.request_access(
+            services.request_access(
                 professional, form.cleaned_data["code"], form.cleaned_data["message"]
             )
             messages.success(request, JOIN_SENT)
             return redirect("join_request")
-        return render(request, "plans/power/join.html", {"form": form}, status=422)
-    return render(request, "plans/power/join.html", {"form": form})
+        return render(request, "plans/care_team/join.html", {"form": form}, status=422)
+    return render(request, "plans/care_team/join.html", {"form": form})
 
 
 @require_GET
 def access_ended(request: HttpRequest) -> HttpResponse:
     """Where an open page goes when its viewer's access ends. Names no plan."""
-    return render(request, "plans/power/access_ended.html", {})
+    return render(request, "plans/care_team/access_ended.html", {})
 
 
 # --- who has looked ----------------------------------------------------------------
@@ -277,86 +251,4 @@ def who_has_looked(request: HttpRequest, code: str) -> HttpResponse:
         "page_obj": page_obj,
         "this_year": str(timezone.localdate().year),
     }
-    return render(request, "plans/power/who_has_looked.html", context)
-
-
-# --- take my data ------------------------------------------------------------------
-
-RECENT_HISTORY = 50
-
-
-@require_GET
-def plan_print(request: HttpRequest, code: str) -> HttpResponse:
-    """The whole plan on one readable page, made for printing or saving as a PDF."""
-    access = get_plan_for_user(request.user, code)
-    services_power.log_view(access, "print")
-    plan = access.plan
-    page = load_plan_page(plan)
-    # Every rating ever given, oldest first, under its outcome: one query.
-    history: dict[int, list[Rating]] = {}
-    for rating in (
-        Rating.objects.filter(plan=plan).select_related("rated_by").order_by("rated_on", "pk")
-    ):
-        history.setdefault(rating.outcome_id, []).append(rating)
-    for section in page.areas:
-        for outcome in section.outcomes:
-            outcome.rating_history = history.get(outcome.pk, [])  # type: ignore[attr-defined]
-    care_team = (
-        CareTeamMember.objects.filter(plan=plan)
-        .select_related("professional__user", "professional__team")
-        .order_by("added_at", "pk")
-    )
-    changes = PlanChange.objects.filter(plan=plan).select_related("actor", "life_area")[
-        :RECENT_HISTORY
-    ]
-    context = {
-        "access": access,
-        "plan": plan,
-        "page": page,
-        "care_team": care_team,
-        "changes": changes,
-        "recent_history": RECENT_HISTORY,
-        "printed_at": timezone.now(),
-    }
-    return render(request, "plans/print.html", context)
-
-
-@require_GET
-def plan_export_fhir(request: HttpRequest, code: str) -> HttpResponse:
-    """The whole plan as a FHIR R4B Bundle, the format other health systems read."""
-    access = get_plan_for_user(request.user, code)
-    services_power.log_view(access, "export")
-    response = JsonResponse(
-        plan_bundle(plan_for_export(access.plan.code)),
-        content_type="application/fhir+json",
-        json_dumps_params={"ensure_ascii": False},
-    )
-    filename = f"coproduce-plan-{access.plan.code}.fhir.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-# --- closing an account ------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def close_account(request: HttpRequest) -> HttpResponse:
-    """The person leaves Coproduce. Their plan is closed and kept, not deleted."""
-    person = get_person(request.user)
-    form = CloseAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            services_power.close_account(person)
-            logout(request)
-            return redirect("account_closed")
-        return render(request, "plans/power/close_account.html", {"form": form}, status=422)
-    return render(request, "plans/power/close_account.html", {"form": form})
-
-
-@login_not_required
-@require_GET
-def account_closed(request: HttpRequest) -> HttpResponse:
-    """Said once, after signing out: a page with nothing personal on it."""
-    if request.user.is_authenticated:
-        return redirect("home")
-    return render(request, "plans/power/account_closed.html", {})
+    return render(request, "plans/care_team/who_has_looked.html", context)

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from onboarding import views
+from coproduce.onboarding import views
 
 urlpatterns = [
     # staff

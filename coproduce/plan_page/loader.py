@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from coproduce.models import Side
 from outcomes.models import ValuedOutcome
@@ -103,10 +103,9 @@ def load_plan_page(plan: Plan) -> PlanPage:
             by_area[entry.life_area_id].expertise.append(entry)
 
     plan_proposals: list[Proposal] = []
-    recent = Q(status=Proposal.Status.PENDING)
     for proposal in (
-        Proposal.objects.filter(plan=plan)
-        .filter(recent)
+        Proposal.objects.pending()
+        .filter(plan=plan)
         .select_related("proposed_by", "answered_by")
         .order_by("created_at", "id")
     ):

@@ -1,4 +1,5 @@
-"""Two-step sign-in rules that sit beside coproduce.views' pages.
+"""Two-step sign-in rules, shared by the sign-in pages (coproduce.accounts.two_step)
+and the links that let someone set it up (coproduce.onboarding).
 
 - The first authenticator can only be set up in a session that has just
   redeemed an invitation or a set-up link (``allow_enrolment``): holding the

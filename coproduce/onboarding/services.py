@@ -1,7 +1,7 @@
 """Writes that bring people in and take them out: teams, invitations, plans, deactivation.
 
 Each runs in one transaction; anything that touches a plan writes its history
-entry (plans.services.record) in that same transaction, and every email is
+entry (plans.history.record) in that same transaction, and every email is
 queued to go only once the transaction has committed.
 """
 
@@ -19,10 +19,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce import two_step_rules
 from coproduce.email import queue_email
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
-from onboarding import two_step
-from onboarding.models import (
+from coproduce.onboarding.models import (
     LETTER_ALPHABET,
     LETTER_CODE_LENGTH,
     AccountLink,
@@ -31,9 +31,9 @@ from onboarding.models import (
     token_hash,
 )
 from plans.access import PlanAccess
+from plans.care_team import end_membership, who
+from plans.history import record
 from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, LifeArea, Plan, PlanChange
-from plans.services import record
-from plans.services_power import _who, end_membership
 
 
 class EmailInUse(Exception):
@@ -165,7 +165,7 @@ def redeem(request: HttpRequest, link: AccountLink, username: str, password: str
         user.is_active = True
         user.save(update_fields=["username", "password", "is_active"])
         if link.purpose == AccountLink.Purpose.SETUP:
-            two_step.forget_devices(user)
+            two_step_rules.forget_devices(user)
     return user
 
 
@@ -268,7 +268,7 @@ def deactivate(lead: Professional, professional: Professional) -> int:
             .order_by("plan_id")
         )
         team = professional.team.name if professional.team else "their team"
-        summary = f"Access ended for {_who(professional)}: they no longer work with {team}"
+        summary = f"Access ended for {who(professional)}: they no longer work with {team}"
         for member in members:
             end_membership(
                 member.plan, member, by=lead.user, side=Side.PROFESSIONAL, summary=summary
@@ -309,7 +309,7 @@ def _create_draft_plan(person: Person, professional: Professional) -> Plan:
         None,
         plan,
         PlanChange.Action.CREATE,
-        f"{_who(professional)} started this plan, as care coordinator",
+        f"{who(professional)} started this plan, as care coordinator",
         after={"status": Plan.Status.DRAFT.label, "coordinator": professional.user.name},
         actor=professional.user,
         side=Side.PROFESSIONAL,
@@ -396,7 +396,7 @@ def become_coordinator(access: PlanAccess) -> CareTeamMember:
             access,
             access.plan,
             PlanChange.Action.ACCESS,
-            f"{_who(member.professional)} is now the care coordinator",
+            f"{who(member.professional)} is now the care coordinator",
             after={"coordinator": member.professional.user.name},
         )
     return member

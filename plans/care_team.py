@@ -1,12 +1,11 @@
-"""The person's power over their plan: who is on the care team, who looked, closing.
+"""The care team: who is on it, share codes and join requests, and who has looked.
 
 Every change of access runs in one transaction with its history entry
-(PlanChange, action "access"), like every other write in plans.services.
+(PlanChange, action "access"), like every other write.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -14,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coproduce.models import Person, Professional, Side
+from coproduce.models import Professional, Side
 from plans.access import PlanAccess
+from plans.history import record
 from plans.models import (
     SHARE_ALPHABET,
     SHARE_CODE_LENGTH,
@@ -25,7 +25,6 @@ from plans.models import (
     PlanChange,
     PlanView,
 )
-from plans.services import record
 
 # --- who has looked ------------------------------------------------------------------
 
@@ -107,11 +106,11 @@ class NotPending(Exception):
     """The access request was answered before this answer arrived."""
 
 
-def _who(professional: Professional) -> str:
+def who(professional: Professional) -> str:
     return f"{professional.user.name} ({professional.get_discipline_display().lower()})"
 
 
-def _membership_picture(member: CareTeamMember) -> dict[str, Any]:
+def describe_member(member: CareTeamMember) -> dict[str, Any]:
     professional = member.professional
     return {
         "professional": professional.user.name,
@@ -165,8 +164,8 @@ def invite(access: PlanAccess, professional: Professional) -> CareTeamMember:
             access,
             access.plan,
             PlanChange.Action.ACCESS,
-            f"Invited {_who(professional)} onto the care team",
-            after=_membership_picture(member),
+            f"Invited {who(professional)} onto the care team",
+            after=describe_member(member),
         )
     return member
 
@@ -186,7 +185,7 @@ def end_membership(plan: Plan, member: CareTeamMember, *, by: Any, side: str, su
             plan,
             PlanChange.Action.ACCESS,
             summary,
-            before=_membership_picture(member),
+            before=describe_member(member),
             actor=by,
             side=side,
         )
@@ -197,7 +196,7 @@ def remove(access: PlanAccess, member: CareTeamMember) -> None:
     """The person takes a professional off the care team: their next request is refused."""
     access.require_owner()
     with transaction.atomic():
-        summary = f"Removed {_who(member.professional)} from the care team"
+        summary = f"Removed {who(member.professional)} from the care team"
         if not end_membership(
             access.plan, member, by=access.user, side=access.side, summary=summary
         ):
@@ -229,7 +228,7 @@ def request_access(professional: Professional, code: str, message: str = "") -> 
             None,
             plan,
             PlanChange.Action.ACCESS,
-            f"{_who(professional)} asked to join the care team",
+            f"{who(professional)} asked to join the care team",
             after={"professional": professional.user.name, "message": request.message},
             actor=professional.user,
             side=Side.PROFESSIONAL,
@@ -252,70 +251,9 @@ def answer_request(access: PlanAccess, request: AccessRequest, accept: bool) -> 
                 member = _add_member(access, professional)
             except AlreadyOnTeam:
                 member = None  # invited meanwhile: the request is simply settled
-            summary = f"Let {_who(professional)} join the care team"
-            after = _membership_picture(member) if member else None
+            summary = f"Let {who(professional)} join the care team"
+            after = describe_member(member) if member else None
         else:
-            summary = f"Said no to {_who(professional)} joining the care team"
+            summary = f"Said no to {who(professional)} joining the care team"
             after = None
         record(access, access.plan, PlanChange.Action.ACCESS, summary, after=after)
-
-
-# --- closing an account --------------------------------------------------------------
-
-
-@dataclass
-class Closed:
-    plans: int
-    memberships: int
-
-
-def close_account(person: Person) -> Closed:
-    """The person leaves: plans closed and kept, every professional's access ended.
-
-    Nothing is deleted: a plan is a health record and is kept for the legal
-    retention period. The sign-in is switched off, which also ends every other
-    session the person has open.
-    """
-    user = person.user
-    now = timezone.now()
-    closed = Closed(plans=0, memberships=0)
-    with transaction.atomic():
-        plans = list(Plan.objects.select_for_update().filter(person=person).order_by("pk"))
-        for plan in plans:
-            members = list(
-                CareTeamMember.objects.current()
-                .filter(plan=plan)
-                .select_related("professional__user", "professional__team")
-            )
-            for member in members:
-                CareTeamMember.objects.filter(pk=member.pk).update(removed_at=now, removed_by=user)
-                record(
-                    None,
-                    plan,
-                    PlanChange.Action.ACCESS,
-                    f"Access ended for {_who(member.professional)}: the account was closed",
-                    before=_membership_picture(member),
-                    actor=user,
-                    side=Side.PERSON,
-                )
-            closed.memberships += len(members)
-            AccessRequest.objects.filter(plan=plan, status=AccessRequest.Status.PENDING).update(
-                status=AccessRequest.Status.DECLINED, answered_at=now
-            )
-            if plan.status != Plan.Status.CLOSED:
-                before = plan.get_status_display()
-                Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED, closed_at=now)
-                record(
-                    None,
-                    plan,
-                    PlanChange.Action.EDIT,
-                    "Closed the plan: the account was closed",
-                    before={"status": before},
-                    after={"status": Plan.Status.CLOSED.label},
-                    actor=user,
-                    side=Side.PERSON,
-                )
-                closed.plans += 1
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    return closed

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from coproduce.models import User
-from onboarding import services
-from onboarding.models import AccountLink
+from coproduce.onboarding import services
+from coproduce.onboarding.models import AccountLink
 
 
 class Command(BaseCommand):

@@ -1,75 +1,54 @@
-"""`manage.py seed_demo`: the demo team, its logins, and the synthetic caseload."""
+"""What the demo shows, read from one demo written for the whole module.
+
+Writing the demo through the services takes seconds, so the tests here that
+only read it share one copy, rolled back when the module ends. The tests that
+run seed_demo again (idempotence, --reset, the synthetic caseload) are in
+tests/test_seed_demo.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from coproduce.models import Person, Professional, Side, Team, User
+from coproduce.demo.content import DEMO_TEAM_NAME
+from coproduce.models import Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
-from plans.demo import (
-    DEMO_PASSWORD,
-    DEMO_TEAM_NAME,
-    SYNTHETIC_PERSON_PREFIX,
-    SYNTHETIC_TEAM_NAME,
-    demo_usernames,
-)
 from plans.models import (
+    AccessRequest,
     CareTeamMember,
     Commitment,
     Expertise,
     LifeArea,
     Plan,
+    PlanChange,
     PlanView,
     Proposal,
     Resource,
 )
 
-PROJECT_APPS = ("coproduce", "plans", "outcomes")
 AUTHORED: tuple[type[Model], ...] = (Expertise, Resource, Commitment, ValuedOutcome, LifeArea)
 
 
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def counts() -> dict[str, int]:
-    models = list(apps.get_models(include_auto_created=True))
-    return {
-        m._meta.label: m._default_manager.count()
-        for m in models
-        if m._meta.app_label in PROJECT_APPS
-    }
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
-def test_running_twice_gives_the_same_counts_and_prints_the_logins() -> None:
-    output = seed()
-    first = counts()
-    again = seed()
-    assert counts() == first
-    assert first["coproduce.Person"] == 12
-    assert first["plans.Plan"] == 12
-    assert first["outcomes.Rating"] > 100
-    assert first["plans.PlanChange"] >= 12
-    for text in (output, again):
-        for username in ("amara", "ben", "chloe"):
-            assert username in text
-        assert DEMO_PASSWORD in text
-
-
-@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
 def test_demo_personas_have_the_right_profiles() -> None:
-    seed()
     amara = User.objects.get(username="amara")
     ben = User.objects.get(username="ben")
     chloe = User.objects.get(username="chloe")
@@ -104,19 +83,8 @@ def test_demo_personas_have_the_right_profiles() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_logins_work_and_are_reset_by_a_second_run() -> None:
-    seed()
-    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
-    User.objects.filter(username="ben").update(password="!")  # unusable
-    seed()
-    hashes = set(User.objects.filter(username__in=demo_usernames()).values_list("password"))
-    assert len(hashes) == 1  # one hash, shared: the second run reset ben's
-    assert authenticate(username="ben", password=DEMO_PASSWORD) is not None
-
-
-@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
 def test_every_item_is_written_by_someone_from_the_side_it_claims() -> None:
-    seed()
     care_teams: dict[int, set[int]] = {}
     for plan_id, user_id in CareTeamMember.objects.values_list("plan_id", "professional__user_id"):
         care_teams.setdefault(plan_id, set()).add(user_id)
@@ -141,8 +109,8 @@ def test_every_item_is_written_by_someone_from_the_side_it_claims() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
 def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
-    seed()
     scores = list(Rating.objects.values_list("score", flat=True))
     assert scores
     assert min(scores) >= 1
@@ -155,48 +123,51 @@ def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
 
 
 @pytest.mark.django_db
-def test_synthetic_caseload_is_added_once() -> None:
-    seed()
-    before = Person.objects.count()
-    seed("--people", "30")
-    synthetic = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
-    assert synthetic.count() == 30
-    assert Person.objects.count() == before + 30
-    plans = Plan.objects.filter(person__in=synthetic)
-    assert plans.count() == 30
-    assert ValuedOutcome.objects.filter(plan__in=plans).count() >= 30 * 4
-    assert Rating.objects.filter(plan__in=plans).exists()
-    assert LifeArea.objects.filter(plan__in=plans).count() == 30 * 7
-    team = Team.objects.get(name=SYNTHETIC_TEAM_NAME)
-    assert team.lead is not None
-    assert Professional.objects.filter(team=team).count() == 21
-    after_first = counts()
-    seed("--people", "30")
-    assert counts() == after_first
-
-
-@pytest.mark.django_db
-def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
-    seed("--people", "5")
-    fresh = counts()
-    plan = Plan.objects.get(person__user__username="amara")
-    ben = User.objects.get(username="ben")
-    PlanView.objects.create(plan=plan, viewer=ben, page="plan")  # someone used the demo
-    seed("--reset")
-    assert counts() == fresh
-    rebuilt = Plan.objects.get(person__user__username="amara")
-    assert rebuilt.code != plan.code
-    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
-    # The synthetic team is not part of the demo and stays as it was.
-    assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5
-
-
-@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
 def test_nothing_on_a_plan_predates_the_plan() -> None:
-    seed()
     started = {plan.pk: plan.created_at for plan in Plan.objects.all()}
     for model in AUTHORED:
         for plan_id, created_at in model._default_manager.values_list("plan_id", "created_at"):
             assert created_at >= started[plan_id], model.__name__
     for plan_id, rated_on in Rating.objects.values_list("plan_id", "rated_on"):
         assert rated_on >= started[plan_id].date()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_history_is_numbered_in_time_order_as_the_services_number_it() -> None:
+    now = timezone.now()
+    for plan in Plan.objects.all():
+        numbered = list(plan.changes.order_by("plan_version").values_list("plan_version", "at"))
+        assert [number for number, _ in numbered] == list(range(2, plan.version + 1))
+        moments = [when for _, when in numbered]
+        assert moments == sorted(moments), plan
+        assert moments[-1] < now
+    # Only wordings the services write: no "Plan created", no "Review held".
+    assert not PlanChange.objects.filter(item_type="plan").exists()
+    assert not PlanChange.objects.filter(summary__contains="Review held").exists()
+    assert PlanChange.objects.filter(summary__startswith="Completed the review").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_where_the_person_leads_a_professional_s_resource_was_a_suggestion_she_accepted() -> None:
+    amara = Plan.objects.get(person__user__username="amara")
+    by_professionals = Resource.objects.filter(plan=amara, created_side=Side.PROFESSIONAL)
+    assert by_professionals.exists()
+    for resource in by_professionals:
+        added = amara.changes.get(item_code=resource.code, action="create")
+        assert added.proposal is not None
+        assert added.proposal.status == Proposal.Status.ACCEPTED
+        assert added.proposal.answered_by == amara.person.user
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_a_request_to_join_waits_and_the_care_teams_have_looked_where_nobody_waits() -> None:
+    request = AccessRequest.objects.get(plan__person__user__username="james")
+    assert request.status == AccessRequest.Status.PENDING
+    assert request.professional.user.username == "hana"
+    assert PlanView.objects.filter(plan=request.plan, viewer__username="ben").exists()
+    # Amara is waiting for an answer on Mental wellbeing: her care team has not looked since.
+    assert not PlanView.objects.filter(plan__person__user__username="amara").exists()

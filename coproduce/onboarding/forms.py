@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coproduce.email import queue_email
 from coproduce.models import Discipline, User
-from onboarding.models import AccountLink
+from coproduce.onboarding.models import AccountLink
 
 EMAIL_IN_USE = (
     "This email address is already used by another account. We cannot say whose. "

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from tqdm import tqdm
 
-from plans.demo import DEMO_PASSWORD, SYNTHETIC_LEAD, build_demo, build_synthetic
+from coproduce.demo.builder import build_demo
+from coproduce.demo.content import DEMO_PASSWORD
+from coproduce.demo.synthetic import SYNTHETIC_LEAD, build_synthetic
 
 
 class Command(BaseCommand):

@@ -1,0 +1,231 @@
+"""Adding, changing and removing items on the plan.
+
+One URL and one view serve the full page (no JavaScript) and the fragment
+(htmx). Every write goes through plans.services, which asks plans.rules
+whether it applies at once or becomes a proposal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from coproduce.htmx import HtmxHttpRequest, page_or_fragment
+from coproduce.plan_page.page import after_write, area_of_plan
+from plans import rules, services
+from plans.access import PlanAccess, get_plan_for_user
+from plans.forms import ReasonForm
+from plans.models import LifeArea
+
+
+def _kind(name: str) -> services.ItemKind:
+    kind = services.KINDS.get(name)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
+    try:
+        item = services.find_item(kind, access.plan, code)
+    except (ValueError, ValidationError):
+        item = None
+    if item is None:
+        raise Http404
+    return item
+
+
+def _will_propose(
+    access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
+) -> bool:
+    return services.decision_for(access, kind, act, area, item) == rules.Decision.PROPOSE
+
+
+def _after_write(
+    request: HtmxHttpRequest, access: PlanAccess, result: services.Result, area: LifeArea | None
+) -> HttpResponse:
+    if result.applied:
+        message = "Saved."
+    else:
+        message = "Sent as a suggestion. It will apply when the other side accepts it."
+    return after_write(request, access, message, area)
+
+
+def _form_response(
+    request: HtmxHttpRequest,
+    access: PlanAccess,
+    kind: services.ItemKind,
+    form: Any,
+    *,
+    act: str,
+    area: LifeArea | None,
+    action_url: str,
+    title: str,
+    status: int,
+    item: Any = None,
+    **extra: Any,
+) -> HttpResponse:
+    """The add/change form: a whole page without JavaScript, the form alone for htmx."""
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "form": form,
+        "item": item,
+        "area": area,
+        "action_url": action_url,
+        "will_propose": _will_propose(access, kind, act, area, item),
+        "title": title,
+        **extra,
+    }
+    return page_or_fragment(request, "plans/item_form.html", "form", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    if kind.name == "about":
+        raise Http404
+    area = (
+        area_of_plan(access, request.POST.get("area") or request.GET.get("area"))
+        if kind.in_area
+        else None
+    )
+    form: Any = services.build_form(access, kind)
+    action_url = reverse("item_add", args=[access.plan.code, kind.name])
+    if request.method == "POST":
+        try:
+            result = services.submit_add(
+                access, kind, request.POST, area=area, reason=request.POST.get("reason", "")
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            return _after_write(request, access, result, area)
+    return _form_response(
+        request,
+        access,
+        kind,
+        form,
+        act=rules.Act.ADD,
+        area=area,
+        action_url=action_url,
+        title=f"Add {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def item_edit(
+    request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
+) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
+    area = services.area_of(kind, item)
+    if kind.name == "about":
+        action_url = reverse("about_edit", args=[access.plan.code])
+    else:
+        action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
+    form: Any = services.build_form(access, kind, item=item)
+    version = getattr(item, kind.version_field)
+    title = f"Change {kind.label}"
+    status = 200
+    conflict_context: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            result = services.submit_change(
+                access, kind, item, request.POST, reason=request.POST.get("reason", "")
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+            version = services.parse_version(request.POST) or version
+            status = 422
+        except services.Conflict as conflict:
+            # Someone saved first: show their version beside what this user typed.
+            item = conflict.current
+            if getattr(item, "removed_at", None):
+                messages.error(
+                    request,
+                    "Someone removed this while you were editing it. Your text is shown below.",
+                )
+            form = conflict.submitted or services.build_form(access, kind, request.POST, item=item)
+            version = getattr(item, kind.version_field)
+            title = f"Someone else changed this {kind.label}"
+            status = 409
+            conflict_context = {"conflict": True, "current_picture": services.describe(kind, item)}
+        else:
+            return _after_write(request, access, result, area if kind.in_area else None)
+    return _form_response(
+        request,
+        access,
+        kind,
+        form,
+        act=rules.Act.CHANGE,
+        area=area,
+        action_url=action_url,
+        title=title,
+        status=status,
+        item=item,
+        version=version,
+        **conflict_context,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def item_remove(
+    request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
+) -> HttpResponse:
+    access = get_plan_for_user(request.user, code)
+    kind = _kind(kind_name)
+    if not kind.removable:
+        raise Http404
+    item = _item(access, kind, item_code)
+    area = services.area_of(kind, item)
+    reason_form: Any = None
+    status = 200
+    if request.method == "POST":
+        try:
+            result = services.submit_remove(access, kind, item, request.POST)
+        except services.Invalid as invalid:
+            reason_form = invalid.form
+            status = 422
+        except services.Conflict as conflict:
+            if conflict.current.removed_at is not None:
+                messages.info(request, "Someone else has already removed this.")
+                if request.htmx:
+                    return HttpResponseClientRedirect(
+                        reverse("plan_detail", args=[access.plan.code])
+                    )
+                return redirect("plan_detail", code=access.plan.code)
+            # Changed since they opened it: show the newer version, keep their reason,
+            # and let them decide again.
+            item = conflict.current
+            reason_form = ReasonForm(request.POST)
+            status = 409
+        else:
+            return _after_write(request, access, result, area if kind.in_area else None)
+    context = {
+        "access": access,
+        "plan": access.plan,
+        "kind": kind,
+        "item": item,
+        "area": area,
+        "picture": services.describe(kind, item),
+        "will_propose": _will_propose(access, kind, rules.Act.REMOVE, area, item),
+        "reason_form": reason_form,
+        "changed_meanwhile": status == 409,
+    }
+    return page_or_fragment(request, "plans/item_remove.html", "confirm", context, status=status)

@@ -1,0 +1,60 @@
+"""The plan page and everything that draws or changes a piece of it."""
+
+from django.urls import path, register_converter
+
+from coproduce.converters import OneOf
+from coproduce.plan_page import editing, export, page, rating, suggestions
+
+
+class KindConverter(OneOf):
+    """Only the kinds of item the plan knows; anything else is a 404 at routing."""
+
+    regex = "outcome|resource|commitment|expertise|life_area"
+
+
+class AnswerConverter(OneOf):
+    regex = "accept|decline|withdraw"
+
+
+register_converter(KindConverter, "kind")
+register_converter(AnswerConverter, "answer")
+
+urlpatterns = [
+    path("plans/<uuid:code>/", page.plan_detail, name="plan_detail"),
+    path("plans/<uuid:code>/live/", page.live, name="plan_live"),
+    path("plans/<uuid:code>/areas/<uuid:area_code>/", page.area_fragment, name="area_fragment"),
+    path(
+        "plans/<uuid:code>/about/edit/",
+        editing.item_edit,
+        {"kind_name": "about"},
+        name="about_edit",
+    ),
+    path(
+        "plans/<uuid:code>/areas/<uuid:area_code>/leadership/",
+        suggestions.leadership_propose,
+        name="leadership_propose",
+    ),
+    path("plans/<uuid:code>/<kind:kind_name>/add/", editing.item_add, name="item_add"),
+    path(
+        "plans/<uuid:code>/<kind:kind_name>/<uuid:item_code>/edit/",
+        editing.item_edit,
+        name="item_edit",
+    ),
+    path(
+        "plans/<uuid:code>/<kind:kind_name>/<uuid:item_code>/remove/",
+        editing.item_remove,
+        name="item_remove",
+    ),
+    path(
+        "plans/<uuid:code>/suggestions/<uuid:proposal_code>/<answer:answer>/",
+        suggestions.proposal_answer,
+        name="proposal_answer",
+    ),
+    path(
+        "plans/<uuid:code>/outcomes/<uuid:outcome_code>/rate/",
+        rating.rate_outcome,
+        name="outcome_rate",
+    ),
+    path("plans/<uuid:code>/print/", export.plan_print, name="plan_print"),
+    path("plans/<uuid:code>/download/fhir/", export.plan_export_fhir, name="plan_export_fhir"),
+]

@@ -1,0 +1,131 @@
+"""Where each person lands: their plan, a professional's caseload, a lead's team."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from coproduce.models import Side, Team
+from plans.access import get_led_team, get_own_plan, get_professional
+from plans.models import CareTeamMember, Plan, PlanChange, Proposal
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page they came for."""
+    user = request.user
+    if hasattr(user, "person"):
+        plan = get_own_plan(user)
+        if plan is not None:
+            return redirect("plan_detail", code=plan.code)
+        return render(request, "plans/no_plan.html", {})
+    professional = getattr(user, "professional", None)
+    if professional is not None:
+        if Team.objects.filter(lead=professional).exists():
+            return redirect("team_overview")
+        return redirect("caseload")
+    return render(request, "plans/no_role.html", {})
+
+
+CASELOAD_PAGE_SIZE = 25
+CASELOAD_FILTERS = {
+    "all": "Everyone",
+    "waiting": "Suggestions waiting for me",
+    "overdue": "Reviews overdue",
+    "changed": "Changed since I last looked",
+}
+
+
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The plans this professional is on, with what needs them first.
+
+    Sorted so that the plans waiting for an answer, then overdue reviews,
+    then recent changes come first; searchable by name; paginated.
+    """
+    professional = get_professional(request.user)
+    today = timezone.localdate()
+    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
+    waiting_count = waiting.order_by().values("plan").annotate(n=Count("id")).values("n")
+    overdue = Plan.review_overdue_q(today, via="plan__")
+    changed = Q(plan__version__gt=F("last_seen_version"))
+    latest = PlanChange.objects.filter(plan=OuterRef("plan")).order_by("-at", "-id")
+    memberships = (
+        CareTeamMember.objects.current()
+        .filter(professional=professional)
+        .select_related("plan__person__user")
+        .annotate(
+            proposals_waiting=Coalesce(Subquery(waiting_count), 0),
+            latest_change=Subquery(latest.values("summary")[:1]),
+            latest_change_at=Subquery(latest.values("at")[:1]),
+            changed=changed,
+            overdue=overdue,
+        )
+    )
+    summary = (
+        CareTeamMember.objects.current()
+        .filter(professional=professional)
+        .aggregate(
+            total=Count("id"),
+            waiting=Count("id", filter=Exists(waiting)),
+            overdue=Count("id", filter=overdue),
+            changed=Count("id", filter=changed),
+        )
+    )
+    # PostgreSQL cannot compare text holding NUL: a search for it is a search for the rest.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    if query:
+        memberships = memberships.filter(plan__person__user__display_name__icontains=query)
+    shown = request.GET.get("show", "all")
+    if shown not in CASELOAD_FILTERS:
+        shown = "all"
+    if shown == "waiting":
+        memberships = memberships.filter(proposals_waiting__gt=0)
+    elif shown in ("overdue", "changed"):
+        memberships = memberships.filter(**{shown: True})
+    memberships = memberships.order_by(
+        F("proposals_waiting").desc(),
+        F("overdue").desc(nulls_last=True),
+        F("changed").desc(nulls_last=True),
+        F("plan__next_review_date").asc(nulls_last=True),
+        "plan__person__user__display_name",
+    )
+    page = Paginator(memberships, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "professional": professional,
+        "page_obj": page,
+        "rows": page.object_list,
+        "summary": summary,
+        "query": query,
+        "shown": shown,
+        "filters": CASELOAD_FILTERS,
+        "today": today,
+    }
+    return render(request, "plans/caseload.html", context)
+
+
+@require_GET
+def team_overview(request: HttpRequest) -> HttpResponse:
+    """The lead's view of the team: who is in it and how big each caseload is."""
+    team = get_led_team(request.user)
+    caseload = Plan.objects.for_team(team.pk)
+    today = timezone.localdate()
+    figures = caseload.aggregate(
+        people=Count("person", distinct=True),
+        active=Count("id", filter=Q(status=Plan.Status.ACTIVE)),
+        overdue=Count("id", filter=Plan.review_overdue_q(today)),
+    )
+    members = (
+        team.members.select_related("user")
+        .annotate(
+            plans=Count("memberships", filter=Q(memberships__removed_at__isnull=True)),
+        )
+        .order_by("user__display_name")
+    )
+    context = {"team": team, "figures": figures, "members": members}
+    return render(request, "plans/team_overview.html", context)
