@@ -21,7 +21,7 @@ from outcomes.models import Rating, Review, ValuedOutcome
 from plans import rules
 from plans.access import PlanAccess
 from plans.history import record
-from plans.models import Plan, PlanChange
+from plans.models import LifeArea, Plan, PlanChange
 from plans.services import ItemKind
 
 # Valued outcomes are edited and suggested like any other item on the plan
@@ -225,3 +225,28 @@ def complete_review(
         after={"next_review_date": next_review_date.isoformat(), "notes": notes},
     )
     return review
+
+
+def carry_over_outcomes(old: Plan, new: Plan, areas: dict[int, LifeArea]) -> int:
+    """Copy the outcomes still being worked on into the person's next plan.
+
+    Called by the new-plan page inside the transaction that starts the plan
+    (plans.lifecycle.start_episode), whose history entry says what came across.
+    The outcomes keep their writers; their ratings stay with the earlier plan.
+    """
+    copies = [
+        ValuedOutcome(
+            plan=new,
+            life_area=areas[outcome.life_area_id],
+            text=outcome.text,
+            why_it_matters=outcome.why_it_matters,
+            target_date=outcome.target_date,
+            created_by_id=outcome.created_by_id,
+            created_side=outcome.created_side,
+        )
+        for outcome in ValuedOutcome.objects.current()
+        .filter(plan=old, status=ValuedOutcome.Status.ACTIVE)
+        .order_by("created_at", "id")
+    ]
+    ValuedOutcome.objects.bulk_create(copies)
+    return len(copies)
