@@ -127,5 +127,18 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("user__display_name")
     )
-    context = {"team": team, "figures": figures, "members": members}
+    # An active plan with nobody coordinating it needs the lead to act.
+    coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
+    uncoordinated = (
+        caseload.filter(status=Plan.Status.ACTIVE)
+        .exclude(Exists(coordinated))
+        .select_related("person__user")
+        .order_by("person__user__display_name", "pk")
+    )
+    context = {
+        "team": team,
+        "figures": figures,
+        "members": members,
+        "uncoordinated": uncoordinated,
+    }
     return render(request, "plans/team_overview.html", context)
