@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 54 URLs x 9 roles x 2 methods = 972 cells. With each answer of
+Matrix size: 60 URLs x 9 roles x 2 methods = 1080 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 57 cases x 9 roles x 2 methods = 1026 cells.
+(accept / decline) as a case of its own: 63 cases x 9 roles x 2 methods = 1134 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 13 cases x 2 roles x 2 methods = 52 cells.
 """
@@ -231,6 +231,14 @@ RULES: dict[str, Rule] = {
     "password_reset_complete": Rule(PUBLIC, (200, 405)),
     "email_change": Rule(SIGNED_IN, (200, 422)),
     "email_change_confirm": Rule(PUBLIC, (404, 404)),
+    # --- the plan's life (Amara's plan is active; Ben is on the team, not coordinating) --
+    "plan_agree": Rule(PLAN, (403, 403)),  # agreed already: nobody agrees again
+    "plan_close": Rule(PLAN, (200, 422), ben=(403, 403)),  # the person or the coordinator
+    "plan_new_episode": Rule(PLAN, (403, 403)),  # only after the plan is closed
+    "earlier_plans": Rule(PERSON, (200, 405)),
+    "plan_hand_over": Rule(PLAN, (403, 403)),  # only the coordinator hands over
+    # The lead of the team of someone on the care team; another lead: no such plan.
+    "team_hand_over": Rule(LEAD, (200, 422), roles={"other_lead": (404, 404)}),
 }
 
 

@@ -9,6 +9,9 @@ real SMTP server (aiosmtpd on loopback) and every link is opened from it.
     4. Ben starts Amara's plan and invites her by email.
     5. Amara opens her invitation, chooses her password (with the keyboard) and
        sees her draft plan.
+    6. Amara writes and agrees (with the keyboard); Ben agrees and the plan is active.
+    7. Later Amara closes it (the reason chosen with the keyboard) and starts a
+       new plan, bringing what she chooses; the closed one is in "my earlier plans".
 
 The journey is a list of steps over one `Journey`, so the plan's later life
 (agree, activate, close, a new episode) can be appended as further steps.
@@ -40,7 +43,8 @@ class Journey:
     pages: dict[str, Page] = field(default_factory=dict)
 
     def plan(self) -> Plan:
-        return Plan.objects.get(person__user__email="amara@example.org")
+        """Amara's current plan (the newest)."""
+        return Plan.objects.filter(person__user__email="amara@example.org").latest("created_at")
 
 
 def code_from_the_page(page: Page) -> str:
@@ -159,16 +163,88 @@ def amara_accepts_with_the_keyboard(journey: Journey) -> None:
     assert Person.objects.get(user__username="amara").plans.get() == journey.plan()
 
 
+def amara_writes_and_agrees(journey: Journey) -> None:
+    page = journey.pages["amara"]
+    page.get_by_role("link", name="Change what I have written about me").click()
+    page.get_by_label("What matters to me").fill("My garden, and my sister Efua")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#about")).to_contain_text("My garden, and my sister Efua")
+    page.get_by_role("link", name="Agree to my plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Agree to my plan")
+    assert_accessible(page, "Amara is asked to agree")
+    # With the keyboard: the button, then Enter.
+    page.get_by_role("button", name="I agree to my plan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You agreed to the plan.")).to_be_visible()
+    assert_accessible(page, "Amara has agreed")
+    plan = journey.plan()
+    assert plan.status == Plan.Status.DRAFT
+    assert plan.agreements.get().agreed_by.username == "amara"
+
+
+def ben_agrees_and_the_plan_is_active(journey: Journey) -> None:
+    page = journey.pages["ben"]
+    goto(page, f"/plans/{journey.plan().code}/", "Amara's agreed draft, for Ben")
+    page.get_by_role("link", name="Agree to the plan, as care coordinator").click()
+    assert_accessible(page, "Ben is asked to agree")
+    page.get_by_role("button", name="I agree: make the plan active").click()
+    expect(page.get_by_text("You agreed to the plan. It is now active.")).to_be_visible()
+    expect(page.locator("#agreements")).to_contain_text("Agreed by Amara on")
+    expect(page.locator("#agreements")).to_contain_text("and by you on")
+    assert_accessible(page, "the plan is active")
+    assert journey.plan().status == Plan.Status.ACTIVE
+
+    amara = journey.pages["amara"]
+    goto(amara, f"/plans/{journey.plan().code}/", "Amara's active plan")
+    expect(amara.locator("#agreements")).to_contain_text("and by Ben Okafor on")
+
+
+def later_it_is_closed_and_a_new_plan_starts(journey: Journey) -> None:
+    page = journey.pages["amara"]
+    old = journey.plan()
+    page.get_by_role("link", name="Close my plan").click()
+    assert_accessible(page, "closing the plan")
+    page.get_by_role("button", name="Close the plan").click()
+    expect(page.get_by_text("Choose why the plan is closing").first).to_be_visible()
+    assert_accessible(page, "closing without a reason")
+    # With the keyboard: the reason's radio button, Space, then the button.
+    page.get_by_label("The person's choice").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Close the plan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The plan is closed.")).to_be_visible()
+    assert_accessible(page, "the closed plan")
+
+    page.get_by_role("link", name="Start a new plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a new plan")
+    assert_accessible(page, "choosing what to bring into the new plan")
+    page.get_by_role("button", name="Start my new plan").click()
+    expect(page.get_by_text("Your new plan is ready.")).to_be_visible()
+    assert_accessible(page, "the new plan")
+    expect(page.locator("#about")).to_contain_text("My garden, and my sister Efua")
+
+    page.get_by_role("link", name="My earlier plans").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My earlier plans")
+    assert_accessible(page, "my earlier plans")
+    expect(page.get_by_text("Why it closed: The person's choice")).to_be_visible()
+    plans = Plan.objects.filter(person__user__username="amara").order_by("created_at")
+    assert [p.status for p in plans] == [Plan.Status.CLOSED, Plan.Status.DRAFT]
+    assert plans[1].previous_plan_id == old.pk
+
+
 STEPS = [
     staff_start_the_team,
     chloe_accepts_and_invites_ben,
     ben_sets_up_his_sign_in,
     ben_starts_amaras_plan,
     amara_accepts_with_the_keyboard,
+    amara_writes_and_agrees,
+    ben_agrees_and_the_plan_is_active,
+    later_it_is_closed_and_a_new_plan_starts,
 ]
 
 
-def test_from_an_empty_database_to_amaras_draft_plan(
+def test_from_an_empty_database_to_an_agreed_plan_and_the_next(
     open_page: OpenPage,
     live_server: Any,
     transactional_db: None,
