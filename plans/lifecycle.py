@@ -93,13 +93,17 @@ class Life:
         return self.may(rules.LifeAct.HAND_OVER)
 
 
-def _latest(plan: Plan, side: str) -> PlanAgreement | None:
-    return (
-        PlanAgreement.objects.filter(plan=plan, side=side)
+def _latest_agreements(plan: Plan) -> dict[str, PlanAgreement]:
+    """Each side's latest agreement, in one query (a plan has a handful at most)."""
+    latest: dict[str, PlanAgreement] = {}
+    for agreement in (
+        PlanAgreement.objects.filter(plan=plan)
         .select_related("agreed_by")
-        .order_by("-agreed_at", "-id")
-        .first()
-    )
+        .order_by("agreed_at", "id")
+    ):
+        agreement.plan = plan  # the same object: its version is the one just read
+        latest[agreement.side] = agreement
+    return latest
 
 
 def role_of(access: PlanAccess, coordinator: CareTeamMember | None) -> rules.Role:
@@ -119,15 +123,21 @@ def coordinator_of(plan: Plan) -> CareTeamMember | None:
     )
 
 
-def life_of(access: PlanAccess, plan: Plan | None = None) -> Life:
-    """Where the plan is in its life, and what this user may do about it (three queries)."""
+def life_of(
+    access: PlanAccess, plan: Plan | None = None, care_team: list[CareTeamMember] | None = None
+) -> Life:
+    """Where the plan is in its life, and what this user may do about it.
+
+    Two queries, or one when the caller already holds the current care team.
+    """
     plan = plan or access.plan
-    person = _latest(plan, Side.PERSON)
-    coordinator_agreement = _latest(plan, Side.PROFESSIONAL)
-    for agreement in (person, coordinator_agreement):
-        if agreement is not None:
-            agreement.plan = plan  # the same object: its version is the one just read
-    coordinator = coordinator_of(plan)
+    latest = _latest_agreements(plan)
+    person = latest.get(Side.PERSON)
+    coordinator_agreement = latest.get(Side.PROFESSIONAL)
+    if care_team is None:
+        coordinator = coordinator_of(plan)
+    else:
+        coordinator = next((m for m in care_team if m.is_coordinator), None)
     stage = rules.plan_stage(
         plan.status,
         version=plan.version,

@@ -42,7 +42,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         CareTeamMember.objects.filter(pk=access.membership_id).update(
             last_seen_version=access.plan.version
         )
-    life = life_of(access)
+    life = life_of(access, care_team=page.care_team)
     context = {"access": access, "plan": access.plan, "page": page, "life": life}
     return render(request, "plans/plan_detail.html", context)
 
