@@ -168,6 +168,8 @@ def amara_writes_and_agrees(journey: Journey) -> None:
     page.get_by_role("link", name="Change what I have written about me").click()
     page.get_by_label("What matters to me").fill("My garden, and my sister Efua")
     page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    goto(page, f"/plans/{journey.plan().code}/", "Amara's plan, in her words")
     expect(page.locator("#about")).to_contain_text("My garden, and my sister Efua")
     page.get_by_role("link", name="Agree to my plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agree to my plan")
