@@ -29,7 +29,10 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	# The task worker (email) runs beside the server and stops with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 # DATABASE_URL=postgres://... make test runs the same suite on PostgreSQL.
 # In parallel, one worker per core (pytest-xdist), each with its own test

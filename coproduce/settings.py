@@ -48,11 +48,15 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "coproduce",
     "plans",
     "outcomes",
+    "coproduce.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,10 @@ CSRF_COOKIE_HTTPONLY = True
 # Two-step sign-in (TOTP) for professionals and staff; people are never asked.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Coproduce"
+# django-otp throttles wrong codes per device, so anyone with the password could
+# lock the owner out. Wrong codes are counted per sign-in instead (coproduce.two_step_rules).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Sign-in throttling (django-axes), in the database so all app servers share it.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -217,6 +225,31 @@ CACHES = {
         "LOCATION": "coproduce_cache",
     }
 }
+
+# Email: printed to the console in development, SMTP in production. Sending
+# never blocks a request: messages go through the task queue (coproduce.tasks).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@localhost>")
+
+# Background work (email): Django's tasks API through the django-tasks
+# backport, queued in the database; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Invitations and set-up links: how long a link lasts.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+LETTER_INVITATION_DAYS = int(os.environ.get("LETTER_INVITATION_DAYS", "30"))
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("outcomes.urls_dashboard")),
     path("readyz/", health.readyz, name="readyz"),
+    path("", include("coproduce.onboarding.urls")),
     path("admin/", admin.site.urls),
 ]
 

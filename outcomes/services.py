@@ -338,3 +338,28 @@ def take_back_leadership(access: PlanAccess, review: Review, area: LifeArea) -> 
     require_plan_open(access)
     review = _lock_open(review)
     take_back(access, area, review.held_on)
+
+
+def carry_over_outcomes(old: Plan, new: Plan, areas: dict[int, LifeArea]) -> int:
+    """Copy the outcomes still being worked on into the person's next plan.
+
+    Called by the new-plan page inside the transaction that starts the plan
+    (plans.lifecycle.start_episode), whose history entry says what came across.
+    The outcomes keep their writers; their ratings stay with the earlier plan.
+    """
+    copies = [
+        ValuedOutcome(
+            plan=new,
+            life_area=areas[outcome.life_area_id],
+            text=outcome.text,
+            why_it_matters=outcome.why_it_matters,
+            target_date=outcome.target_date,
+            created_by_id=outcome.created_by_id,
+            created_side=outcome.created_side,
+        )
+        for outcome in ValuedOutcome.objects.current()
+        .filter(plan=old, status=ValuedOutcome.Status.ACTIVE)
+        .order_by("created_at", "id")
+    ]
+    ValuedOutcome.objects.bulk_create(copies)
+    return len(copies)

@@ -107,6 +107,19 @@ def get_led_team(user: Any) -> Team:
     return team
 
 
+def get_plan_for_lead(user: Any, code: UUID | str) -> Plan:
+    """A plan on the caseload of the team this user leads (403 for others, else 404).
+
+    For what a lead does about a plan without being on its care team (moving
+    care coordination): the plan's content stays for its care team.
+    """
+    team = get_led_team(user)
+    try:
+        return Plan.objects.for_team(team.pk).select_related("person__user").get(code=code)
+    except (Plan.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
 def get_person(user: Any) -> Person:
     """The signed-in person, or 403: some decisions (closing an account) are theirs alone."""
     person = getattr(user, "person", None)

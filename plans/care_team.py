@@ -208,22 +208,37 @@ def invite(access: PlanAccess, professional: Professional) -> CareTeamMember:
     return member
 
 
+def end_membership(plan: Plan, member: CareTeamMember, *, by: Any, side: str, summary: str) -> bool:
+    """Take one professional off one care team, with its history entry.
+
+    The one way anyone leaves a care team (the person removing them, a lead
+    deactivating them). False if the membership had already ended.
+    """
+    ended = CareTeamMember.objects.filter(pk=member.pk, plan=plan, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=by
+    )
+    if ended:
+        record(
+            None,
+            plan,
+            PlanChange.Action.ACCESS,
+            summary,
+            before=describe_member(member),
+            actor=by,
+            side=side,
+        )
+    return bool(ended)
+
+
 def remove(access: PlanAccess, member: CareTeamMember) -> None:
     """The person takes a professional off the care team: their next request is refused."""
     access.require_owner()
     with transaction.atomic():
-        ended = CareTeamMember.objects.filter(
-            pk=member.pk, plan=access.plan, removed_at__isnull=True
-        ).update(removed_at=timezone.now(), removed_by=access.user)
-        if not ended:
+        summary = f"Removed {who(member.professional)} from the care team"
+        if not end_membership(
+            access.plan, member, by=access.user, side=access.side, summary=summary
+        ):
             raise NotOnTeam
-        record(
-            access,
-            access.plan,
-            PlanChange.Action.ACCESS,
-            f"Removed {who(member.professional)} from the care team",
-            before=describe_member(member),
-        )
 
 
 def request_access(professional: Professional, code: str, message: str = "") -> None:
@@ -280,3 +295,54 @@ def answer_request(access: PlanAccess, request: AccessRequest, accept: bool) -> 
             summary = f"Said no to {who(professional)} joining the care team"
             after = None
         record(access, access.plan, PlanChange.Action.ACCESS, summary, after=after)
+
+
+# --- care coordination -----------------------------------------------------------------
+
+
+def hand_over_coordination(plan: Plan, to_member_id: int, *, by: Any, side: str) -> CareTeamMember:
+    """Care coordination moves to another professional on the care team.
+
+    By the coordinator, or by the lead of their team; the history entry is
+    how the person is told (it shows on their plan). Raises NotOnTeam if the
+    chosen professional is no longer on the care team.
+    """
+    with transaction.atomic():
+        members = list(
+            CareTeamMember.objects.current()
+            .select_for_update()
+            .filter(plan=plan)
+            .select_related("professional__user")
+            .order_by("pk")
+        )
+        chosen = next((m for m in members if m.pk == to_member_id), None)
+        if chosen is None:
+            raise NotOnTeam
+        current = next((m for m in members if m.is_coordinator), None)
+        if current is not None and current.pk == chosen.pk:
+            return chosen
+        if current is not None:
+            CareTeamMember.objects.filter(pk=current.pk).update(
+                is_coordinator=False,
+                role="" if current.role == "Care coordinator" else current.role,
+            )
+            summary = (
+                f"Care coordination moved from {who(current.professional)} "
+                f"to {who(chosen.professional)}"
+            )
+        else:
+            summary = f"{who(chosen.professional)} is now the care coordinator"
+        CareTeamMember.objects.filter(pk=chosen.pk).update(
+            is_coordinator=True, role="Care coordinator"
+        )
+        record(
+            None,
+            plan,
+            PlanChange.Action.ACCESS,
+            summary,
+            before={"coordinator": current.professional.user.name} if current else None,
+            after={"coordinator": chosen.professional.user.name},
+            actor=by,
+            side=side,
+        )
+    return chosen

@@ -84,6 +84,11 @@ class Plan(models.Model):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
+    class CloseReason(models.TextChoices):
+        DISCHARGED = "discharged", "Discharged: the work together is done"
+        MOVED = "moved", "Moved away or to another service"
+        PERSON_CHOICE = "person_choice", "The person's choice"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Random and stored (unique, so indexed): finding a plan by the code a
     # professional types is one indexed lookup, whatever the number of plans.
@@ -109,6 +114,14 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The episode this plan follows, when the person started it after closing one.
+    previous_plan = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_plans"
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -116,7 +129,11 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "active", "closed"]), name="plan_status_valid"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_reason__in=["", "discharged", "moved", "person_choice"]),
+                name="plan_closed_reason_valid",
+            ),
         ]
         indexes = [models.Index(fields=["status", "next_review_date"], name="plan_review_due")]
 
@@ -166,6 +183,8 @@ class CareTeamMember(models.Model):
         "coproduce.Professional", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField("Role on this plan", max_length=120, blank=True)
+    # The care coordinator: one per plan at most (a database constraint).
+    is_coordinator = models.BooleanField(default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -184,7 +203,12 @@ class CareTeamMember(models.Model):
                 fields=["plan", "professional"],
                 condition=Q(removed_at__isnull=True),
                 name="one_current_membership",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(is_coordinator=True, removed_at__isnull=True),
+                name="one_coordinator_per_plan",
+            ),
         ]
         indexes = [
             models.Index(fields=["professional", "removed_at"], name="careteam_by_professional")
@@ -192,6 +216,28 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.professional} on {self.plan}"
+
+
+class PlanAgreement(models.Model):
+    """Someone agreeing to the plan as it stood: the person first, then the care coordinator."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="agreements")
+    side = models.CharField(max_length=12, choices=Side.choices)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+    # The plan's version once this agreement was recorded: any later change
+    # makes the plan "changed since it was agreed".
+    plan_version = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["agreed_at", "id"]
+        constraints = [side_check("side", "planagreement_side_valid")]
+        indexes = [models.Index(fields=["plan", "side", "-agreed_at"], name="agreement_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_by} agreed to {self.plan} on {self.agreed_at:%Y-%m-%d}"
 
 
 class AccessRequest(models.Model):
@@ -604,6 +650,7 @@ class PlanChange(models.Model):
         REVIEW = "review", "Reviewed the plan"
         REPLY = "reply", "Replied"
         AGREE = "agree", "Agreed"
+        CLOSE = "close", "Closed the plan"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     life_area = models.ForeignKey(
@@ -649,6 +696,7 @@ class PlanChange(models.Model):
                         "review",
                         "reply",
                         "agree",
+                        "close",
                     ]
                 ),
                 name="planchange_action_valid",

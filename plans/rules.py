@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 from coproduce.models import Side
-from plans.models import Expertise, Leadership, Proposal
+from plans.models import Expertise, Leadership, Plan, Proposal
 
 
 class Decision(StrEnum):
@@ -228,3 +228,63 @@ def may_withdraw(proposal: Proposal, user: Any) -> bool:
 
 def answering_side(proposed_side: str) -> str:
     return Side.PROFESSIONAL if proposed_side == Side.PERSON else Side.PERSON
+
+
+# --- the plan's life -----------------------------------------------------------------
+#
+# draft (the person writes, with support) -> agreed (the person has agreed to
+# the plan as it stands) -> active (the care coordinator has agreed too) ->
+# closed (with a reason). A change after the person agreed, before the
+# coordinator did, takes the plan back to draft: the person agrees first, to
+# what the coordinator then agrees to. After that, a new plan (episode) is
+# the person's to start.
+
+
+class Stage(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    """Who is asking, as far as the plan's life is concerned."""
+
+    PERSON = "person"
+    COORDINATOR = "coordinator"
+    PROFESSIONAL = "professional"  # on the care team, not coordinating
+    LEAD = "lead"  # leads the team of someone on the care team
+
+
+class LifeAct(StrEnum):
+    AGREE = "agree"
+    CLOSE = "close"
+    NEW_EPISODE = "new_episode"
+    HAND_OVER = "hand_over"  # move care coordination to another professional
+
+
+def plan_stage(status: str, *, version: int, person_agreed_version: int | None) -> Stage:
+    """Where a plan is in its life; "agreed" holds only while nothing changed since."""
+    if status == Plan.Status.CLOSED:
+        return Stage.CLOSED
+    if status == Plan.Status.ACTIVE:
+        return Stage.ACTIVE
+    if person_agreed_version is not None and person_agreed_version == version:
+        return Stage.AGREED
+    return Stage.DRAFT
+
+
+def may_do(stage: str, role: str, act: str) -> bool:
+    """May someone in `role` do `act` to a plan at `stage`? (tested as a table)."""
+    if act == LifeAct.AGREE:
+        return (stage, role) in {
+            (Stage.DRAFT, Role.PERSON),
+            (Stage.AGREED, Role.COORDINATOR),
+        }
+    if act == LifeAct.CLOSE:
+        return stage != Stage.CLOSED and role in (Role.PERSON, Role.COORDINATOR)
+    if act == LifeAct.NEW_EPISODE:
+        return stage == Stage.CLOSED and role == Role.PERSON
+    if act == LifeAct.HAND_OVER:
+        return stage != Stage.CLOSED and role in (Role.COORDINATOR, Role.LEAD)
+    return False

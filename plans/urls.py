@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from plans.views import care_team, caseload, history
+from plans.views import care_team, caseload, coordination, history
 
 
 class DecisionConverter(OneOf):
@@ -17,6 +17,12 @@ urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("team/", caseload.team_overview, name="team_overview"),
     path("plans/<uuid:code>/history/", history.history, name="plan_history"),
+    path(
+        "plans/<uuid:code>/coordinator/hand-over/",
+        coordination.plan_hand_over,
+        name="plan_hand_over",
+    ),
+    path("team/plans/<uuid:code>/coordinator/", coordination.team_hand_over, name="team_hand_over"),
     path("plans/<uuid:code>/care-team/", care_team.care_team, name="care_team"),
     path(
         "plans/<uuid:code>/care-team/invite/",

@@ -27,11 +27,11 @@ out cell by cell:
   else gets a 404 that does not name the person;
 - "owner" pages (decisions that are the person's alone): the professional on
   the care team gets a 403, anyone else a 404;
-- "professional", "lead" and "person" pages: anyone else gets a 403.
+- "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 46 URLs x 9 roles x 2 methods = 828 cells. With each answer of
+Matrix size: 67 URLs x 9 roles x 2 methods = 1206 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 49 cases x 9 roles x 2 methods = 882 cells.
+(accept / decline) as a case of its own: 70 cases x 9 roles x 2 methods = 1260 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 19 cases x 2 roles x 2 methods = 76 cells.
 """
@@ -83,6 +83,7 @@ SIGNED_IN = "signed-in"  # anyone signed in
 PROFESSIONAL = "professional"  # professionals (leads included); others 403
 LEAD = "lead"  # team leads; others 403
 PERSON = "person"  # people; others 403
+STAFF = "staff"  # staff; others 403
 PLAN = "plan"  # Amara and her care team; others 404
 OWNER = "owner"  # Amara; her care team 403; others 404
 
@@ -129,6 +130,8 @@ class Rule:
             return allowed if role in LEADS else 403
         if self.scope == PERSON:
             return allowed if role in PEOPLE else 403
+        if self.scope == STAFF:
+            return allowed if role == "staff" else 403
         if role == "amara":
             return allowed
         if role == "ben":
@@ -151,6 +154,8 @@ def _figure(world: World) -> Query:
 
 
 PERSONS_404: Mapping[str, Pair] = {"amara": (404, 404), "priya": (404, 404)}
+# Pages about the care team's own work on a plan (the invitation, coordination).
+CARE_TEAM_ONLY: Mapping[str, Pair] = {"amara": (403, 403)}
 
 # One line per URL name (a case "name.variant" is the same URL with other fixed parts).
 RULES: dict[str, Rule] = {
@@ -161,7 +166,8 @@ RULES: dict[str, Rule] = {
     "logout": Rule(SIGNED_IN, (405, 302)),
     "home": Rule(SIGNED_IN, (302, 405), roles={"staff": (200, 405)}),
     "two_factor_verify": Rule(SIGNED_IN, (302, 302), roles=PERSONS_404),
-    "two_factor_setup": Rule(SIGNED_IN, (200, 200), roles=PERSONS_404),
+    # Without a redeemed invitation or set-up link: "ask your lead for a set-up link".
+    "two_factor_setup": Rule(SIGNED_IN, (403, 403), roles=PERSONS_404),
     "session_keepalive": Rule(SIGNED_IN, (405, 204)),
     "access_ended": Rule(SIGNED_IN, (200, 405)),
     "account_closed": Rule(PUBLIC, (302, 405), roles={"anonymous": (200, 405)}),
@@ -215,6 +221,35 @@ RULES: dict[str, Rule] = {
     "access_request_answer.accept": Rule(OWNER, (405, 302), kwargs={"decision": "accept"}),
     "access_request_answer.decline": Rule(OWNER, (405, 302), kwargs={"decision": "decline"}),
     "who_has_looked": Rule(OWNER, (200, 405)),
+    # --- bringing people in (onboarding) ---------------------------------------------
+    "staff_teams": Rule(STAFF, (200, 422)),
+    # Ben is in Chloe's team: she or staff may send him a set-up link; another lead
+    # does not learn he exists.
+    "professional_setup_link": Rule(
+        STAFF, (200, 302), roles={"chloe": (200, 302), "other_lead": (404, 404)}
+    ),
+    "team_professionals": Rule(LEAD, (200, 422)),
+    "professional_deactivate": Rule(LEAD, (200, 302), roles={"other_lead": (404, 404)}),
+    "plan_start": Rule(PROFESSIONAL, (200, 422)),
+    "plan_invitation": Rule(PLAN, (200, 422), roles=CARE_TEAM_ONLY),
+    "plan_coordinator": Rule(PLAN, (200, 302), roles=CARE_TEAM_ONLY),  # Ben takes it on
+    # An unknown token: the same clear page for everyone, signed in or not.
+    "welcome": Rule(PUBLIC, (404, 404)),
+    "letter_start": Rule(PUBLIC, (200, 422)),
+    "password_reset": Rule(PUBLIC, (200, 422)),
+    "password_reset_done": Rule(PUBLIC, (200, 405)),
+    "password_reset_confirm": Rule(PUBLIC, (200, 200)),  # says the link does not work
+    "password_reset_complete": Rule(PUBLIC, (200, 405)),
+    "email_change": Rule(SIGNED_IN, (200, 422)),
+    "email_change_confirm": Rule(PUBLIC, (404, 404)),
+    # --- the plan's life (Amara's plan is active; Ben is on the team, not coordinating) --
+    "plan_agree": Rule(PLAN, (403, 403)),  # agreed already: nobody agrees again
+    "plan_close": Rule(PLAN, (200, 422), ben=(403, 403)),  # the person or the coordinator
+    "plan_new_episode": Rule(PLAN, (403, 403)),  # only after the plan is closed
+    "earlier_plans": Rule(PERSON, (200, 405)),
+    "plan_hand_over": Rule(PLAN, (403, 403)),  # only the coordinator hands over
+    # The lead of the team of someone on the care team; another lead: no such plan.
+    "team_hand_over": Rule(LEAD, (200, 422), roles={"other_lead": (404, 404)}),
 }
 
 
@@ -339,6 +374,9 @@ def build_world(cast: Cast) -> World:
         "rating_code": rating.code,
         "target_type": "outcome",
         "target_code": outcome.code,
+        "professional_id": cast.ben.pk,
+        "token": "not-a-real-token",
+        "uidb64": "MQ",
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 

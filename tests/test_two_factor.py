@@ -6,18 +6,18 @@ The suite runs with REQUIRE_2FA=0 (pyproject); every test here turns it on.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.models import User
+from coproduce.onboarding import services as onboarding_services
+from coproduce.onboarding.models import AccountLink
 from outcomes.models import ValuedOutcome
 from plans.models import Proposal
 from tests import factories as f
@@ -55,10 +55,9 @@ def sign_in(client: Client, username: str) -> Any:
 # --- first sign-in: setting up ---------------------------------------------------
 
 
-def test_first_sign_in_sets_up_the_app_then_lets_the_professional_in(
+def test_a_password_alone_only_reaches_ask_for_a_set_up_link(
     client: Client,
     cast: Cast,
-    security_log: SecurityLog,  # noqa: F811
 ) -> None:
     response = sign_in(client, "ben")
     assert response.status_code == 302
@@ -68,6 +67,30 @@ def test_first_sign_in_sets_up_the_app_then_lets_the_professional_in(
     assert response["Location"].startswith(setup + "?next=")
 
     page = client.get(response["Location"])
+    assert page.status_code == 403
+    assert "Ask your team lead for a set-up link" in page.content.decode()
+    assert "totp-secret" not in page.content.decode()
+    assert client.post(setup, {"code": "123456"}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=cast.ben.user).exists()
+
+
+def test_first_set_up_from_a_link_then_the_professional_is_let_in(
+    client: Client,
+    cast: Cast,
+    security_log: SecurityLog,  # noqa: F811
+) -> None:
+    token = onboarding_services.issue_link(
+        cast.ben.user, AccountLink.Purpose.SETUP, AccountLink.Delivery.EMAIL, by=None
+    )
+    response = client.post(
+        reverse("welcome", args=[token]),
+        {"username": "ben", "new_password1": "a-new-long-pass", "new_password2": "a-new-long-pass"},
+    )
+    setup = reverse("two_factor_setup")
+    assert response.status_code == 302
+    assert response["Location"] == setup
+
+    page = client.get(setup + "?next=/caseload/")
     assert page.status_code == 200
     content = page.content.decode()
     device = TOTPDevice.objects.get(user=cast.ben.user, confirmed=False)
@@ -85,10 +108,18 @@ def test_first_sign_in_sets_up_the_app_then_lets_the_professional_in(
     assert not device.confirmed
     assert security_log.of("two_factor_failed")
 
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     response = client.post(setup, {"code": code_for(device), "next": "/caseload/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/caseload/"
+    # The backup codes, shown once, then on to the page asked for.
+    assert response.status_code == 200
+    assert 'href="/caseload/"' in response.content.decode()
+    assert (
+        len(
+            re.findall(
+                r'<code class="cp-code">[a-z0-9]{5}-[a-z0-9]{5}</code>', response.content.decode()
+            )
+        )
+        == 10
+    )
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("caseload")).status_code == 200
@@ -219,21 +250,25 @@ def test_a_code_works_only_once(client: Client, cast: Cast) -> None:
     assert response.status_code == 422
 
 
-def test_guessing_codes_is_slowed_down(client: Client, cast: Cast) -> None:
+def test_guessing_codes_ends_that_sign_in_but_not_the_owners(client: Client, cast: Cast) -> None:
+    """Wrong codes count against the sign-in that made them, never the device."""
     device = give_device(cast.ben.user)
     login(client, cast.ben)
-    for _ in range(3):
-        client.post(reverse("two_factor_verify"), {"code": wrong_code(device)})
-
-    response = client.post(reverse("two_factor_verify"), {"code": code_for(device)})
-    assert response.status_code == 422
-    assert "Too many wrong codes" in response.content.decode()
-
-    TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - timedelta(hours=1)
-    )
-    response = client.post(reverse("two_factor_verify"), {"code": code_for(device)})
+    for _ in range(4):
+        response = client.post(reverse("two_factor_verify"), {"code": wrong_code(device)})
+        assert response.status_code == 422
+    response = client.post(reverse("two_factor_verify"), {"code": wrong_code(device)})
     assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    # That sign-in is over: the right code now needs the password again.
+    response = client.post(reverse("two_factor_verify"), {"code": code_for(device)})
+    assert response["Location"].startswith(reverse("login"))
+
+    # The owner, signing in elsewhere at the same moment, is let straight in.
+    owner = Client(REMOTE_ADDR="192.0.2.10")
+    login(owner, cast.ben)
+    assert owner.post(reverse("two_factor_verify"), {"code": code_for(device)}).status_code == 302
+    assert owner.get(reverse("caseload")).status_code == 200
 
 
 def test_signing_in_again_asks_for_the_code_again(client: Client, cast: Cast) -> None:

@@ -9,6 +9,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from coproduce import two_step_rules
 from coproduce.middleware import needs_two_factor
 from coproduce.security import log_event
 
@@ -25,7 +27,11 @@ WRONG_CODE = (
     "That code did not work. Enter the 6 numbers your authenticator app shows now "
     "(they change every 30 seconds)."
 )
-TOO_MANY_CODES = "Too many wrong codes. For your safety, wait a minute and try again."
+TOO_MANY_CODES = (
+    "Too many wrong codes from here. For your safety, wait 15 minutes and try again, "
+    "or use one of your backup codes from another device."
+)
+SIGN_IN_ENDED = "Too many wrong codes. For your safety, sign in again with your password."
 
 
 class CodeForm(forms.Form):
@@ -48,6 +54,24 @@ class CodeForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the 6 numbers your authenticator app shows")
         return code
+
+
+class SignInCodeForm(CodeForm):
+    """At sign-in, a backup code works instead of the app's 6 numbers."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6 numbers, for example 123456, or one of your backup codes",
+        max_length=20,
+        error_messages={"required": "Enter the 6 numbers your authenticator app shows"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        backup = two_step_rules.normalise_backup_code(self.cleaned_data["code"])
+        if two_step_rules.looks_like_backup_code(backup):
+            return backup
+        return super().clean_code()
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -99,6 +123,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Two-step sign-in is already set up for you.")
             return redirect(_next_url(request))
         return redirect("two_factor_verify")
+    if not two_step_rules.may_enrol(request):
+        # A password alone never sets up the first authenticator (issue 15.5).
+        return render(request, "onboarding/ask_for_setup_link.html", {}, status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
@@ -106,19 +133,21 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            allowed, _ = device.verify_is_allowed()
-            if not allowed:
+            if two_step_rules.codes_blocked(request, user):
                 form.add_error("code", TOO_MANY_CODES)
             elif device.verify_token(form.cleaned_data["code"]):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             else:
                 form.add_error("code", WRONG_CODE)
+                two_step_rules.wrong_code(request, user)
         if device.confirmed:
             _signed_in_with(request, device)
+            two_step_rules.enrolment_done(request)
             log_event("two_factor_setup", request)
-            messages.success(request, "Two-step sign-in is set up. You are signed in.")
-            return redirect(_next_url(request))
+            # Shown once, in this response only: never stored anywhere readable.
+            codes = {"codes": two_step_rules.new_backup_codes(user), "next": _next_url(request)}
+            return render(request, "onboarding/backup_codes.html", codes)
         log_event("two_factor_failed", request, step="setup")
     context = {
         "form": form,
@@ -141,20 +170,25 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         raise Http404("Two-step sign-in is for professionals")
     if user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
-    form = CodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            device = _confirmed_device(user, for_update=True)
-            assert device is not None
-            allowed, _ = device.verify_is_allowed()
-            if not allowed:
-                form.add_error("code", TOO_MANY_CODES)
-                verified = False
-            else:
-                verified = device.verify_token(form.cleaned_data["code"])
-                if not verified:
-                    form.add_error("code", WRONG_CODE)
-        if verified:
+        # Wrong codes count against this sign-in and this address, never the
+        # device: nobody with the password can lock the owner out.
+        allowed = not two_step_rules.codes_blocked(request, user)
+        device = None
+        if not allowed:
+            form.add_error("code", TOO_MANY_CODES)
+        else:
+            with transaction.atomic():
+                device = two_step_rules.verify_sign_in_code(user, form.cleaned_data["code"])
+            if device is None:
+                form.add_error("code", WRONG_CODE)
+                if two_step_rules.wrong_code(request, user):
+                    log_event("two_factor_failed", request, step="verify", ended=True)
+                    logout(request)
+                    messages.error(request, SIGN_IN_ENDED)
+                    return redirect(settings.LOGIN_URL)
+        if device is not None:
             _signed_in_with(request, device)
             log_event("two_factor_ok", request)
             return redirect(_next_url(request))

@@ -15,7 +15,10 @@ Professional               Practitioner + PractitionerRole (discipline, team)
 Team                       Organization
 Other author (supporter)   RelatedPerson
 Plan                       CarePlan (intent "plan"; "about me" as description)
-Plan status                draft/active/closed -> draft/active/completed
+Plan status                draft/active -> draft/active; closed -> completed
+                           (discharged) or revoked (moved, the person's choice)
+PlanAgreement              CarePlan.extension "agreement" (who, side, when)
+                           and a CarePlan.note saying it in words
 LifeArea                   CarePlan.category (life-area coding + leadership
                            extension); Goal.category for its outcomes
 CareTeamMember             CareTeam.participant with period start/end
@@ -61,6 +64,7 @@ from plans.models import (
     ExpertiseKind,
     LifeArea,
     Plan,
+    PlanAgreement,
     PlanChange,
     Reply,
     Resource,
@@ -108,6 +112,14 @@ PLAN_STATUS = {
     Plan.Status.ACTIVE: "active",
     Plan.Status.CLOSED: "completed",
 }
+# A plan closed before its work was done (the person moved, or chose to stop)
+# is "revoked" in FHIR's words; a discharge is the plan completed.
+CLOSED_STATUS = {
+    Plan.CloseReason.DISCHARGED: "completed",
+    Plan.CloseReason.MOVED: "revoked",
+    Plan.CloseReason.PERSON_CHOICE: "revoked",
+}
+AGREEMENT_EXTENSION = f"{BASE}/StructureDefinition/agreement"
 GOAL_LIFECYCLE = {
     ValuedOutcome.Status.ACTIVE: "active",
     ValuedOutcome.Status.ACHIEVED: "completed",
@@ -149,6 +161,11 @@ def export_prefetches() -> list[Any]:
             to_attr="export_care_team",
         ),
         Prefetch("life_areas", queryset=LifeArea.objects.all(), to_attr="export_life_areas"),
+        Prefetch(
+            "agreements",
+            queryset=PlanAgreement.objects.order_by("agreed_at", "id"),
+            to_attr="export_agreements",
+        ),
         Prefetch(
             "outcomes",
             queryset=ValuedOutcome.objects.filter(**current)
@@ -703,6 +720,31 @@ class _Bundler:
             "text": f"{family} — {kind.label}: {entry.text}",
         }
 
+    def agreement(self, agreement: PlanAgreement) -> tuple[Json, Json]:
+        """One agreement, for machines (an extension) and for people (a note)."""
+        who = self.ref(agreement.agreed_by_id)
+        as_whom = "the person" if agreement.side == Side.PERSON else "the care coordinator"
+        extension = {
+            "url": AGREEMENT_EXTENSION,
+            "extension": [
+                {"url": "agreedBy", "valueReference": who},
+                {"url": "side", "valueCoding": _coding(SIDE_SYSTEM, agreement.side)},
+                {"url": "date", "valueDateTime": _instant(agreement.agreed_at)},
+            ],
+        }
+        note = {
+            "authorReference": who,
+            "time": _instant(agreement.agreed_at),
+            "text": f"Agreed by {who['display']} ({as_whom}).",
+        }
+        return extension, note
+
+    def status(self) -> str:
+        plan = self.plan
+        if plan.status == Plan.Status.CLOSED and plan.closed_reason:
+            return CLOSED_STATUS[Plan.CloseReason(plan.closed_reason)]
+        return PLAN_STATUS[Plan.Status(plan.status)]
+
     def care_plan(
         self,
         areas: list[LifeArea],
@@ -744,7 +786,7 @@ class _Bundler:
             "resourceType": "CarePlan",
             "id": self.careplan_id,
             "identifier": [{"system": f"{BASE}/plan", "value": str(plan.code)}],
-            "status": PLAN_STATUS[Plan.Status(plan.status)],
+            "status": self.status(),
             "intent": "plan",
             "category": categories,
             "title": f"{self.person_user.name}'s plan",
@@ -762,10 +804,18 @@ class _Bundler:
         description = "\n\n".join(f"{label}: {text}" for label, text in about)
         if description:
             care_plan["description"] = description
+        extensions = []
         if plan.next_review_date:
-            care_plan["extension"] = [
+            extensions.append(
                 {"url": NEXT_REVIEW_EXTENSION, "valueDate": _date(plan.next_review_date)}
-            ]
+            )
+        agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
+        for agreement in agreements:
+            extension, note = self.agreement(agreement)
+            extensions.append(extension)
+            care_plan["note"] = [*care_plan["note"], note]
+        if extensions:
+            care_plan["extension"] = extensions
         return {key: value for key, value in care_plan.items() if value != []}
 
 
@@ -793,6 +843,8 @@ def plan_bundle(plan: Plan) -> Json:
     involved = contributors | {c.who_id for c in commitments}
     involved |= {member.professional.user_id for member in members}
     involved |= {reply.author_id for reply in replies}
+    agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
+    involved |= {agreement.agreed_by_id for agreement in agreements}
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)

@@ -19,6 +19,7 @@ from coproduce.plan_page.loader import load_plan_page
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.care_team import log_view
 from plans.leadership import return_due_leadership
+from plans.lifecycle import life_of
 from plans.models import CareTeamMember, LifeArea, PlanChange
 
 
@@ -43,7 +44,8 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         CareTeamMember.objects.filter(pk=access.membership_id).update(
             last_seen_version=access.plan.version
         )
-    context = {"access": access, "plan": access.plan, "page": page}
+    life = life_of(access, care_team=page.care_team)
+    context = {"access": access, "plan": access.plan, "page": page, "life": life}
     return render(request, "plans/plan_detail.html", context)
 
 

@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from coproduce.plan_page import editing, export, page, rating, replies, suggestions
+from coproduce.plan_page import editing, export, lifecycle, page, rating, replies, suggestions
 from plans.models import Reply
 
 
@@ -83,6 +83,10 @@ urlpatterns = [
         replies.reply_add,
         name="reply_add",
     ),
+    path("plans/<uuid:code>/agree/", lifecycle.plan_agree, name="plan_agree"),
+    path("plans/<uuid:code>/close/", lifecycle.plan_close, name="plan_close"),
+    path("plans/<uuid:code>/new-plan/", lifecycle.plan_new_episode, name="plan_new_episode"),
+    path("plans/earlier/", lifecycle.earlier_plans, name="earlier_plans"),
     path("plans/<uuid:code>/print/", export.plan_print, name="plan_print"),
     path("plans/<uuid:code>/download/fhir/", export.plan_export_fhir, name="plan_export_fhir"),
 ]

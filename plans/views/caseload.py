@@ -128,11 +128,20 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("user__display_name")
     )
+    # An active plan with nobody coordinating it needs the lead to act.
+    coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
+    uncoordinated = (
+        caseload.filter(status=Plan.Status.ACTIVE)
+        .exclude(Exists(coordinated))
+        .select_related("person__user")
+        .order_by("person__user__display_name", "pk")
+    )
     context = {
         "team": team,
         "figures": figures,
         "members": members,
         **leadership_requests_waiting(team),
+        "uncoordinated": uncoordinated,
     }
     return render(request, "plans/team_overview.html", context)
 

@@ -28,6 +28,11 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if selected is not None:
         changes = changes.filter(life_area=selected)
+    # ?since=N: what changed after version N (the plan's agreement, say).
+    since = request.GET.get("since", "")
+    since_version = int(since) if since.isdigit() and len(since) < 19 else None
+    if since_version is not None:
+        changes = changes.filter(plan_version__gt=since_version)
     paginator = Paginator(changes.order_by("-at", "-id"), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -36,5 +41,6 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
         "page_obj": page,
         "areas": areas,
         "selected": selected,
+        "since_version": since_version,
     }
     return render(request, "plans/history.html", context)

@@ -31,6 +31,7 @@ from plans.models import (
     Expertise,
     LifeArea,
     Plan,
+    PlanAgreement,
     Resource,
     ResourceControl,
 )
@@ -876,9 +877,9 @@ def test_ids_are_stable_between_exports(story: Story) -> None:
 def test_query_count_is_small_and_does_not_grow(
     story: Story, django_assert_max_num_queries: Any
 ) -> None:
-    # 12: the plan and its prefetches, the people, the history's entry hashes,
-    # and the replies (one query, however many).
-    with django_assert_max_num_queries(12):
+    # 13: the plan and its prefetches, the people, the history's entry hashes,
+    # the replies and the plan's agreements (one query each, however many).
+    with django_assert_max_num_queries(13):
         small = _export(story.plan)
 
     _add_content(story.plan, story.amara, story.ben, "A")
@@ -890,7 +891,7 @@ def test_query_count_is_small_and_does_not_grow(
         big = _export(story.plan)
 
     assert len(big["entry"]) > len(small["entry"]) + 50
-    assert len(after.captured_queries) == len(before.captured_queries) <= 12
+    assert len(after.captured_queries) == len(before.captured_queries) <= 13
 
 
 @pytest.mark.django_db
@@ -948,3 +949,45 @@ def test_replies_are_annotations_with_their_author_on_what_they_answer(story: St
         f"About the about me {story.plan.code}. Reply from the person side: I also like gardening"
     ]
     assert about[0]["authorReference"]["reference"] == patient
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reason", "care_plan_status"),
+    [("discharged", "completed"), ("moved", "revoked"), ("person_choice", "revoked")],
+)
+def test_a_closed_plan_says_how_it_ended(story: Story, reason: str, care_plan_status: str) -> None:
+    Plan.objects.filter(pk=story.plan.pk).update(
+        status="closed", closed_at=timezone.now(), closed_reason=reason
+    )
+    [care_plan] = _resources(_export(story.plan), "CarePlan")
+    assert care_plan["status"] == care_plan_status
+    assert care_plan["intent"] == "plan"
+
+
+@pytest.mark.django_db
+def test_agreements_are_exported_and_valid(story: Story) -> None:
+    for side, user in ((Side.PERSON, story.amara), (Side.PROFESSIONAL, story.ben)):
+        PlanAgreement.objects.create(
+            plan=story.plan, side=side, agreed_by=user, plan_version=story.plan.version
+        )
+    bundle = _export(story.plan)
+    Bundle.model_validate(bundle)
+    [care_plan] = _resources(bundle, "CarePlan")
+    get_fhir_model_class("CarePlan").model_validate(care_plan)
+    agreements = [
+        e for e in care_plan["extension"] if e["url"].endswith("/StructureDefinition/agreement")
+    ]
+    assert len(agreements) == 2
+    by = [
+        next(x["valueReference"]["display"] for x in a["extension"] if x["url"] == "agreedBy")
+        for a in agreements
+    ]
+    assert by == [story.amara.name, story.ben.name]
+    notes = [n["text"] for n in care_plan["note"] if n["text"].startswith("Agreed by")]
+    assert notes == [
+        f"Agreed by {story.amara.name} (the person).",
+        f"Agreed by {story.ben.name} (the care coordinator).",
+    ]
+    references = {n["reference"] for n in _walk(bundle) if isinstance(n, dict) and "reference" in n}
+    assert references <= {entry["fullUrl"] for entry in bundle["entry"]}
