@@ -196,9 +196,7 @@ def test_ben_suggests_amara_sees_it_live_and_accepts_ben_sees_it_applied(
     form = ben.locator(f"#form-outcome-{outcome.code}")
     expect(form).to_contain_text("Amara leads here, so this will be sent to Amara as a suggestion")
     assert_accessible(ben, "Ben's suggestion form")
-    form.get_by_label("What I want, in my own words").fill(
-        "Back to work by the summer, with IPS support"
-    )
+    form.get_by_label("What Amara wants").fill("Back to work by the summer, with IPS support")
     form.get_by_label("Why are you suggesting this?").fill("IPS has a place from May")
     form.get_by_role("button", name="Send suggestion").click()
     expect(area_section(ben, work)).to_contain_text("You suggest")
@@ -298,9 +296,13 @@ def test_a_conflict_shows_both_texts_and_loses_nothing(
 ) -> None:
     cast = browser_cast
     wellbeing = f.area(cast.plan, "Mental wellbeing")
-    wellbeing.leadership = Leadership.SHARED
+    # Two sides can only change one item at once where both may apply: Amara's own
+    # resource where professionals lead with her agreement (plans.rules).
+    wellbeing.leadership = Leadership.PROFESSIONAL_LEADS_WITH_AGREEMENT
     wellbeing.save()
-    outcome = f.make_outcome(cast.plan, area_name="Mental wellbeing", text="Sleep better")
+    outcome = f.make_resource(
+        cast.plan, by=cast.amara.user, area_name="Mental wellbeing", name="Sleep better"
+    )
     amara = open_page("phone")
     ben = open_page("phone")
     sign_in(amara, "amara")
@@ -310,21 +312,19 @@ def test_a_conflict_shows_both_texts_and_loses_nothing(
     remember_this_document(ben)
 
     for page in (amara, ben):
-        page.locator(f"#outcome-{outcome.code}").get_by_role(
+        page.locator(f"#resource-{outcome.code}").get_by_role(
             "link", name=re.compile("^Change")
         ).click()
-        expect(page.locator(f"#form-outcome-{outcome.code}")).to_be_visible()
-    ben_text = ben.locator(f"#form-outcome-{outcome.code}").get_by_label(
-        "What I want, in my own words"
-    )
+        expect(page.locator(f"#form-resource-{outcome.code}")).to_be_visible()
+    ben_text = ben.locator(f"#form-resource-{outcome.code}").get_by_label("What it is")
     ben_text.fill("Sleep better, with a wind-down routine before 11")
 
-    amara_form = amara.locator(f"#form-outcome-{outcome.code}")
-    amara_form.get_by_label("What I want, in my own words").fill("Sleep better without pills")
+    amara_form = amara.locator(f"#form-resource-{outcome.code}")
+    amara_form.get_by_label("What it is").fill("Sleep better without pills")
     amara_form.get_by_role("button", name="Save").click()
-    expect(amara.locator(f"#outcome-{outcome.code}")).to_contain_text("Sleep better without pills")
+    expect(amara.locator(f"#resource-{outcome.code}")).to_contain_text("Sleep better without pills")
 
-    ben_form = ben.locator(f"#form-outcome-{outcome.code}")
+    ben_form = ben.locator(f"#form-resource-{outcome.code}")
     ben_form.get_by_role("button", name="Save").click()
 
     expect(ben_form.get_by_role("alert")).to_contain_text("Someone else changed this first")
@@ -337,19 +337,19 @@ def test_a_conflict_shows_both_texts_and_loses_nothing(
 
     ben_text.fill("Sleep better without pills, with a wind-down routine before 11")
     ben_form.get_by_role("button", name="Save").click()
-    item = ben.locator(f"#outcome-{outcome.code}")
+    item = ben.locator(f"#resource-{outcome.code}")
     expect(item).to_contain_text("Sleep better without pills, with a wind-down routine before 11")
     expect(item).to_contain_text("edited by Ben Okafor (professional)")
     assert_accessible(ben, "merged and saved")
-    expect(amara.locator(f"#outcome-{outcome.code}")).to_contain_text(
+    expect(amara.locator(f"#resource-{outcome.code}")).to_contain_text(
         "with a wind-down routine", timeout=LIVE_WITHIN_MS
     )
     assert_accessible(amara, "Amara sees the merged text")
 
     outcome.refresh_from_db()
-    assert outcome.text == "Sleep better without pills, with a wind-down routine before 11"
+    assert outcome.name == "Sleep better without pills, with a wind-down routine before 11"
     edits = PlanChange.objects.filter(plan=cast.plan, action=PlanChange.Action.EDIT).order_by("at")
-    assert [(edit.after or {}).get("text") for edit in edits] == [
+    assert [(edit.after or {}).get("name") for edit in edits] == [
         "Sleep better without pills",
         "Sleep better without pills, with a wind-down routine before 11",
     ]
@@ -384,15 +384,15 @@ def test_the_same_journey_without_javascript(open_page: OpenPage, browser_cast: 
     link(ben, "Change", "Back at work by June").click()
     ben.wait_for_url("**/edit/")
     assert_accessible(ben, "Ben's full-page suggestion form")
-    ben.get_by_label("What I want, in my own words").fill("Back at work by June, with IPS")
+    ben.get_by_label("What Amara wants").fill("Back at work by June, with IPS")
     ben.get_by_role("button", name="Send suggestion").click()
     wait_for_plan(ben, cast)
     expect(ben.get_by_role("alert")).to_contain_text("Sent as a suggestion")
     assert_accessible(ben, "suggestion sent, with a message")
-    link(ben, "Add an outcome", "Work and learning").click()
+    link(ben, "Suggest an outcome", "Work and learning").click()
     ben.wait_for_url("**/add/?area=*")
     assert_accessible(ben, "Ben's full-page add form")
-    ben.get_by_label("What I want, in my own words").fill("Join the Thursday running group")
+    ben.get_by_label("What Amara wants").fill("Join the Thursday running group")
     ben.get_by_role("button", name="Send suggestion").click()
     wait_for_plan(ben, cast)
     assert_accessible(ben, "second suggestion sent")
