@@ -165,8 +165,10 @@ def test_plan_page_counts_current_words_and_changes(client: Client, story: Cast)
     assert authorship.changes == {"person": 6, "professional": 2}
     assert (authorship.person_share, authorship.professional_share) == (57, 43)
     words = " ".join(response.content.decode().split())
-    assert "57% of its words by you and 43% by professionals" in words
-    assert "(4 pieces of writing and 3, counted for whoever last wrote each)" in words
+    assert (
+        "57% by you and 43% by professionals, counting who last wrote each piece of writing "
+        "(4 by you, 3 by professionals)"
+    ) in words
     assert "6 changes by you and 2 by professionals" in words
     assert "counted for the side of whoever last wrote it" in words
 
@@ -175,7 +177,8 @@ def test_professional_sees_the_same_figures(client: Client, story: Cast) -> None
     login(client, story.ben)
     response = client.get(reverse("plan_detail", args=[story.plan.code]))
     words = " ".join(response.content.decode().split())
-    assert "57% of its words by Amara and 43% by professionals" in words
+    assert "57% by Amara and 43% by professionals" in words
+    assert "(4 by Amara, 3 by professionals)" in words
     assert "6 changes by Amara and 2 by professionals" in words
 
 
