@@ -237,7 +237,8 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 PH,
                 "I want to cut down to ten cigarettes a day.",
                 "My chest is bad and I want to be able to dig the allotment.",
-                reworded="I want to cut down to ten cigarettes a day, with the stop-smoking clinic.",
+                reworded="I want to cut down to ten cigarettes a day, with the stop-smoking "
+                "clinic.",
                 start=3,
                 pace=0.2,
                 status=ValuedOutcome.Status.LET_GO,
