@@ -521,7 +521,7 @@ def coproduction_chart(
     summary = (
         "Plan content: not shown (too few people). "
         if hide_written
-        else f"Plan content: {content.person} items written by people, "
+        else f"Plan content: {content.person} pieces of writing last written by people, "
         f"{content.professional} by professionals. "
     ) + (
         "Life areas: not shown (too few people)."

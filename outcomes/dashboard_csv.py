@@ -203,6 +203,17 @@ def _content_figures(content: metrics.ContentShare) -> list[Figure]:
             None if share is None else round(100 * share, 1),
             people=max(content.people(side) for side in metrics.SIDES),
         ),
+        *(
+            Figure(
+                "content",
+                "changes",
+                "Changes made in the period",
+                side,
+                content.changes[side],
+                people=content.people_changing[side],
+            )
+            for side in metrics.SIDES
+        ),
     ]
 
 

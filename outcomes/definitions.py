@@ -33,6 +33,20 @@ RATINGS_COMPARED = (
     "dated before 1900 (kept from before dates were checked)."
 )
 
+# Who wrote a plan: the same two counts on the plan page and the dashboard.
+WORDS_COUNTED = (
+    "Words: every piece of writing the plan holds now (a valued outcome's wording, and why it "
+    "matters; a resource's name, who provides it and how to get it; a commitment; an "
+    'expertise entry; each answer in "about me"; removed items and empty answers left out), '
+    "counted for the side of whoever last wrote it. When one side's suggestion to reword "
+    "something is accepted, those words are the suggester's; who first added the item "
+    "does not matter."
+)
+CHANGES_COUNTED = (
+    "Changes: every addition, change and removal of those items, counted for the side of "
+    "whoever made it; an accepted suggestion counts for the side that suggested it."
+)
+
 SECTIONS: dict[str, Section] = {
     "caseload": Section(
         "Caseload",
@@ -70,11 +84,12 @@ SECTIONS: dict[str, Section] = {
     "content": Section(
         "Who wrote the plans",
         (
-            "Who wrote the plans: all current content on the caseload's plans (valued outcomes, "
-            "expertise, resources and commitments; removed items left out), counted by the side "
-            "of the person who first wrote each item. This is all content as it stands now, "
-            "whatever the period. With a life area chosen, only items in that area (expertise "
-            "about the whole plan is left out)."
+            "Who wrote the plans, on the caseload's plans. "
+            + WORDS_COUNTED
+            + " This is the writing as it stands now, whatever the period. "
+            + CHANGES_COUNTED
+            + " Only changes made during the period count. With a life area chosen, only "
+            'items in that area ("about me", and expertise about the whole plan, are left out).'
         ),
     ),
     "leadership": Section(
@@ -154,6 +169,7 @@ CONTENT_LABELS = {
     "expertise": "Expertise",
     "resources": "Resources",
     "commitments": "Commitments",
+    "about": "About me",
 }
 LEADERSHIP_GROUP_LABELS = {
     "person_led": "Person-led areas",

@@ -57,6 +57,7 @@ from plans.models import (
     LifeArea,
     Plan,
     PlanChange,
+    PlanItemQuerySet,
     PlanQuerySet,
     Proposal,
     Reply,
@@ -326,7 +327,7 @@ def caseload_areas(f: DashboardFilter) -> QuerySet[LifeArea]:
     return areas
 
 
-def caseload_content(f: DashboardFilter, kind: str) -> QuerySet[Any]:
+def caseload_content(f: DashboardFilter, kind: str) -> PlanItemQuerySet:
     """Current items of one kind (see CONTENT_MODELS) on the caseload's plans."""
     items = CONTENT_MODELS[kind].objects.current().filter(plan__in=caseload_plans(f))
     if f.life_area_name is not None:
@@ -631,10 +632,15 @@ def _float_or_none(value: Any) -> float | None:
 
 @dataclass(frozen=True)
 class ContentShare:
+    """Pieces of writing by the side that last wrote them (`definitions.WORDS_COUNTED`),
+    by kind, and the changes each side made in the period (`definitions.CHANGES_COUNTED`)."""
+
     person: int
     professional: int
     by_kind: dict[str, dict[str, int]]
     people_by_kind: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
+    changes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIDES, 0))
+    people_changing: dict[str, int] = field(default_factory=dict, compare=False)
 
     def people(self, side: str) -> int:
         """People behind a side's total: at least as many as behind its largest kind."""
@@ -646,26 +652,66 @@ class ContentShare:
         return self.person / total if total else None
 
 
+def caseload_changes(f: DashboardFilter) -> QuerySet[PlanChange]:
+    """Changes to what the caseload's plans say, made during the period; with a life
+    area chosen, only changes in that area."""
+    start, end = f.period_bounds
+    changes = PlanChange.objects.content_changes().filter(
+        plan__in=caseload_plans(f), at__gte=start, at__lt=end
+    )
+    if f.life_area_name is not None:
+        changes = changes.filter(area_named(f, "life_area__name"))
+    return changes
+
+
+def caseload_about(f: DashboardFilter) -> PlanQuerySet:
+    """The caseload's plans, for their "about me" (none with a life area chosen)."""
+    plans = caseload_plans(f)
+    return plans.none() if f.life_area_name is not None else plans
+
+
 def content_share(f: DashboardFilter) -> ContentShare:
     """The content table (`definitions.SECTIONS["content"]`). One query."""
+
+    def counted(qs: QuerySet[Any], kind: str, side: str, person: str) -> QuerySet[Any]:
+        return (
+            qs.order_by()
+            .values(side)
+            .annotate(kind=Value(kind), n=Count("pk"), people=Count(person, distinct=True))
+            .values_list("kind", side, "n", "people")
+        )
+
     parts = [
-        caseload_content(f, kind)
-        .order_by()
-        .values("created_side")
-        .annotate(kind=Value(kind), n=Count("pk"), people=Count("plan__person", distinct=True))
-        .values_list("kind", "created_side", "n", "people")
-        for kind in CONTENT_MODELS
+        counted(caseload_content(f, kind).words_by_writer(name), kind, "writer", "plan__person")
+        for kind, model in CONTENT_MODELS.items()
+        for name in model.WORDS
     ]
-    by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_MODELS}
-    people_by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_MODELS}
-    for kind, side, n, people in parts[0].union(*parts[1:], all=True):  # at most 8 rows
-        by_kind[kind][side] = n
-        people_by_kind[kind][side] = people
+    parts += [
+        counted(caseload_about(f).about_by_writer(name), "about", "writer", "person")
+        for name in Plan.ABOUT_WORDS
+    ]
+    parts.append(counted(caseload_changes(f), "changes", "actor_side", "plan__person"))
+    by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in [*CONTENT_MODELS, "about"]}
+    people_by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in [*CONTENT_MODELS, "about"]}
+    changes = dict.fromkeys(SIDES, 0)
+    people_changing = dict.fromkeys(SIDES, 0)
+    for kind, side, n, people in parts[0].union(*parts[1:], all=True):  # a few rows each
+        if side not in SIDES:
+            continue
+        if kind == "changes":
+            changes[side] = n
+            people_changing[side] = people
+            continue
+        by_kind[kind][side] += n
+        # Each field is counted apart: a kind has at least as many people as its largest.
+        people_by_kind[kind][side] = max(people_by_kind[kind][side], people)
     return ContentShare(
         person=sum(counts[Side.PERSON] for counts in by_kind.values()),
         professional=sum(counts[Side.PROFESSIONAL] for counts in by_kind.values()),
         by_kind=by_kind,
         people_by_kind=people_by_kind,
+        changes=changes,
+        people_changing=people_changing,
     )
 
 
@@ -953,15 +999,16 @@ def plans_behind(
             rule = f'"area" = %s AND {rated_twice(side)}'
             plans = plans.filter(pk__in=journeys_where(f, rule, name))
         case ("content", side) if side in SIDES:
-            plans = plans.filter(
-                Q(
-                    *(
-                        Q(pk__in=caseload_content(f, kind).filter(created_side=side).values("plan"))
-                        for kind in CONTENT_MODELS
-                    ),
-                    _connector=Q.OR,
-                )
-            )
+            written = [
+                caseload_content(f, kind).words_by_writer(name).filter(writer=side).values("plan")
+                for kind, model in CONTENT_MODELS.items()
+                for name in model.WORDS
+            ]
+            written += [
+                caseload_about(f).about_by_writer(name).filter(writer=side).values("pk")
+                for name in Plan.ABOUT_WORDS
+            ]
+            plans = plans.filter(Q(*(Q(pk__in=rows) for rows in written), _connector=Q.OR))
         case ("leadership", level) if level in LEADERSHIP_GROUP_LEVELS or level in {
             str(value) for value in Leadership.values
         }:

@@ -44,6 +44,8 @@ class ValuedOutcome(PlanItem):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    WORDS = ("text", "why_it_matters")
+
     objects = ValuedOutcomeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:

@@ -36,6 +36,7 @@ OUTCOME = ItemKind(
     ("text", "why_it_matters", "target_date", "status"),
     summary_field="text",
     form_takes_writer_side=True,
+    words=ValuedOutcome.WORDS,
 )
 
 

@@ -71,7 +71,7 @@ def additive_groups(figures: Sequence[Cell]) -> list[list[FigureKey]]:
         groups.append([("outcomes", "outcomes", ""), *(("outcomes", s, side) for s in states)])
         answers = ("accepted", "declined", "withdrawn", "waiting")
         groups.append([("proposals", "made", side), *(("proposals", s, side) for s in answers)])
-        kinds = ("outcomes", "expertise", "resources", "commitments")
+        kinds = ("outcomes", "expertise", "resources", "commitments", "about")
         groups.append([("content", "all", side), *(("content", k, side) for k in kinds)])
         # Outcomes rated twice, by area, add up to improved + unchanged + worsened.
         rated_twice = [k for k in present if k[1].endswith("|rated_twice") and k[2] == side]

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coproduce.models import Side
@@ -55,6 +57,17 @@ def side_check(field: str, name: str) -> models.CheckConstraint:
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
+    def about_by_writer(self, name: str) -> models.QuerySet[Any]:
+        """Plans with an "about me" answer in field `name`, with `writer`: the side that
+        last wrote it ("about me" is the person's unless someone else's words were taken)."""
+        return self.exclude(**{name: ""}).annotate(
+            writer=Coalesce(
+                KT(f"about_writers__{name}"),
+                Value(Side.PERSON.value),
+                output_field=models.CharField(),
+            )
+        )
+
     def for_team(self, team_id: int) -> PlanQuerySet:
         """The team's caseload: plans with a current care team member from the team."""
         return self.filter(
@@ -104,6 +117,10 @@ class Plan(models.Model):
     about_matters = models.TextField("What matters to me", blank=True, max_length=2000)
     about_support = models.TextField("How best to support me", blank=True, max_length=2000)
     about_version = models.PositiveIntegerField(default=1)
+    # Who wrote each "about me" answer as it reads now: field name -> side
+    # (see PlanItem.writers).
+    about_writers = models.JSONField(default=dict, blank=True)
+    ABOUT_WORDS = ("about_admire", "about_matters", "about_support")
     # Bumped by every change to anything on the plan: open pages compare it
     # to decide, in one small query, whether they need to refresh.
     version = models.PositiveBigIntegerField(default=1)
@@ -351,6 +368,20 @@ class PlanItemQuerySet(models.QuerySet[Any]):
     def current(self) -> PlanItemQuerySet:
         return self.filter(removed_at__isnull=True)
 
+    def words_by_writer(self, name: str) -> PlanItemQuerySet:
+        """Current items with words in field `name`, with `writer`: the side that last
+        wrote them (an item from before writers were kept counts for the side that began it).
+        Group with .values("writer")."""
+        return (
+            self.current()
+            .exclude(**{name: ""})
+            .annotate(
+                writer=Coalesce(
+                    KT(f"writers__{name}"), F("created_side"), output_field=models.CharField()
+                )
+            )
+        )
+
     def not_yet_agreed(self) -> PlanItemQuerySet:
         return self.current().filter(awaiting_agreement=True)
 
@@ -371,6 +402,10 @@ class PlanItem(models.Model):
     updated_side = models.CharField(max_length=12, choices=Side.choices, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Who wrote the item's words as they read now: for each of its written
+    # fields (services.ItemKind.words), the side of whoever last changed it.
+    # created_side says who began the item; this says whose words it holds.
+    writers = models.JSONField(default=dict, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     # Where professionals lead with the person's agreement, their edits apply
     # at once and wait here until the person agrees (plans.rules).
@@ -380,6 +415,9 @@ class PlanItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    # The fields that hold words somebody wrote (each kind names its own).
+    WORDS: tuple[str, ...] = ()
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -414,6 +452,8 @@ class Expertise(PlanItem):
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     text = models.TextField(max_length=2000)
+
+    WORDS = ("text",)
 
     class Meta:
         verbose_name_plural = "expertise"
@@ -481,6 +521,8 @@ class Resource(PlanItem):
         "outcomes.ValuedOutcome", blank=True, related_name="resources"
     )
 
+    WORDS = ("name", "provider", "how_to_access")
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -510,6 +552,8 @@ class Commitment(PlanItem):
     what = models.TextField(max_length=1000)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    WORDS = ("what",)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -633,6 +677,17 @@ class Proposal(models.Model):
         return self.status == self.Status.PENDING
 
 
+class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
+    def content_changes(self) -> PlanChangeQuerySet:
+        """Every addition, change and removal of what the plan says: valued outcomes,
+        resources, commitments, expertise and "about me" (an accepted suggestion's
+        change is recorded as the suggester's)."""
+        return self.filter(
+            action__in=["create", "edit", "remove"],
+            item_type__in=["outcome", "resource", "commitment", "expertise", "about"],
+        )
+
+
 class PlanChange(models.Model):
     """One entry in a plan's history: who, when, what before, what after."""
 
@@ -676,6 +731,8 @@ class PlanChange(models.Model):
     # A hash chain per plan (plans.history_chain): a changed entry shows.
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    objects = PlanChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -57,6 +57,10 @@ class ItemKind:
     summary_field: str = ""
     # The form words its labels for the side writing (the person's own words or not).
     form_takes_writer_side: bool = False
+    # The fields that hold someone's words, and where the model keeps who last
+    # wrote each of them (plans.models.PlanItem.writers): the plan's authorship.
+    words: tuple[str, ...] = ()
+    writers_field: str = "writers"
 
     def summary(self, item: Any) -> str:
         text = (
@@ -80,6 +84,7 @@ KINDS: dict[str, ItemKind] = {
             ResourceForm,
             ("name", "provider", "how_to_access", "control", "outcomes"),
             summary_field="name",
+            words=Resource.WORDS,
         ),
         ItemKind(
             "commitment",
@@ -88,6 +93,7 @@ KINDS: dict[str, ItemKind] = {
             CommitmentForm,
             ("who", "what", "due_date", "status"),
             summary_field="what",
+            words=Commitment.WORDS,
         ),
         ItemKind(
             "expertise",
@@ -97,6 +103,7 @@ KINDS: dict[str, ItemKind] = {
             ("kind", "life_area", "text"),
             in_area=False,
             summary_field="text",
+            words=Expertise.WORDS,
         ),
         ItemKind(
             "about",
@@ -107,6 +114,8 @@ KINDS: dict[str, ItemKind] = {
             version_field="about_version",
             in_area=False,
             removable=False,
+            words=Plan.ABOUT_WORDS,
+            writers_field="about_writers",
         ),
         ItemKind(
             "life_area",
@@ -365,6 +374,8 @@ def _create(
         ) + 1
     item.created_by = author or access.user
     item.created_side = author_side or access.side
+    if kind.words:
+        setattr(item, kind.writers_field, dict.fromkeys(kind.words, item.created_side))
     if proposal is not None:
         item.accepted_by = access.user
         item.accepted_at = timezone.now()
@@ -463,6 +474,12 @@ def _save_change(
     author_side = author_side or access.side
     if hasattr(kind.model, "updated_by"):
         values.update(updated_by=author, updated_side=author_side, updated_at=now)
+    reworded = [name for name in kind.words if before.get(name) != values.get(name)]
+    if reworded:
+        # Whoever changed a field's words now holds them (an accepted
+        # suggestion's words are the suggester's).
+        writers = {**getattr(item, kind.writers_field), **dict.fromkeys(reworded, author_side)}
+        values[kind.writers_field] = writers
     if awaiting_agreement:
         values["awaiting_agreement"] = True
     elif hasattr(kind.model, "awaiting_agreement") and (

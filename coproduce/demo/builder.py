@@ -341,6 +341,11 @@ class _PlanStory:
             first_review = min(o.from_review, len(review_days))
             written_on = review_days[first_review - 1] if first_review else self.start
             self.timeline.at(at(written_on, 10, 5 * number), partial(self.write_outcome, number))
+            if o.reworded:
+                self.timeline.at(
+                    at(written_on + timedelta(days=14), 15, 5 * number),
+                    partial(self.reword_outcome, number),
+                )
 
     def schedule_access_requests(self) -> None:
         for professional, username, days_ago, message in ACCESS_REQUESTS:
@@ -429,6 +434,15 @@ class _PlanStory:
             _form(text=o.text, why_it_matters=o.why, target_date=target, status="active"),
             area=o.area,
             then=keep,
+        )
+
+    def reword_outcome(self, number: int) -> None:
+        """The care coordinator suggests clearer words; the person accepts them."""
+        self.change(
+            self.pros[0].user,
+            "outcome",
+            self.outcomes[number],
+            text=self.spec.outcomes[number].reworded,
         )
 
     def schedule_expertise(self) -> None:

@@ -57,6 +57,9 @@ class OutcomeSpec:
     status: str = ValuedOutcome.Status.ACTIVE
     settled_at_review: int = 2  # for achieved / let go: the review where that happened
     from_review: int = 0  # 0 = written when the plan started; k = added at review k
+    # A rewording a professional suggested two weeks after it was written, which
+    # the person accepted: from then on, those words are the professional's.
+    reworded: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,8 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 PH,
                 "I want to cut down to ten cigarettes a day.",
                 "My chest is bad and I want to be able to dig the allotment.",
+                reworded="I want to cut down to ten cigarettes a day, with the stop-smoking "
+                "clinic.",
                 start=3,
                 pace=0.2,
                 status=ValuedOutcome.Status.LET_GO,
@@ -297,6 +302,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 MW,
                 "I want to get the bus on my own without having a panic attack.",
                 "It would mean I don't have to rely on my brother to take me everywhere.",
+                reworded="I want to get the bus on my own, short trips first, without panicking.",
                 start=2,
                 pro_view=2,
             ),

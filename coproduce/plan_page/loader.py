@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Value
 
 from coproduce.models import Side
+from outcomes.definitions import CHANGES_COUNTED, WORDS_COUNTED
 from outcomes.models import ValuedOutcome
 from plans.models import (
     CareTeamMember,
@@ -16,6 +17,7 @@ from plans.models import (
     ExpertiseKind,
     LifeArea,
     Plan,
+    PlanChange,
     Proposal,
     Reply,
     Resource,
@@ -52,7 +54,7 @@ class PlanPage:
     professional_expertise: list[Expertise]
     care_team: list[CareTeamMember]
     plan_proposals: list[Proposal]
-    authorship: dict[str, int]
+    authorship: Authorship
     # Every reply on the plan by (target type, target code), oldest first.
     replies: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)
 
@@ -68,18 +70,6 @@ class PlanPage:
         return [
             (section, kind, item) for section in self.areas for kind, item in section.not_yet_agreed
         ]
-
-    @property
-    def person_share(self) -> int | None:
-        total = self.authorship["person"] + self.authorship["professional"]
-        if not total:
-            return None
-        return round(100 * self.authorship["person"] / total)
-
-    @property
-    def professional_share(self) -> int | None:
-        share = self.person_share
-        return None if share is None else 100 - share
 
 
 def load_plan_page(plan: Plan) -> PlanPage:
@@ -160,21 +150,69 @@ def replies_by_target(plan: Plan) -> dict[tuple[str, str], list[Reply]]:
     return grouped
 
 
-def authorship(plan: Plan) -> dict[str, int]:
-    """How many current items on the plan each side wrote: one query."""
-    counts = {Side.PERSON.value: 0, Side.PROFESSIONAL.value: 0}
-    models: list[Any] = [ValuedOutcome, Resource, Commitment, Expertise]
-    union = None
-    for model in models:
-        qs = (
-            model.objects.current().filter(plan=plan).values("created_side").annotate(n=Count("id"))
-        )
-        qs = qs.order_by()
-        union = qs if union is None else union.union(qs, all=True)
-    assert union is not None
-    for row in union:
-        counts[row["created_side"]] += row["n"]
-    return counts
+@dataclass(frozen=True)
+class Authorship:
+    """Who wrote the plan's words as they read now, and who made its changes, by side.
+
+    Words: every piece of writing on the plan now (an outcome's wording, and why it
+    matters; a resource's name, who provides it and how to get it; a commitment; an
+    expertise entry; each "about me" answer), counted for the side that last wrote
+    it. Changes: every addition, change and removal of those items, counted for the
+    side that made it (an accepted suggestion is the suggester's change)."""
+
+    words: dict[str, int]
+    changes: dict[str, int]
+    # The same words as the dashboard's (one definition of each figure).
+    words_meaning: ClassVar[str] = WORDS_COUNTED
+    changes_meaning: ClassVar[str] = CHANGES_COUNTED
+
+    @property
+    def person_share(self) -> int | None:
+        total = sum(self.words.values())
+        return round(100 * self.words[Side.PERSON] / total) if total else None
+
+    @property
+    def professional_share(self) -> int | None:
+        share = self.person_share
+        return None if share is None else 100 - share
+
+
+def authorship(plan: Plan) -> Authorship:
+    """Who wrote the words, and who made the changes: one query."""
+    parts: list[Any] = [
+        model.objects.filter(plan=plan)
+        .words_by_writer(name)
+        .order_by()
+        .values("writer")
+        .annotate(what=Value("words"), n=Count("id"))
+        .values_list("what", "writer", "n")
+        for model in (ValuedOutcome, Resource, Commitment, Expertise)
+        for name in model.WORDS
+    ]
+    parts += [
+        Plan.objects.filter(pk=plan.pk)
+        .about_by_writer(name)
+        .order_by()
+        .values("writer")
+        .annotate(what=Value("words"), n=Count("id"))
+        .values_list("what", "writer", "n")
+        for name in Plan.ABOUT_WORDS
+    ]
+    parts.append(
+        PlanChange.objects.filter(plan=plan)
+        .content_changes()
+        .exclude(actor_side="")
+        .order_by()
+        .values("actor_side")
+        .annotate(what=Value("changes"), n=Count("id"))
+        .values_list("what", "actor_side", "n")
+    )
+    counts: dict[str, dict[str, int]] = {
+        what: {Side.PERSON.value: 0, Side.PROFESSIONAL.value: 0} for what in ("words", "changes")
+    }
+    for what, side, n in parts[0].union(*parts[1:], all=True):
+        counts[what][side] += n
+    return Authorship(words=counts["words"], changes=counts["changes"])
 
 
 EXPERTISE_GROUPS = {

@@ -93,6 +93,11 @@ def test_bens_reply_appears_live_on_amaras_open_page(
 def test_amara_replies_with_the_keyboard_alone(open_page: OpenPage, browser_cast: Cast) -> None:
     cast = browser_cast
     outcome = f.make_outcome(cast.plan, cast.ben.user, text=BACK_TO_WORK)
+    # Ben has the plan open: the reply sent by keyboard must reach him live too.
+    ben = open_page("desktop")
+    sign_in(ben, "ben")
+    goto(ben, plan_path(cast), "Ben opens Amara's plan")
+    remember_this_document(ben)
     page = open_page("desktop")
     sign_in(page, "amara")
     wait_for_plan(page, cast)
@@ -118,6 +123,13 @@ def test_amara_replies_with_the_keyboard_alone(open_page: OpenPage, browser_cast
     assert_same_document(page)
     assert_accessible(page, "reply sent from the keyboard")
     assert Reply.objects.get().text == "I would rather start in the autumn"
+
+    bens = ben.locator(f"#replies-outcome-{outcome.code}")
+    expect(bens.locator("summary")).to_contain_text("Replies (1)", timeout=LIVE_WITHIN_MS)
+    bens.locator("summary").click()
+    expect(bens).to_contain_text("I would rather start in the autumn")
+    assert_same_document(ben)
+    assert_accessible(ben, "Amara's keyboard reply arrived live")
 
 
 def test_ben_replies_without_javascript(open_page: OpenPage, browser_cast: Cast) -> None:

@@ -302,6 +302,7 @@ def expected_figures(
         "expertise": "Expertise",
         "resources": "Resources",
         "commitments": "Commitments",
+        "about": "About me",
     }
     for side in ("person", "professional"):
         for state, label in states.items():
@@ -310,6 +311,9 @@ def expected_figures(
         for kind, label in kinds.items():
             expected[("Who wrote the plans", label, side)] = board.content.by_kind[kind][side]
         expected[("Who wrote the plans", "All content", side)] = getattr(board.content, side)
+        expected[("Who wrote the plans", "Changes made in the period", side)] = (
+            board.content.changes[side]
+        )
         p = board.proposals[side]
         section = "Suggestions and how they were answered"
         for state in ("made", "accepted", "declined", "withdrawn", "waiting"):

@@ -448,8 +448,12 @@ def test_content_share_counts_current_items_by_side(staff: Staff, caseload: Case
         "expertise": {"person": 2, "professional": 2},
         "resources": {"person": 1, "professional": 2},
         "commitments": {"person": 1, "professional": 2},
+        # Nobody wrote "about me" on these plans.
+        "about": {"person": 0, "professional": 0},
     }
     assert (share.person, share.professional, share.person_share) == (12, 8, 0.6)
+    # Made by factories, not through the services: no changes in any history.
+    assert share.changes == {"person": 0, "professional": 0}
 
 
 def test_leadership_balance(staff: Staff, caseload: Caseload) -> None:
@@ -513,6 +517,8 @@ def test_life_area_filter(staff: Staff, caseload: Caseload) -> None:
         "expertise": {"person": 0, "professional": 1},
         "resources": {"person": 1, "professional": 1},
         "commitments": {"person": 0, "professional": 0},
+        # "About me" is about the whole plan: left out with a life area chosen.
+        "about": {"person": 0, "professional": 0},
     }
     assert metrics.leadership_balance(home).by_level == {1: 4, 2: 0, 3: 0, 4: 1, 5: 0}
     # p2 declined 5h, p5 accepted 9h, p6 withdrawn; p8 waiting. Median of 5, 9 = 7.
