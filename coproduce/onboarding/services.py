@@ -334,7 +334,7 @@ def start_plan(
     full_name: str,
     preferred_name: str,
     email: str,
-    delivery: str,
+    invite_by: str,
 ) -> Started:
     """A draft plan for a person, with this professional as care coordinator, and an invitation.
 
@@ -346,7 +346,7 @@ def start_plan(
         if person is None:
             person = Person.objects.create(user=_new_user(full_name, "", preferred_name))
         plan = _create_draft_plan(person, professional)
-        letter_code = invite_person(request, plan, delivery)
+        letter_code = invite_person(request, plan, invite_by)
     return Started(plan, letter_code)
 
 
