@@ -145,7 +145,7 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         data = super().clean() or {}
         chosen = data.get("library_item")
         if chosen is not None:
-            for field in ("name", "provider", "how_to_access", "control"):
+            for field in ResourceLibraryItem.DESCRIPTION_FIELDS:
                 if not data.get(field):
                     data[field] = getattr(chosen, field)
                     setattr(self.instance, field, data[field])
