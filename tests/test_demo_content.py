@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from coproduce.demo.builder import demo_usernames
 from coproduce.demo.content import DEMO_PASSWORD, DEMO_TEAM_NAME
-from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME
+from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME, build_synthetic
 from coproduce.models import Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
@@ -197,6 +197,22 @@ def test_a_request_to_join_waits_and_the_care_teams_have_looked_where_nobody_wai
     assert PlanView.objects.filter(plan=request.plan, viewer__username="ben").exists()
     # Amara is waiting for an answer on Mental wellbeing: her care team has not looked since.
     assert not PlanView.objects.filter(plan__person__user__username="amara").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_demo_and_a_synthetic_caseload_verify() -> None:
+    """Their history chains are intact (plans.history_chain), as verify_history checks."""
+    build_synthetic(12, batch_people=5)
+
+    out, err = StringIO(), StringIO()
+    call_command("verify_history", stdout=out, stderr=err)
+    report = out.getvalue() + err.getvalue()
+
+    plans = Plan.objects.count()
+    assert f"{plans} plans, {PlanChange.objects.count()} history entries checked" in report
+    assert "every chain is intact" in report
+    assert not PlanChange.objects.filter(entry_hash="").exists()
 
 
 # --- running seed_demo again, on top of the module's demo -------------------------------
