@@ -55,6 +55,10 @@ contracts: setup
 migrations-check: setup
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
+	# The test suites build their databases from the models (pytest --no-migrations):
+	# here the migrations themselves must apply to an empty database.
+	tmp=$$(mktemp -d) && DEBUG=1 DATABASE_URL="sqlite:///$$tmp/migrate.sqlite3" \
+		$(BIN)/python manage.py migrate --no-input -v0; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Production settings (DEBUG off) over plain HTTP, in-process; prints figures.
 # BENCH_ARGS="--people 1000" for a quicker run.

@@ -26,9 +26,13 @@ PASSIVE_URL_NAMES = frozenset({"plan_live"})
 TWO_FACTOR_URL_NAMES = frozenset({"two_factor_setup", "two_factor_verify", "logout"})
 
 
-def is_passive(request: HttpRequest) -> bool:
+def _url_name_in(request: HttpRequest, names: frozenset[str]) -> bool:
     match = request.resolver_match
-    return match is not None and match.url_name in PASSIVE_URL_NAMES
+    return match is not None and match.url_name in names
+
+
+def is_passive(request: HttpRequest) -> bool:
+    return _url_name_in(request, PASSIVE_URL_NAMES)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -45,7 +49,25 @@ def _send_to(request: HttpRequest, url: str) -> HttpResponse:
     return _redirect(request, url)
 
 
-class IdleTimeoutMiddleware(MiddlewareMixin):
+class _BeforeViewMiddleware(MiddlewareMixin):
+    """Looks at a request once its URL has resolved, and may answer instead of the view."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        return self.before_view(request, view_func)
+
+    def before_view(
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponse | None:
+        raise NotImplementedError
+
+
+class IdleTimeoutMiddleware(_BeforeViewMiddleware):
     """Sign out after SESSION_IDLE_SECONDS without activity, and say so.
 
     Every request someone makes refreshes the clock; passive ones (the plan
@@ -54,12 +76,8 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
     next page explains what happened.
     """
 
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: Any,
-        view_kwargs: Any,
+    def before_view(
+        self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponse | None:
         if not request.user.is_authenticated:
             return None
@@ -94,17 +112,13 @@ def needs_two_factor(user: Any) -> bool:
     return bool(user.is_staff or hasattr(user, "professional"))
 
 
-class TwoFactorMiddleware(MiddlewareMixin):
+class TwoFactorMiddleware(_BeforeViewMiddleware):
     """With REQUIRE_2FA, a professional sees nothing but the two-step pages
     until they have entered a code from their authenticator app (or set one up).
     """
 
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: Any,
-        view_kwargs: Any,
+    def before_view(
+        self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponse | None:
         if not settings.REQUIRE_2FA:
             return None
@@ -113,8 +127,7 @@ class TwoFactorMiddleware(MiddlewareMixin):
             return None
         if getattr(view_func, "login_required", True) is False:
             return None  # sign-in, health check: open to everyone anyway
-        match = request.resolver_match
-        if match is not None and match.url_name in TWO_FACTOR_URL_NAMES:
+        if _url_name_in(request, TWO_FACTOR_URL_NAMES):
             return None
         if not needs_two_factor(user):
             return None

@@ -1,4 +1,4 @@
-"""The security log, and the sign-in throttle's backend.
+"""The security log, the sign-in throttle's backend, and counting attempts.
 
 `coproduce.security` writes one JSON object per line to stderr: sign-ins that
 failed or succeeded, sign-outs, lockouts, two-step failures and refused pages
@@ -22,6 +22,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -36,6 +37,17 @@ LAST_ACTIVITY_KEY = "last_activity"
 def mark_active(request: HttpRequest) -> None:
     """The idle timeout (coproduce.middleware) counts from here; signing in starts it."""
     request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+def count_attempt(key: str, window: int) -> int:
+    """Count one more attempt under this key in the shared cache (the database, so
+    every app server counts together); the number so far in this window."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
 def username_hash(username: object) -> str:

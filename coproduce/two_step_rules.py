@@ -23,7 +23,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coproduce.security import client_ip
+from coproduce.security import client_ip, count_attempt
 
 ENROL_SESSION_KEY = "onboarding_enrol_user"
 
@@ -66,12 +66,7 @@ def forget_devices(user: Any) -> None:
 
 
 def _incr(key: str) -> int:
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        return 1
+    return count_attempt(key, WINDOW_SECONDS)
 
 
 def _session_key(request: HttpRequest) -> str:

@@ -17,6 +17,7 @@ from outcomes.models import PowerCheck, ValuedOutcome
 from plans.access import PlanAccess
 from plans.forms import (
     DATE_YEARS_AHEAD,
+    TOO_LONG,
     DateInput,
     PlanFormMixin,
     check_plan_date,
@@ -74,22 +75,23 @@ def _not_in_future(value: datetime.date | None) -> None:
         raise forms.ValidationError("The date cannot be in the future.")
 
 
+def _note(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
 class RatingForm(forms.Form):
     """'How close am I / is <name> to this outcome?' from the signed-in user's side."""
 
     score = forms.TypedChoiceField(
         choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_MESSAGES
     )
-    note = forms.CharField(
-        label="Anything to add",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "max_length": "Keep this under %(limit_value)d characters "
-            "(you have written %(show_value)d)."
-        },
-    )
+    note = _note("Anything to add")
     rated_on = forms.DateField(
         label="Date",
         widget=DateInput(),
@@ -134,8 +136,7 @@ class WithdrawRatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": "Say why you are withdrawing this rating.",
-            "max_length": "Keep this under %(limit_value)d characters "
-            "(you have written %(show_value)d).",
+            "max_length": TOO_LONG,
         },
     )
 
@@ -208,19 +209,6 @@ def _answer(label: str, choices: list[tuple[str, str]], required: str) -> forms.
         choices=choices,
         widget=forms.RadioSelect,
         error_messages={"required": required, "invalid_choice": "Choose one of the options."},
-    )
-
-
-def _note(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "max_length": "Keep this under %(limit_value)d characters "
-            "(you have written %(show_value)d)."
-        },
     )
 
 

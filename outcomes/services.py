@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -62,6 +63,33 @@ def require_may_rate(access: PlanAccess, outcome: ValuedOutcome) -> None:
         raise PermissionDenied("Only outcomes that are still being worked on are rated.")
 
 
+def _record_about(
+    access: PlanAccess,
+    outcome: ValuedOutcome,
+    action: str,
+    summary: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    review: Review | None = None,
+) -> None:
+    """The history entry for something done to one outcome, in its life area; done
+    in a review, it counts the user as taking part in that review."""
+    if review is not None:
+        review.participants.add(access.user)
+    record(
+        access,
+        access.plan,
+        action,
+        summary,
+        kind=OUTCOME,
+        item=outcome,
+        life_area=outcome.life_area,
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def rate_outcome(
     access: PlanAccess,
@@ -87,17 +115,13 @@ def rate_outcome(
         rated_on=rated_on,
         review=review,
     )
-    if review is not None:
-        review.participants.add(access.user)
-    record(
+    _record_about(
         access,
-        access.plan,
+        outcome,
         PlanChange.Action.RATE,
         f"Rated progress on {OUTCOME.summary(outcome)}: {score} out of 10",
-        kind=OUTCOME,
-        item=outcome,
-        life_area=outcome.life_area,
         after={"score": score, "rated_on": rated_on.isoformat(), "note": note},
+        review=review,
     )
     return rating
 
@@ -127,14 +151,11 @@ def withdraw_rating(access: PlanAccess, rating: Rating, *, reason: str) -> bool:
         return False
     rating.withdrawn_at, rating.withdrawn_reason = now, reason
     outcome = rating.outcome
-    record(
+    _record_about(
         access,
-        access.plan,
+        outcome,
         PlanChange.Action.RATE,
         f"Withdrew a rating of {rating.score} out of 10 on {OUTCOME.summary(outcome)}",
-        kind=OUTCOME,
-        item=outcome,
-        life_area=outcome.life_area,
         before={"score": rating.score, "rated_on": rating.rated_on.isoformat()},
         after={"withdrawn": True, "reason": reason},
     )
@@ -164,18 +185,14 @@ def set_outcome_status(
         version=F("version") + 1,
     )
     outcome.refresh_from_db()
-    if review is not None:
-        review.participants.add(access.user)
-    record(
+    _record_about(
         access,
-        access.plan,
+        outcome,
         PlanChange.Action.EDIT,
         f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
-        kind=OUTCOME,
-        item=outcome,
-        life_area=outcome.life_area,
         before={"status": before},
         after={"status": outcome.get_status_display()},
+        review=review,
     )
 
 

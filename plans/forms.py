@@ -19,7 +19,8 @@ from plans.models import (
     ResourceLibraryItem,
 )
 
-TEXT_LIMIT = "Keep this under {limit} characters (you have written {length})."
+# The same words as Django's max_length message takes them.
+TOO_LONG = "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
 
 
 class PlanFormMixin:
@@ -33,9 +34,7 @@ class PlanFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             max_length = getattr(field, "max_length", None)
             if max_length:
-                field.error_messages["max_length"] = (
-                    "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
-                )
+                field.error_messages["max_length"] = TOO_LONG
 
 
 # Target and due dates: from a little before the plan started (something
@@ -145,7 +144,7 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         data = super().clean() or {}
         chosen = data.get("library_item")
         if chosen is not None:
-            for field in ("name", "provider", "how_to_access", "control"):
+            for field in ResourceLibraryItem.DESCRIPTION_FIELDS:
                 if not data.get(field):
                     data[field] = getattr(chosen, field)
                     setattr(self.instance, field, data[field])
@@ -356,9 +355,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": "Write your reply before sending it.",
-            "max_length": (
-                "Keep this under %(limit_value)d characters (you have written %(show_value)d)."
-            ),
+            "max_length": TOO_LONG,
         },
     )
 

@@ -480,15 +480,29 @@ class ResourceControl(models.TextChoices):
     PERSONAL = "personal", "Personal or community"
 
 
-class ResourceLibraryItem(models.Model):
-    """A resource a team offers again and again, reused across plans."""
+class ResourceDescription(models.Model):
+    """What a resource is, who provides it, how to get it and who controls it:
+    the same on a plan and in a team's library, which fills in a plan's."""
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    team = models.ForeignKey("coproduce.Team", on_delete=models.CASCADE, related_name="library")
+    DESCRIPTION_FIELDS = ("name", "provider", "how_to_access", "control")
+
     name = models.CharField(max_length=120)
     provider = models.CharField(max_length=120, blank=True)
     how_to_access = models.TextField(blank=True, max_length=1000)
     control = models.CharField(max_length=12, choices=ResourceControl.choices)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceLibraryItem(ResourceDescription):
+    """A resource a team offers again and again, reused across plans."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("coproduce.Team", on_delete=models.CASCADE, related_name="library")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -503,17 +517,10 @@ class ResourceLibraryItem(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Resource(PlanItem):
+class Resource(PlanItem, ResourceDescription):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="resources")
     life_area = models.ForeignKey(LifeArea, on_delete=models.PROTECT, related_name="resources")
-    name = models.CharField(max_length=120)
-    provider = models.CharField(max_length=120, blank=True)
-    how_to_access = models.TextField(blank=True, max_length=1000)
-    control = models.CharField(max_length=12, choices=ResourceControl.choices)
     library_item = models.ForeignKey(
         ResourceLibraryItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses"
     )
@@ -532,9 +539,6 @@ class Resource(PlanItem):
             side_check("created_side", "resource_side_valid"),
         ]
         indexes = [models.Index(fields=["plan", "removed_at"], name="resource_by_plan")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Commitment(PlanItem):

@@ -260,16 +260,7 @@ def decision_for(
     )
 
 
-def _decision(
-    access: PlanAccess,
-    kind: ItemKind,
-    act: str,
-    area: LifeArea | None,
-    item: Any = None,
-    *,
-    who_side: str = "",
-) -> rules.Decision:
-    decision = decision_for(access, kind, act, area, item, who_side=who_side)
+def _unless_refused(decision: rules.Decision) -> rules.Decision:
     if decision == rules.Decision.REFUSE:
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     return decision
@@ -321,31 +312,70 @@ def submit_add(
         raise Invalid(form)
     reason = _checked_reason(form, reason)
     target_area = area if kind.in_area else None
-    decision = _decision(
+    decision = _unless_refused(
+        decision_for(
+            access,
+            kind,
+            rules.Act.ADD,
+            target_area,
+            # A new commitment is the side of whoever will do it (plans.rules.owner_side).
+            who_side=getattr(form.cleaned_data.get("who"), "side", "") or "",
+        )
+    )
+    return _apply_or_propose(
         access,
         kind,
         rules.Act.ADD,
-        target_area,
-        # A new commitment is the side of whoever will do it (plans.rules.owner_side).
-        who_side=getattr(form.cleaned_data.get("who"), "side", "") or "",
+        decision,
+        form,
+        area=area,
+        proposal_area=target_area or form.cleaned_data.get("life_area"),
+        reason=reason,
     )
+
+
+def _apply_or_propose(
+    access: PlanAccess,
+    kind: ItemKind,
+    act: str,
+    decision: rules.Decision,
+    form: forms.ModelForm,
+    *,
+    area: LifeArea | None,
+    proposal_area: LifeArea | None,
+    reason: str,
+    item: Any = None,
+    base_version: int | None = None,
+    before: dict[str, Any] | None = None,
+) -> Result:
+    """An add or a change as the rules decided: applied, or opened as a suggestion."""
     with transaction.atomic():
         if rules.applies(decision):
-            item = _create(
-                access,
-                kind,
-                form,
-                area,
-                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
-            )
+            awaiting_agreement = decision == rules.Decision.APPLY_UNAGREED
+            if act == rules.Act.ADD:
+                item = _create(access, kind, form, area, awaiting_agreement=awaiting_agreement)
+            else:
+                assert before is not None
+                _save_change(
+                    access,
+                    kind,
+                    item,
+                    form,
+                    base_version,
+                    before,
+                    awaiting_agreement=awaiting_agreement,
+                )
             return Result(applied=True, item=item)
         proposal = _propose(
             access,
             kind,
-            rules.Act.ADD,
+            act,
             form,
-            area=target_area or form.cleaned_data.get("life_area"),
+            area=proposal_area,
+            item=item,
+            base_version=base_version,
             reason=reason,
+            before=before,
             after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
         )
         return Result(applied=False, proposal=proposal)
@@ -408,7 +438,7 @@ def submit_change(
     current_version = getattr(item, kind.version_field)
     area = area_of(kind, item)
     # Decided on the item as it stands: validating the form below changes it in memory.
-    decision = _decision(access, kind, rules.Act.CHANGE, area, item)
+    decision = _unless_refused(decision_for(access, kind, rules.Act.CHANGE, area, item))
     if not form.is_valid():
         raise Invalid(form)
     reason = _checked_reason(form, reason)
@@ -417,31 +447,19 @@ def submit_change(
         raise Invalid(form)
     if base_version != current_version:
         raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
-    with transaction.atomic():
-        if rules.applies(decision):
-            _save_change(
-                access,
-                kind,
-                item,
-                form,
-                base_version,
-                before,
-                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
-            )
-            return Result(applied=True, item=item)
-        proposal = _propose(
-            access,
-            kind,
-            rules.Act.CHANGE,
-            form,
-            area=area if kind.name != "life_area" else None,
-            item=item,
-            base_version=base_version,
-            reason=reason,
-            before=before,
-            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
-        )
-        return Result(applied=False, proposal=proposal)
+    return _apply_or_propose(
+        access,
+        kind,
+        rules.Act.CHANGE,
+        decision,
+        form,
+        area=area,
+        proposal_area=area if kind.name != "life_area" else None,
+        reason=reason,
+        item=item,
+        base_version=base_version,
+        before=before,
+    )
 
 
 def _save_change(
@@ -533,7 +551,7 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     if base_version != item.version:
         raise Conflict(kind.model.objects.get(pk=item.pk))
     area = area_of(kind, item)
-    decision = _decision(access, kind, rules.Act.REMOVE, area, item)
+    decision = _unless_refused(decision_for(access, kind, rules.Act.REMOVE, area, item))
     with transaction.atomic():
         if rules.applies(decision):
             _remove(

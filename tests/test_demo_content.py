@@ -1,9 +1,10 @@
-"""What the demo shows, read from one demo written for the whole module.
+"""What the demo shows, and running seed_demo again, from one demo written for the module.
 
-Writing the demo through the services takes seconds, so the tests here that
-only read it share one copy, rolled back when the module ends. The tests that
-run seed_demo again (idempotence, --reset, the synthetic caseload) are in
-tests/test_seed_demo.py.
+Writing the demo through the services takes seconds, so the tests here share
+one copy, rolled back when the module ends; each test runs in its own
+transaction on top of it, so one that runs seed_demo again (idempotence, the
+logins, --reset, the synthetic caseload) leaves the next the demo as it was.
+The synthetic caseload's history is checked in tests/test_seed_demo.py.
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from coproduce.demo.content import DEMO_TEAM_NAME
-from coproduce.models import Side, Team, User
+from coproduce.demo.builder import demo_usernames
+from coproduce.demo.content import DEMO_PASSWORD, DEMO_TEAM_NAME
+from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME, build_synthetic
+from coproduce.models import Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
 from plans.models import (
@@ -36,14 +41,30 @@ from plans.models import (
     Resource,
 )
 
+PROJECT_APPS = ("coproduce", "plans", "outcomes")
 AUTHORED: tuple[type[Model], ...] = (Expertise, Resource, Commitment, ValuedOutcome, LifeArea)
 
 
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = list(apps.get_models(include_auto_created=True))
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in models
+        if m._meta.app_label in PROJECT_APPS
+    }
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo, written once for the module; what seed_demo printed."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-        yield
+        yield seed()
         transaction.set_rollback(True)
 
 
@@ -176,3 +197,87 @@ def test_a_request_to_join_waits_and_the_care_teams_have_looked_where_nobody_wai
     assert PlanView.objects.filter(plan=request.plan, viewer__username="ben").exists()
     # Amara is waiting for an answer on Mental wellbeing: her care team has not looked since.
     assert not PlanView.objects.filter(plan__person__user__username="amara").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_demo_and_a_synthetic_caseload_verify() -> None:
+    """Their history chains are intact (plans.history_chain), as verify_history checks."""
+    build_synthetic(12, batch_people=5)
+
+    out, err = StringIO(), StringIO()
+    call_command("verify_history", stdout=out, stderr=err)
+    report = out.getvalue() + err.getvalue()
+
+    plans = Plan.objects.count()
+    assert f"{plans} plans, {PlanChange.objects.count()} history entries checked" in report
+    assert "every chain is intact" in report
+    assert not PlanChange.objects.filter(entry_hash="").exists()
+
+
+# --- running seed_demo again, on top of the module's demo -------------------------------
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_counts_and_prints_the_logins(demo: str) -> None:
+    output = demo  # what the first run printed
+    first = counts()
+    again = seed()
+    assert counts() == first
+    assert first["coproduce.Person"] == 12
+    assert first["plans.Plan"] == 12
+    assert first["outcomes.Rating"] > 100
+    assert first["plans.PlanChange"] >= 12
+    for text in (output, again):
+        for username in ("amara", "ben", "chloe"):
+            assert username in text
+        assert DEMO_PASSWORD in text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_demo_logins_work_and_are_reset_by_a_second_run() -> None:
+    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
+    User.objects.filter(username="ben").update(password="!")  # unusable
+    seed()
+    hashes = set(User.objects.filter(username__in=demo_usernames()).values_list("password"))
+    assert len(hashes) == 1  # one hash, shared: the second run reset ben's
+    assert authenticate(username="ben", password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_synthetic_caseload_is_added_once() -> None:
+    before = Person.objects.count()
+    seed("--people", "30")
+    synthetic = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
+    assert synthetic.count() == 30
+    assert Person.objects.count() == before + 30
+    plans = Plan.objects.filter(person__in=synthetic)
+    assert plans.count() == 30
+    assert ValuedOutcome.objects.filter(plan__in=plans).count() >= 30 * 4
+    assert Rating.objects.filter(plan__in=plans).exists()
+    assert LifeArea.objects.filter(plan__in=plans).count() == 30 * 7
+    team = Team.objects.get(name=SYNTHETIC_TEAM_NAME)
+    assert team.lead is not None
+    assert Professional.objects.filter(team=team).count() == 21
+    after_first = counts()
+    seed("--people", "30")
+    assert counts() == after_first
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
+    seed("--people", "5")
+    fresh = counts()
+    plan = Plan.objects.get(person__user__username="amara")
+    ben = User.objects.get(username="ben")
+    PlanView.objects.create(plan=plan, viewer=ben, page="plan")  # someone used the demo
+    seed("--reset")
+    assert counts() == fresh
+    rebuilt = Plan.objects.get(person__user__username="amara")
+    assert rebuilt.code != plan.code
+    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
+    # The synthetic team is not part of the demo and stays as it was.
+    assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5

@@ -883,21 +883,28 @@ def _exercise(
         transaction.set_rollback(True)
 
 
+def fuzz(endpoint: Endpoint, cast: Cast) -> None:
+    """Every kind of hostile value at one endpoint, as its role, plain and as htmx.
+
+    Signs in here: call it after any change of password, which ends the sessions.
+    """
+    acting = _signed_in(cast, endpoint.who)
+    clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
+    for kind in KINDS if endpoint.takes_fields else ["ids", "nul"]:
+
+        @FUZZ
+        @given(data=st.data())
+        def property_holds(data: Any) -> None:
+            for htmx in (False, True):
+                _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
+
+        property_holds()
+
+
 @pytest.mark.parametrize("endpoint", POSTED + QUERIED, ids=str)
 def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
     with _fast_passwords(cast) if endpoint.name in CHECK_PASSWORDS else contextlib.nullcontext():
-        # Signed in after any change of password, which would end the sessions.
-        acting = _signed_in(cast, endpoint.who)
-        clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
-        for kind in KINDS if endpoint.takes_fields else ["ids", "nul"]:
-
-            @FUZZ
-            @given(data=st.data())
-            def property_holds(data: Any) -> None:
-                for htmx in (False, True):
-                    _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
-
-            property_holds()
+        fuzz(endpoint, cast)
 
 
 CHECK_PASSWORDS = {"login", "close_account"}

@@ -1,122 +1,31 @@
-"""`manage.py seed_demo`: the demo team, its logins, and the synthetic caseload."""
+"""The synthetic caseload (`seed_demo --people N`): its history is worded and numbered
+as the services word and number it.
+
+Running seed_demo itself (idempotence, the logins, --reset, adding the caseload once)
+is tested in tests/test_demo_content.py, on top of that module's one demo.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.db.models import Model
 
 from coproduce.demo import synthetic
-from coproduce.demo.builder import demo_usernames
-from coproduce.demo.content import DEMO_PASSWORD
-from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME
-from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from coproduce.models import Discipline, Side
 from outcomes import services as outcome_services
-from outcomes.models import Rating, ValuedOutcome
 from plans import care_team, services
 from plans.access import get_plan_for_user
 from plans.models import (
     Commitment,
-    Expertise,
-    LifeArea,
     Plan,
     PlanChange,
-    PlanView,
     Proposal,
-    Resource,
 )
 from plans.services import KINDS
 from tests import factories as f
 from tests.conftest import Cast
-
-PROJECT_APPS = ("coproduce", "plans", "outcomes")
-AUTHORED: tuple[type[Model], ...] = (Expertise, Resource, Commitment, ValuedOutcome, LifeArea)
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def counts() -> dict[str, int]:
-    models = list(apps.get_models(include_auto_created=True))
-    return {
-        m._meta.label: m._default_manager.count()
-        for m in models
-        if m._meta.app_label in PROJECT_APPS
-    }
-
-
-@pytest.mark.django_db
-def test_running_twice_gives_the_same_counts_and_prints_the_logins() -> None:
-    output = seed()
-    first = counts()
-    again = seed()
-    assert counts() == first
-    assert first["coproduce.Person"] == 12
-    assert first["plans.Plan"] == 12
-    assert first["outcomes.Rating"] > 100
-    assert first["plans.PlanChange"] >= 12
-    for text in (output, again):
-        for username in ("amara", "ben", "chloe"):
-            assert username in text
-        assert DEMO_PASSWORD in text
-
-
-@pytest.mark.django_db
-def test_demo_logins_work_and_are_reset_by_a_second_run() -> None:
-    seed()
-    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
-    User.objects.filter(username="ben").update(password="!")  # unusable
-    seed()
-    hashes = set(User.objects.filter(username__in=demo_usernames()).values_list("password"))
-    assert len(hashes) == 1  # one hash, shared: the second run reset ben's
-    assert authenticate(username="ben", password=DEMO_PASSWORD) is not None
-
-
-@pytest.mark.django_db
-def test_synthetic_caseload_is_added_once() -> None:
-    seed()
-    before = Person.objects.count()
-    seed("--people", "30")
-    synthetic = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
-    assert synthetic.count() == 30
-    assert Person.objects.count() == before + 30
-    plans = Plan.objects.filter(person__in=synthetic)
-    assert plans.count() == 30
-    assert ValuedOutcome.objects.filter(plan__in=plans).count() >= 30 * 4
-    assert Rating.objects.filter(plan__in=plans).exists()
-    assert LifeArea.objects.filter(plan__in=plans).count() == 30 * 7
-    team = Team.objects.get(name=SYNTHETIC_TEAM_NAME)
-    assert team.lead is not None
-    assert Professional.objects.filter(team=team).count() == 21
-    after_first = counts()
-    seed("--people", "30")
-    assert counts() == after_first
-
-
-@pytest.mark.django_db
-def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
-    seed("--people", "5")
-    fresh = counts()
-    plan = Plan.objects.get(person__user__username="amara")
-    ben = User.objects.get(username="ben")
-    PlanView.objects.create(plan=plan, viewer=ben, page="plan")  # someone used the demo
-    seed("--reset")
-    assert counts() == fresh
-    rebuilt = Plan.objects.get(person__user__username="amara")
-    assert rebuilt.code != plan.code
-    assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
-    # The synthetic team is not part of the demo and stays as it was.
-    assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5
-
 
 HISTORY_FIELDS = (
     "action",

@@ -107,7 +107,11 @@ def issue_link(
     return token
 
 
-def _email_link(request: HttpRequest, user: User, template: str, token: str) -> None:
+def _email_new_link(
+    request: HttpRequest, user: User, purpose: str, template: str, plan: Plan | None = None
+) -> None:
+    """Issue a link sent by email, and queue the email that carries it."""
+    token = issue_link(user, purpose, AccountLink.Delivery.EMAIL, by=request.user, plan=plan)
     url = request.build_absolute_uri(reverse("welcome", args=[token]))
     days = settings.INVITATION_DAYS
     queue_email(user.email, template, {"url": url, "days": days})
@@ -207,13 +211,9 @@ def invite_professional(
             discipline=discipline,
             job_title=job_title,
         )
-        token = issue_link(
-            professional.user,
-            AccountLink.Purpose.INVITATION,
-            AccountLink.Delivery.EMAIL,
-            by=request.user,
+        _email_new_link(
+            request, professional.user, AccountLink.Purpose.INVITATION, "professional_invitation"
         )
-        _email_link(request, professional.user, "professional_invitation", token)
     return professional
 
 
@@ -240,13 +240,7 @@ def create_team(
 def send_setup_link(request: HttpRequest, professional: Professional) -> None:
     """A new authenticator (and password) for someone who lost theirs: staff or their lead."""
     with transaction.atomic():
-        token = issue_link(
-            professional.user,
-            AccountLink.Purpose.SETUP,
-            AccountLink.Delivery.EMAIL,
-            by=request.user,
-        )
-        _email_link(request, professional.user, "setup_link", token)
+        _email_new_link(request, professional.user, AccountLink.Purpose.SETUP, "setup_link")
 
 
 def deactivate(lead: Professional, professional: Professional) -> int:
@@ -334,7 +328,7 @@ def start_plan(
     full_name: str,
     preferred_name: str,
     email: str,
-    delivery: str,
+    invite_by: str,
 ) -> Started:
     """A draft plan for a person, with this professional as care coordinator, and an invitation.
 
@@ -346,7 +340,7 @@ def start_plan(
         if person is None:
             person = Person.objects.create(user=_new_user(full_name, "", preferred_name))
         plan = _create_draft_plan(person, professional)
-        letter_code = invite_person(request, plan, delivery)
+        letter_code = invite_person(request, plan, invite_by)
     return Started(plan, letter_code)
 
 
@@ -359,12 +353,11 @@ def invite_person(request: HttpRequest, plan: Plan, delivery: str) -> str | None
             url = request.build_absolute_uri(reverse("login"))
             queue_email(user.email, "new_plan", {"url": url})
             return None
-        token = issue_link(
-            user, AccountLink.Purpose.INVITATION, delivery, by=request.user, plan=plan
-        )
         if delivery == AccountLink.Delivery.LETTER:
-            return token
-        _email_link(request, user, "person_invitation", token)
+            return issue_link(
+                user, AccountLink.Purpose.INVITATION, delivery, by=request.user, plan=plan
+            )
+        _email_new_link(request, user, AccountLink.Purpose.INVITATION, "person_invitation", plan)
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from coproduce.security import client_ip
+from coproduce.security import client_ip, count_attempt
 
 # Letter codes: wrong codes from one address.
 LETTER_CODE_ATTEMPTS = 10
@@ -19,13 +19,7 @@ WINDOW_SECONDS = 60 * 60
 
 def count(key: str, window: int = WINDOW_SECONDS) -> int:
     """Count one more attempt under this key; the number so far in this window."""
-    key = f"throttle:{key}"
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+    return count_attempt(f"throttle:{key}", window)
 
 
 def seen(key: str) -> int:

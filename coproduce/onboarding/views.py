@@ -39,6 +39,12 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A page with its form; 422 while the form has errors, the status htmx swaps."""
+    status = 422 if context["form"].errors else 200
+    return render(request, template, context, status=status)
+
+
 # --- who may ----------------------------------------------------------------------------
 
 
@@ -119,16 +125,8 @@ def team_professionals(request: HttpRequest) -> HttpResponse:
     team = get_led_team(request.user)
     form = forms.InviteProfessionalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            professional = services.invite_professional(
-                request,
-                team,
-                data["full_name"],
-                data["email"],
-                data["discipline"],
-                data["job_title"],
-            )
+            professional = services.invite_professional(request, team, **form.cleaned_data)
         except services.EmailInUse:
             form.add_error("email", forms.PROFESSIONAL_EMAIL_IN_USE)
         else:
@@ -136,8 +134,7 @@ def team_professionals(request: HttpRequest) -> HttpResponse:
             return redirect("team_professionals")
     members = team.members.select_related("user").order_by("-user__is_active", "user__display_name")
     context = {"team": team, "form": form, "members": members}
-    status = 422 if form.errors else 200
-    return render(request, "onboarding/team_professionals.html", context, status=status)
+    return _form_page(request, "onboarding/team_professionals.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,16 +166,8 @@ def plan_start(request: HttpRequest) -> HttpResponse:
     professional = get_professional(request.user)
     form = forms.StartPlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            started = services.start_plan(
-                request,
-                professional,
-                data["full_name"],
-                data["preferred_name"],
-                data["email"],
-                data["invite_by"],
-            )
+            started = services.start_plan(request, professional, **form.cleaned_data)
         except services.EmailInUse:
             form.add_error("email", forms.EMAIL_IN_USE)
         else:
@@ -186,8 +175,7 @@ def plan_start(request: HttpRequest) -> HttpResponse:
                 return _letter(request, started.plan, started.letter_code)
             messages.success(request, "The plan is started, and we have emailed the invitation.")
             return redirect("plan_invitation", code=started.plan.code)
-    status = 422 if form.errors else 200
-    return render(request, "onboarding/plan_start.html", {"form": form}, status=status)
+    return _form_page(request, "onboarding/plan_start.html", {"form": form})
 
 
 def _letter(request: HttpRequest, plan: Any, code: str) -> HttpResponse:
@@ -223,8 +211,7 @@ def plan_invitation(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("plan_invitation", code=access.plan.code)
     link = AccountLink.objects.filter(user=person_user).order_by("-created_at").first()
     context = {"plan": access.plan, "form": form, "joined": joined, "link": link}
-    status = 422 if form.errors else 200
-    return render(request, "onboarding/plan_invitation.html", context, status=status)
+    return _form_page(request, "onboarding/plan_invitation.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -345,8 +332,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
             form.add_error("code", WRONG_LETTER_CODE)
         else:
             return _choose_sign_in(request, link, letter_code=code)
-    status = 422 if form.errors else 200
-    return render(request, "onboarding/letter_start.html", {"form": form}, status=status)
+    return _form_page(request, "onboarding/letter_start.html", {"form": form})
 
 
 # --- sign-in recovery -------------------------------------------------------------------
@@ -414,8 +400,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
             url = request.build_absolute_uri(reverse("email_change_confirm", args=[token]))
             queue_email(new_email, "email_change", {"url": url, "days": 2})
         return render(request, "onboarding/email_change_sent.html", {"email": new_email})
-    status = 422 if form.errors else 200
-    return render(request, "onboarding/email_change.html", {"form": form}, status=status)
+    return _form_page(request, "onboarding/email_change.html", {"form": form})
 
 
 @login_not_required

@@ -8,9 +8,7 @@ pages are used by Chloe made staff for the example (inside its savepoint).
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,7 +18,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from hypothesis import given
 from hypothesis import strategies as st
 
 from coproduce.models import Discipline, User
@@ -29,16 +26,7 @@ from coproduce.onboarding.models import AccountLink
 from coproduce.onboarding.views import EMAIL_CHANGE_SALT, _email_fingerprint
 from tests import factories as f
 from tests.conftest import Cast
-from tests.test_hostile_input import (
-    FUZZ,
-    KINDS,
-    Clients,
-    Endpoint,
-    Request,
-    _exercise,
-    _signed_in,
-    cast_draw,
-)
+from tests.test_hostile_input import Endpoint, Request, cast_draw, fuzz
 
 PASSWORDS = {"new_password1": ["a-long-new-password"], "new_password2": ["a-long-new-password"]}
 
@@ -181,17 +169,7 @@ def _fast_passwords(cast: Cast) -> Iterator[None]:
 @pytest.mark.parametrize("endpoint", ONBOARDING_POSTED, ids=str)
 def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
     with _fast_passwords(cast):
-        acting = _signed_in(cast, endpoint.who)
-        clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
-        for kind in KINDS if endpoint.takes_fields else ["ids", "nul"]:
-
-            @FUZZ
-            @given(data=st.data())
-            def property_holds(data: Any) -> None:
-                for htmx in (False, True):
-                    _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
-
-            property_holds()
+        fuzz(endpoint, cast)
 
 
 @pytest.mark.parametrize("name", sorted(ONBOARDING_NO_INPUT))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
@@ -25,17 +26,14 @@ THREADS = 6
 ROUNDS = 4
 
 
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
-    # Both sides' saves apply at once: Amara's own resource where professionals lead
-    # (since issue 9 an outcome is Amara's words, so Ben's edit of one is a suggestion).
-    LifeArea.objects.filter(plan=cast.plan).update(leadership=Leadership.PROFESSIONAL_LEADS)
-    outcome = f.make_resource(cast.plan, by=cast.amara.user, name="start")
-    url = reverse("item_edit", args=[cast.plan.code, "resource", outcome.code])
-    area = str(outcome.life_area.code)
+def save_together(
+    cast: Cast, save: Callable[[Client, int, int, Callable[[], object]], None]
+) -> None:
+    """THREADS clients, Amara and Ben by turns, each with its own connection, call
+    save(client, thread, round, together) ROUNDS times; together() holds every
+    thread until all reach it, so they save at the same moment. An error in any
+    thread fails the test."""
     barrier = threading.Barrier(THREADS)
-    results: list[tuple[str, int, int]] = []  # (text, version it started from, status)
-    lock = threading.Lock()
     errors: list[BaseException] = []
 
     def worker(index: int) -> None:
@@ -43,14 +41,7 @@ def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
             client = Client()
             client.force_login(cast.amara.user if index % 2 else cast.ben.user)
             for round_ in range(ROUNDS):
-                version = Resource.objects.values_list("version", flat=True).get(pk=outcome.pk)
-                text = f"thread {index} round {round_}"
-                barrier.wait(timeout=30)  # everyone saves at the same moment
-                response = client.post(
-                    url, {"area": area, "name": text, "control": "personal", "version": version}
-                )
-                with lock:
-                    results.append((text, version, response.status_code))
+                save(client, index, round_, lambda: barrier.wait(timeout=30))
         except BaseException as error:  # surfaced in the main thread
             errors.append(error)
             barrier.abort()
@@ -63,6 +54,30 @@ def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_never_lose_an_update(cast: Cast) -> None:
+    # Both sides' saves apply at once: Amara's own resource where professionals lead
+    # (since issue 9 an outcome is Amara's words, so Ben's edit of one is a suggestion).
+    LifeArea.objects.filter(plan=cast.plan).update(leadership=Leadership.PROFESSIONAL_LEADS)
+    outcome = f.make_resource(cast.plan, by=cast.amara.user, name="start")
+    url = reverse("item_edit", args=[cast.plan.code, "resource", outcome.code])
+    area = str(outcome.life_area.code)
+    results: list[tuple[str, int, int]] = []  # (text, version it started from, status)
+    lock = threading.Lock()
+
+    def save(client: Client, index: int, round_: int, together: Callable[[], object]) -> None:
+        version = Resource.objects.values_list("version", flat=True).get(pk=outcome.pk)
+        text = f"thread {index} round {round_}"
+        together()  # everyone saves at the same moment
+        response = client.post(
+            url, {"area": area, "name": text, "control": "personal", "version": version}
+        )
+        with lock:
+            results.append((text, version, response.status_code))
+
+    save_together(cast, save)
 
     statuses = {status for _, _, status in results}
     assert statuses <= {302, 409}, statuses
@@ -96,34 +111,18 @@ def test_simultaneous_additions_keep_one_unbroken_history_chain(cast: Cast) -> N
     LifeArea.objects.filter(plan=cast.plan).update(leadership=Leadership.SHARED)
     area = str(f.area(cast.plan).code)
     url = reverse("item_add", args=[cast.plan.code, "outcome"])
-    barrier = threading.Barrier(THREADS)
     statuses: list[int] = []
     lock = threading.Lock()
-    errors: list[BaseException] = []
 
-    def worker(index: int) -> None:
-        try:
-            client = Client()
-            client.force_login(cast.amara.user if index % 2 else cast.ben.user)
-            for round_ in range(ROUNDS):
-                barrier.wait(timeout=30)
-                response = client.post(
-                    url, {"area": area, "text": f"t{index} r{round_}", "status": "active"}
-                )
-                with lock:
-                    statuses.append(response.status_code)
-        except BaseException as error:
-            errors.append(error)
-            barrier.abort()
-        finally:
-            connection.close()
+    def save(client: Client, index: int, round_: int, together: Callable[[], object]) -> None:
+        together()
+        response = client.post(
+            url, {"area": area, "text": f"t{index} r{round_}", "status": "active"}
+        )
+        with lock:
+            statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    save_together(cast, save)
 
     assert statuses == [302] * (THREADS * ROUNDS)
     entries = list(PlanChange.objects.filter(plan=cast.plan).order_by("id"))

@@ -20,8 +20,6 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from fhir.resources.R4B import get_fhir_model_class
 
-from coproduce.demo.builder import build_demo
-from coproduce.demo.synthetic import build_synthetic
 from coproduce.plan_page.fhir import HISTORY_ENTRY_EXTENSION, plan_bundle
 from outcomes import services as outcome_services
 from plans import history_chain, services
@@ -203,19 +201,6 @@ def test_a_fork_is_refused_by_the_database(cast: Cast) -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
-
-
-@pytest.mark.django_db
-def test_the_demo_and_a_synthetic_caseload_verify() -> None:
-    build_demo()
-    build_synthetic(12, batch_people=5)
-
-    report = _verify()
-
-    plans = Plan.objects.count()
-    assert f"{plans} plans, {PlanChange.objects.count()} history entries checked" in report
-    assert "every chain is intact" in report
-    assert not PlanChange.objects.filter(entry_hash="").exists()
 
 
 @pytest.mark.django_db

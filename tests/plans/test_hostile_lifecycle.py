@@ -6,21 +6,16 @@ Agreeing, closing, starting a new plan and moving care coordination: never a
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import given
-from hypothesis import strategies as st
 
 from coproduce.models import Discipline
 from plans import lifecycle
 from plans.models import CareTeamMember, Plan
 from tests import factories as f
 from tests.conftest import Cast
-from tests.test_hostile_input import FUZZ, KINDS, Clients, Endpoint, Request, _exercise, _signed_in
+from tests.test_hostile_input import Endpoint, Request, fuzz
 
 
 def _draft(cast: Cast) -> None:
@@ -73,17 +68,7 @@ LIFECYCLE_NO_INPUT: dict[str, set[str]] = {"earlier_plans": set()}
 
 @pytest.mark.parametrize("endpoint", LIFECYCLE_POSTED, ids=str)
 def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
-    acting = _signed_in(cast, endpoint.who)
-    clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
-    for kind in KINDS:
-
-        @FUZZ
-        @given(data=st.data())
-        def property_holds(data: Any) -> None:
-            for htmx in (False, True):
-                _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
-
-        property_holds()
+    fuzz(endpoint, cast)
 
 
 def test_earlier_plans_refuses_posts(cast: Cast) -> None:
