@@ -551,6 +551,13 @@ class CrisisPlan(PlanItem):
     pets = models.TextField("Pets", blank=True, max_length=1000)
     bills = models.TextField("Bills", blank=True, max_length=1000)
     keys = models.TextField("Keys", blank=True, max_length=1000)
+    # Each section is edited on its own, so each keeps its own version: saving
+    # one section never conflicts with someone saving another.
+    signs_version = models.PositiveIntegerField(default=1)
+    helps_version = models.PositiveIntegerField(default=1)
+    tell_version = models.PositiveIntegerField(default=1)
+    treatment_version = models.PositiveIntegerField(default=1)
+    practical_version = models.PositiveIntegerField(default=1)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

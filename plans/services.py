@@ -129,7 +129,16 @@ KINDS: dict[str, ItemKind] = {
         # The crisis plan: each section is a kind of its own, so a suggestion
         # carries only that section's words (plans.rules: always the person's).
         *[
-            ItemKind(name, label, CrisisPlan, form, fields, in_area=False, removable=False)
+            ItemKind(
+                name,
+                label,
+                CrisisPlan,
+                form,
+                fields,
+                version_field=f"{name.removeprefix('crisis_')}_version",
+                in_area=False,
+                removable=False,
+            )
             for name, label, form, fields in [
                 ("crisis_signs", "early warning signs", CrisisSignsForm, ("warning_signs",)),
                 ("crisis_helps", "what helps", CrisisHelpsForm, ("helps", "does_not_help")),
