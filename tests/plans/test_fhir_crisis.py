@@ -15,6 +15,7 @@ from fhir.resources.R4B.bundle import Bundle
 from coproduce.models import Side
 from plans.models import CrisisAgreement, CrisisContact, CrisisPlan
 from tests import factories as f
+from tests.plans import test_fhir
 from tests.plans.test_fhir import (
     COPRODUCE,
     FHIR_CODE,
@@ -28,8 +29,9 @@ from tests.plans.test_fhir import (
     _ref,
     _resources,
     _walk,
-    story,  # noqa: F401 (the fixture)
 )
+
+story = test_fhir.story  # the same plan as the rest of the export's tests
 
 # The crisis plan's own code systems, beside the plan's (tests/plans/test_fhir.py).
 CRISIS_CODES: dict[str, set[str] | None] = {
