@@ -26,6 +26,9 @@ from plans.models import (
     AccessRequest,
     CareTeamMember,
     Commitment,
+    CrisisAgreement,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -176,3 +179,43 @@ def test_a_request_to_join_waits_and_the_care_teams_have_looked_where_nobody_wai
     assert PlanView.objects.filter(plan=request.plan, viewer__username="ben").exists()
     # Amara is waiting for an answer on Mental wellbeing: her care team has not looked since.
     assert not PlanView.objects.filter(plan__person__user__username="amara").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_amara_has_her_own_crisis_plan_written_through_the_services() -> None:
+    amara = User.objects.get(username="amara")
+    ben = User.objects.get(username="ben")
+    plan = Plan.objects.get(person__user=amara)
+    crisis = CrisisPlan.objects.get(plan=plan)
+    assert crisis.created_side == Side.PERSON and crisis.created_by == amara
+    assert "haloperidol" in crisis.do_not_want
+    # Ben's addition was a suggestion (Mental wellbeing is professional-led with agreement,
+    # but the crisis plan is Amara's), which she accepted.
+    assert "WhatsApp" in crisis.warning_signs
+    proposal = Proposal.objects.get(plan=plan, item_type="crisis_signs")
+    assert (proposal.proposed_by, proposal.status) == (ben, Proposal.Status.ACCEPTED)
+    contacts = CrisisContact.objects.current().filter(plan=plan)
+    assert [c.name for c in contacts] == [
+        "Efua Osei",
+        "Ben Okafor",
+        "Crisis and home treatment team",
+    ]
+    assert all(c.created_by == amara for c in contacts)
+    assert crisis.reviewed_by == amara
+    assert (timezone.localdate() - timezone.localdate(crisis.reviewed_at)).days == 12
+    agreement = CrisisAgreement.objects.get(crisis_plan=crisis)
+    assert agreement.agreed_by == ben and agreement.agreed_at > crisis.reviewed_at
+    kinds = set(
+        PlanChange.objects.filter(plan=plan, item_type__startswith="crisis").values_list(
+            "item_type", flat=True
+        )
+    )
+    assert kinds == {
+        "crisis_signs",
+        "crisis_helps",
+        "crisis_tell",
+        "crisis_treatment",
+        "crisis_practical",
+        "crisis_contact",
+    }
