@@ -291,7 +291,7 @@ def crisis_contact_add(request: HttpRequest, code: str) -> HttpResponse:
         except services.Invalid as invalid:
             form, status = invalid.form, 422
         else:
-            return _after_write(request, result, access, "contacts")
+            return _after_write(request, result, access, "contact")
     return _form_page(
         request,
         access,
@@ -299,7 +299,7 @@ def crisis_contact_add(request: HttpRequest, code: str) -> HttpResponse:
         form,
         title="Add someone to contact" if access.is_owner else "Suggest someone to contact",
         action_url=reverse("crisis_contact_add", args=[access.plan.code]),
-        anchor="contacts",
+        anchor="contact",
         status=status,
         act=rules.Act.ADD,
     )
@@ -330,7 +330,7 @@ def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> H
             version, status = contact.version, 409
             extra = {"conflict": True, "current_picture": services.describe(kind, contact)}
         else:
-            return _after_write(request, result, access, "contacts")
+            return _after_write(request, result, access, "contact")
     return _form_page(
         request,
         access,
@@ -338,7 +338,7 @@ def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> H
         form,
         title=f"Change {contact.name}",
         action_url=reverse("crisis_contact_edit", args=[access.plan.code, contact.code]),
-        anchor="contacts",
+        anchor="contact",
         status=status,
         act=rules.Act.CHANGE,
         item=contact,
@@ -361,9 +361,9 @@ def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) ->
             reason_form, status = invalid.form, 422
         except services.Conflict:
             messages.info(request, "Someone changed this contact meanwhile. Look again.")
-            return redirect(crisis_url(access, "#contacts"))
+            return redirect(crisis_url(access, "#contact"))
         else:
-            return _after_write(request, result, access, "contacts")
+            return _after_write(request, result, access, "contact")
     will_propose = (
         services.decision_for(access, kind, rules.Act.REMOVE, None, contact)
         == rules.Decision.PROPOSE
@@ -374,7 +374,7 @@ def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) ->
         "contact": contact,
         "reason_form": reason_form,
         "will_propose": will_propose,
-        "back_url": crisis_url(access, "#contacts"),
+        "back_url": crisis_url(access, "#contact"),
     }
     return render(request, "plans/crisis_remove.html", context, status=status)
 

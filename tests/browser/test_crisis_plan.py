@@ -60,9 +60,9 @@ def write_plan(page: Page, cast: Cast) -> None:
     page.get_by_label("At night").check()
     page.get_by_label("At weekends").check()
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(f"**{crisis_path(cast)}#contacts")
-    expect(page.locator("#contacts")).to_contain_text("Efua Osei (sister)")
-    expect(page.locator("#contacts")).to_contain_text("When: night, weekends")
+    page.wait_for_url(f"**{crisis_path(cast)}#contact")
+    expect(page.locator("#contact")).to_contain_text("Efua Osei (sister)")
+    expect(page.locator("#contact")).to_contain_text("When: night, weekends")
 
     page.get_by_role("button", name="I have looked at it today and it still stands").click()
     expect(page.locator("#reviewed")).to_contain_text("Last reviewed by you on")

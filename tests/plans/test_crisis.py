@@ -127,7 +127,9 @@ def test_person_accepts_or_declines_a_suggestion(
     page = client.get(crisis_url(cast)).content.decode()
     assert "Ben suggests" in page
     accept = reverse("proposal_answer", args=[cast.plan.code, first.code, "accept"])
-    assert client.post(accept, {}).status_code == 302
+    response = client.post(accept, {})
+    assert response.status_code == 302
+    assert response["Location"] == crisis_url(cast) + f"#{section}"  # back where she was
     crisis = crisis_of(cast)
     for name, value in fields.items():
         assert getattr(crisis, name) == value
