@@ -133,7 +133,7 @@ def _context(access: PlanAccess, page: CrisisPage, **extra: Any) -> dict[str, An
 @require_GET
 def crisis_plan(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis plan")
+    log_view(access, "crisis")
     page = load_crisis_page(access)
     return render(request, "plans/crisis_plan.html", _context(access, page))
 
@@ -159,7 +159,7 @@ def crisis_live(request: HttpRequest, code: str) -> HttpResponse:
 def crisis_print(request: HttpRequest, code: str) -> HttpResponse:
     """The crisis plan on one A4 page, for printing or saving as a PDF."""
     access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis plan print")
+    log_view(access, "crisis print")
     page = load_crisis_page(access)
     context = _context(access, page, printed_at=timezone.now())
     return render(request, "plans/crisis_print.html", context)
@@ -169,7 +169,7 @@ def crisis_print(request: HttpRequest, code: str) -> HttpResponse:
 def crisis_card(request: HttpRequest, code: str) -> HttpResponse:
     """The few things needed first, on a card the size of a bank card."""
     access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis plan card")
+    log_view(access, "crisis card")
     page = load_crisis_page(access)
     return render(request, "plans/crisis_card.html", _context(access, page))
 

@@ -368,3 +368,16 @@ def test_pages_stay_within_a_fixed_number_of_queries(
     for name in ("crisis_plan", "crisis_print", "crisis_card"):
         with django_assert_max_num_queries(16):
             assert client.get(crisis_url(cast, name)).status_code == 200
+
+
+def test_who_has_looked_shows_a_professional_reading_the_crisis_plan(
+    client: Client, cast: Cast
+) -> None:
+    login(client, cast.ben)
+    for name in ("crisis_plan", "crisis_print", "crisis_card"):
+        client.get(crisis_url(cast, name))
+    login(client, cast.amara)
+    page = client.get(reverse("who_has_looked", args=[cast.plan.code])).content.decode()
+    assert "looked at your crisis plan" in page
+    assert "opened the printable copy of your crisis plan" in page
+    assert "opened your crisis card" in page
