@@ -374,9 +374,10 @@ class _PlanStory:
                 partial(self.add, self.person_user, "crisis_contact", data),
             )
         if crisis.suggestion is not None:
-            kind, name, words = crisis.suggestion
+            suggested_kind, field_name, suggested = crisis.suggestion
             self.timeline.at(
-                at(day + timedelta(days=7), 11), partial(self.suggest_crisis, kind, name, words)
+                at(day + timedelta(days=7), 11),
+                partial(self.suggest_crisis, suggested_kind, field_name, suggested),
             )
         if crisis.reviewed_days_ago is not None:
             reviewed = self.today - timedelta(days=crisis.reviewed_days_ago)

@@ -58,6 +58,11 @@ SECTIONS = [
 SECTION_BY_ANCHOR = {section.anchor: section for section in SECTIONS}
 
 
+def _label(name: str) -> str:
+    field = CrisisPlan._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 @dataclass
 class CrisisPage:
     """What the crisis page, its print view and its card show: a fixed number of queries."""
@@ -75,8 +80,7 @@ class CrisisPage:
             {
                 "section": section,
                 "fields": [
-                    (self.crisis._meta.get_field(name).verbose_name, getattr(self.crisis, name))
-                    for name in section.kind.fields
+                    (_label(name), getattr(self.crisis, name)) for name in section.kind.fields
                 ],
                 "proposals": [p for p in self.proposals if p.item_type == section.kind_name],
             }
