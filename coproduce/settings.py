@@ -338,3 +338,13 @@ SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 # A person's request for more leadership that nobody answers in this many days
 # is raised to the team lead (Proposal.objects.leadership_requests_overdue).
 LEADERSHIP_ESCALATION_DAYS = int(os.environ.get("LEADERSHIP_ESCALATION_DAYS", "14"))
+
+# The crisis plan: the lines shown on every crisis plan and card (name, number,
+# when), and how recently a crisis plan must have been reviewed to count as
+# reviewed on the lead's dashboard.
+CRISIS_LINES = [
+    ("NHS 111, option 2 (mental health crisis)", "111", "any time, day or night"),
+    ("Samaritans", "116 123", "any time, free"),
+    ("Emergency: if your life is in danger", "999", "any time"),
+]
+CRISIS_PLAN_REVIEW_DAYS = int(os.environ.get("CRISIS_PLAN_REVIEW_DAYS", "183"))

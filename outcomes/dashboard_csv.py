@@ -27,6 +27,7 @@ from outcomes.definitions import (
     CASELOAD_LABELS,
     CHANGE_LABELS,
     CONTENT_LABELS,
+    CRISIS_PLAN_LABELS,
     LEADERSHIP_GROUP_LABELS,
     POWER_CHECK_LABELS,
     PROPOSAL_LABELS,
@@ -59,6 +60,7 @@ def figure_rows(board: metrics.Dashboard) -> list[Figure]:
     """Every figure on the dashboard, in page order."""
     return [
         *_whole_caseload("caseload", CASELOAD_LABELS, board.caseload, board.caseload.people_behind),
+        *_crisis_plan_figures(board.caseload.crisis),
         *_change_figures(board.outcomes),
         *_whole_caseload(
             "agreement", AGREEMENT_LABELS, board.outcomes.agreement, board.outcomes.agreement.people
@@ -104,6 +106,26 @@ def _whole_caseload(
     return [
         Figure(section, key, label, "", getattr(figures, key), (section, key), behind(key))
         for key, label in labels.items()
+    ]
+
+
+def _crisis_plan_figures(crisis: metrics.CrisisPlanFigures) -> list[Figure]:
+    """Counts only (no list of plans behind them), and the share as a percentage."""
+    share = crisis.crisis_reviewed_share
+    return [
+        *(
+            Figure("crisis_plans", key, label, "", getattr(crisis, key), None, crisis.people[key])
+            for key, label in CRISIS_PLAN_LABELS.items()
+        ),
+        Figure(
+            "crisis_plans",
+            "crisis_reviewed_share",
+            "Share with a crisis plan reviewed within the set period (%)",
+            "",
+            None if share is None else round(100 * share, 1),
+            # The share gives away the count it is made of: hidden whenever that is.
+            people=crisis.people["crisis_reviewed"],
+        ),
     ]
 
 

@@ -59,6 +59,17 @@ SECTIONS: dict[str, Section] = {
             "end of the period, both days included."
         ),
     ),
+    "crisis_plans": Section(
+        "Crisis plans",
+        (
+            "Of the caseload's plans that are not closed: how many have a crisis plan (the "
+            "person, or a suggestion they accepted, has written something in it), and how "
+            "many have a crisis plan the person marked reviewed within the set number of days "
+            "(the CRISIS_PLAN_REVIEW_DAYS setting, 183 unless changed) before the end of the "
+            "period, up to the end of the period. The share is that count as a percentage of "
+            "the plans not closed."
+        ),
+    ),
     "outcomes": Section("Change since the first rating", RATINGS_COMPARED),
     "agreement": Section("How often the two sides agree", RATINGS_COMPARED),
     "achieved": Section(
@@ -150,6 +161,11 @@ CASELOAD_LABELS = {
     "closed_plans": "Closed plans",
     "reviews_due": "Reviews due",
     "reviews_overdue": "Reviews overdue",
+}
+CRISIS_PLAN_LABELS = {
+    "open_plans": "Plans not closed",
+    "with_crisis_plan": "With a crisis plan",
+    "crisis_reviewed": "With a crisis plan reviewed within the set period",
 }
 CHANGE_LABELS = {
     "improved": "Improved",

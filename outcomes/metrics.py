@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from coproduce.models import Side
 from outcomes.models import PowerCheck, Review, ValuedOutcome
+from plans import crisis
 from plans.models import (
     DEFAULT_LIFE_AREAS,
     CareTeamMember,
@@ -398,6 +399,23 @@ class Median(Aggregate):
 
 
 @dataclass(frozen=True)
+class CrisisPlanFigures:
+    """The crisis plans table (`definitions.SECTIONS["crisis_plans"]`): counts only.
+
+    Computed in the caseload's own query (`caseload_figures`)."""
+
+    open_plans: int = 0
+    with_crisis_plan: int = 0
+    crisis_reviewed: int = 0
+    people: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def crisis_reviewed_share(self) -> float | None:
+        """Of the plans not closed, the share whose crisis plan was reviewed lately."""
+        return self.crisis_reviewed / self.open_plans if self.open_plans else None
+
+
+@dataclass(frozen=True)
 class CaseloadFigures:
     people: int
     plans: int
@@ -406,6 +424,25 @@ class CaseloadFigures:
     reviews_due: int
     reviews_overdue: int
     people_behind: dict[str, int] = field(default_factory=dict, compare=False)
+    # Another table, from the same query: the crisis plans of the plans not closed.
+    crisis: CrisisPlanFigures = field(default_factory=CrisisPlanFigures, compare=False)
+
+
+def crisis_plan_rules(f: DashboardFilter) -> dict[str, Q]:
+    """Which plans each crisis plan figure counts: plans not closed; those with a crisis
+    plan; those whose crisis plan the person marked reviewed within the set period
+    (settings.CRISIS_PLAN_REVIEW_DAYS) before the end of the dashboard's period."""
+    _, end = f.period_bounds
+    not_closed = ~Q(status=Plan.Status.CLOSED)
+    return {
+        "open_plans": not_closed,
+        "with_crisis_plan": not_closed & Q(crisis_plan__isnull=False),
+        "crisis_reviewed": not_closed
+        & Q(
+            crisis_plan__reviewed_at__gte=end - crisis.review_period(),
+            crisis_plan__reviewed_at__lt=end,
+        ),
+    }
 
 
 def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
@@ -425,18 +462,24 @@ def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
 def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> CaseloadFigures:
     """The caseload table (`definitions.SECTIONS["caseload"]`). One query."""
     rules = caseload_rules(f, today)
+    crisis_rules = crisis_plan_rules(f)
+    both = {**rules, **crisis_rules}
     figures = caseload_plans(f).aggregate(
         people=Count("person", distinct=True),
         plans=Count("pk"),
-        **{name: Count("pk", filter=rule) for name, rule in rules.items()},
+        **{name: Count("pk", filter=rule) for name, rule in both.items()},
         **{
             f"{name}_people": Count("person", distinct=True, filter=rule)
-            for name, rule in rules.items()
+            for name, rule in both.items()
         },
     )
-    behind = {name: figures.pop(f"{name}_people") for name in rules}
+    behind = {name: figures.pop(f"{name}_people") for name in both}
+    crisis_figures = CrisisPlanFigures(
+        **{name: figures.pop(name) for name in crisis_rules},
+        people={name: behind.pop(name) for name in crisis_rules},
+    )
     behind["people"] = behind["plans"] = figures["people"]
-    return CaseloadFigures(**figures, people_behind=behind)
+    return CaseloadFigures(**figures, people_behind=behind, crisis=crisis_figures)
 
 
 # --- 2. Change since the first rating, and agreement -------------------------------------

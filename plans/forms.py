@@ -11,6 +11,8 @@ from django.utils import timezone
 from coproduce.models import Side, User
 from plans.models import (
     Commitment,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -259,6 +261,82 @@ class LifeAreaForm(PlanFormMixin, forms.ModelForm):
         if exists.exists():
             raise forms.ValidationError("This plan already has a part of life with that name.")
         return name
+
+
+# --- the crisis and contingency plan: one form per section ---------------------------
+
+
+def _crisis_widgets(fields: list[str]) -> dict[str, Any]:
+    return {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class CrisisSignsForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisPlan
+        fields = ["warning_signs"]
+        widgets = _crisis_widgets(fields)
+        help_texts = {"warning_signs": "What you, or people close to you, notice first."}
+
+
+class CrisisHelpsForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisPlan
+        fields = ["helps", "does_not_help"]
+        widgets = _crisis_widgets(fields)
+
+
+class CrisisTellForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisPlan
+        fields = ["tell", "do_not_tell"]
+        widgets = _crisis_widgets(fields)
+
+
+class CrisisTreatmentForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisPlan
+        fields = ["treatment_preferences", "do_not_want"]
+        widgets = _crisis_widgets(fields)
+        help_texts = {
+            "treatment_preferences": "For example: a medicine that has worked, where you"
+            " would like to be looked after.",
+            "do_not_want": "An advance statement: what you do not want to happen.",
+        }
+
+
+class CrisisPracticalForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisPlan
+        fields = ["children", "pets", "bills", "keys"]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in fields}
+        labels = {
+            "children": "Children: who looks after them",
+            "pets": "Pets: who feeds and walks them",
+            "bills": "Bills: what needs paying",
+            "keys": "Keys: who has a spare",
+        }
+
+
+PHONE_CHARACTERS = frozenset("0123456789 +()-")
+
+
+class CrisisContactForm(PlanFormMixin, forms.ModelForm):
+    class Meta:
+        model = CrisisContact
+        fields = ["name", "relationship", "number", "by_day", "by_night", "at_weekends"]
+        error_messages = {
+            "name": {"required": "Write who to contact."},
+            "number": {"required": "Write their phone number."},
+        }
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        digits = sum(c.isascii() and c.isdigit() for c in number)
+        if not set(number) <= PHONE_CHARACTERS or not 3 <= digits <= 15:
+            raise forms.ValidationError(
+                "Write a phone number with digits, spaces and a + only, like 07700 900123."
+            )
+        return number
 
 
 class LeadershipForm(forms.Form):

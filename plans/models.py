@@ -575,6 +575,119 @@ class Commitment(PlanItem):
         return self.what[:60]
 
 
+class CrisisPlan(PlanItem):
+    """The person's crisis and contingency plan: theirs, whatever the balance anywhere.
+
+    One per plan, started the first time anyone writes in it. Its sections are
+    edited (or, by professionals, suggested) through the same edit flow as
+    every other item; plans.rules makes every section the person's own words.
+    The person marks it reviewed; professionals on the care team may agree it
+    (CrisisAgreement).
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="crisis_plan")
+    warning_signs = models.TextField("My early warning signs", blank=True, max_length=2000)
+    helps = models.TextField("What helps me", blank=True, max_length=2000)
+    does_not_help = models.TextField("What does not help me", blank=True, max_length=2000)
+    tell = models.TextField("Who to tell", blank=True, max_length=1000)
+    do_not_tell = models.TextField("Who not to tell", blank=True, max_length=1000)
+    treatment_preferences = models.TextField(
+        "My treatment preferences", blank=True, max_length=2000
+    )
+    do_not_want = models.TextField("What I do not want", blank=True, max_length=2000)
+    children = models.TextField("Children", blank=True, max_length=1000)
+    pets = models.TextField("Pets", blank=True, max_length=1000)
+    bills = models.TextField("Bills", blank=True, max_length=1000)
+    keys = models.TextField("Keys", blank=True, max_length=1000)
+    # Each section is edited on its own, so each keeps its own version: saving
+    # one section never conflicts with someone saving another.
+    signs_version = models.PositiveIntegerField(default=1)
+    helps_version = models.PositiveIntegerField(default=1)
+    tell_version = models.PositiveIntegerField(default=1)
+    treatment_version = models.PositiveIntegerField(default=1)
+    practical_version = models.PositiveIntegerField(default=1)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [side_check("created_side", "crisisplan_side_valid")]
+        indexes = [models.Index(fields=["reviewed_at"], name="crisisplan_reviewed")]
+
+    def __str__(self) -> str:
+        return f"Crisis plan for {self.plan}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.TEXT_FIELDS)
+
+    TEXT_FIELDS = (
+        "warning_signs",
+        "helps",
+        "does_not_help",
+        "tell",
+        "do_not_tell",
+        "treatment_preferences",
+        "do_not_want",
+        "children",
+        "pets",
+        "bills",
+        "keys",
+    )
+
+
+class CrisisContact(PlanItem):
+    """Someone to contact in a crisis, and when: a plain named contact, not a user."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="crisis_contacts")
+    name = models.CharField("Name", max_length=120)
+    relationship = models.CharField(
+        "Who they are to me", max_length=120, blank=True, help_text="For example: sister, GP"
+    )
+    number = models.CharField("Phone number", max_length=40)
+    by_day = models.BooleanField("In the day", default=False)
+    by_night = models.BooleanField("At night", default=False)
+    at_weekends = models.BooleanField("At weekends", default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [side_check("created_side", "crisiscontact_side_valid")]
+        indexes = [models.Index(fields=["plan", "removed_at"], name="crisiscontact_by_plan")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def when_words(self) -> str:
+        times = [
+            words
+            for flag, words in (
+                (self.by_day, "day"),
+                (self.by_night, "night"),
+                (self.at_weekends, "weekends"),
+            )
+            if flag
+        ]
+        return ", ".join(times) if times else "any time"
+
+
+class CrisisAgreement(models.Model):
+    """A professional on the care team agreeing the crisis plan as it stood."""
+
+    crisis_plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="agreements")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_by} agreed the crisis plan on {self.agreed_at:%Y-%m-%d}"
+
+
 class ProposalQuerySet(models.QuerySet["Proposal"]):
     def pending(self) -> ProposalQuerySet:
         return self.filter(status=Proposal.Status.PENDING)
@@ -790,6 +903,7 @@ class ReplyTargetType(models.TextChoices):
     LIFE_AREA = "life_area", "part of life"
     RATING = "rating", "rating"
     PROPOSAL = "proposal", "suggestion"
+    CRISIS = "crisis", "crisis plan"
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):

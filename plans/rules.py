@@ -23,6 +23,9 @@ whether it is someone's own words (protected):
   own items apply, to professional items they are proposals;
 - the balance of leadership itself changes only by agreement, so a new
   balance is always a proposal, answered by the other side;
+- the crisis and contingency plan is the person's own: the person's edits
+  apply; a professional's edit is always a suggestion, whatever the balance of
+  any area; only the person marks it reviewed, and professionals may agree it;
 - a rating is each side's own view, so it always applies at once;
 - nothing on a closed plan changes.
 """
@@ -157,7 +160,7 @@ def effective_leadership(
     For expertise, `kind` is the entry's kind; a new entry has none yet and
     belongs to the side writing it (`side`).
     """
-    if item_type == "about" or item_type == "life_area":
+    if item_type in ("about", "life_area") or item_type in CRISIS_ITEM_TYPES:
         return Leadership.PERSON_LEADS
     if item_type == "expertise":
         if expertise_side(kind, writer_side=side) == Side.PERSON:
@@ -168,8 +171,20 @@ def effective_leadership(
     return area_leadership
 
 
+# The crisis and contingency plan, section by section, and its contacts.
+CRISIS_ITEM_TYPES = frozenset(
+    {
+        "crisis_signs",
+        "crisis_helps",
+        "crisis_tell",
+        "crisis_treatment",
+        "crisis_practical",
+        "crisis_contact",
+    }
+)
+
 # Someone's own words: changed at once only by their owner, at every balance.
-PROTECTED_ITEM_TYPES = frozenset({"outcome", "about", "expertise"})
+PROTECTED_ITEM_TYPES = frozenset({"outcome", "about", "expertise"}) | CRISIS_ITEM_TYPES
 
 
 def owner_side(
@@ -181,7 +196,7 @@ def owner_side(
     as are "about me" and the parts of life; expertise is its kind's side; a new
     commitment is the side of whoever makes it; anything else new is its writer's.
     """
-    if item_type in ("outcome", "about", "life_area"):
+    if item_type in ("outcome", "about", "life_area") or item_type in CRISIS_ITEM_TYPES:
         return Side.PERSON
     if item_type == "expertise":
         return expertise_side(kind, writer_side=writer_side)
@@ -215,6 +230,16 @@ def decide_rating_withdrawal(*, plan_closed: bool, own: bool, withdrawn: bool) -
     if plan_closed or not own or withdrawn:
         return Decision.REFUSE
     return Decision.APPLY
+
+
+def may_mark_crisis_plan_reviewed(side: str, *, plan_closed: bool) -> bool:
+    """The crisis plan is the person's: only she says she has looked at it again."""
+    return side == Side.PERSON and not plan_closed
+
+
+def may_agree_crisis_plan(side: str, *, plan_closed: bool) -> bool:
+    """Professionals on the care team may put their name to the person's crisis plan."""
+    return side == Side.PROFESSIONAL and not plan_closed
 
 
 def may_answer(proposal: Proposal, side: str) -> bool:

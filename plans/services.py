@@ -23,6 +23,12 @@ from plans.access import PlanAccess, require_may_answer
 from plans.forms import (
     AboutForm,
     CommitmentForm,
+    CrisisContactForm,
+    CrisisHelpsForm,
+    CrisisPracticalForm,
+    CrisisSignsForm,
+    CrisisTellForm,
+    CrisisTreatmentForm,
     ExpertiseForm,
     LifeAreaForm,
     ReasonForm,
@@ -32,6 +38,8 @@ from plans.history import record
 from plans.leadership import agree_term, term_words
 from plans.models import (
     Commitment,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -125,6 +133,46 @@ KINDS: dict[str, ItemKind] = {
             ("name",),
             in_area=False,
             removable=False,
+            summary_field="name",
+        ),
+        # The crisis plan: each section is a kind of its own, so a suggestion
+        # carries only that section's words (plans.rules: always the person's).
+        *[
+            ItemKind(
+                name,
+                label,
+                CrisisPlan,
+                form,
+                fields,
+                version_field=f"{name.removeprefix('crisis_')}_version",
+                in_area=False,
+                removable=False,
+            )
+            for name, label, form, fields in [
+                ("crisis_signs", "early warning signs", CrisisSignsForm, ("warning_signs",)),
+                ("crisis_helps", "what helps", CrisisHelpsForm, ("helps", "does_not_help")),
+                ("crisis_tell", "who to tell", CrisisTellForm, ("tell", "do_not_tell")),
+                (
+                    "crisis_treatment",
+                    "treatment preferences",
+                    CrisisTreatmentForm,
+                    ("treatment_preferences", "do_not_want"),
+                ),
+                (
+                    "crisis_practical",
+                    "practical things",
+                    CrisisPracticalForm,
+                    ("children", "pets", "bills", "keys"),
+                ),
+            ]
+        ],
+        ItemKind(
+            "crisis_contact",
+            "crisis contact",
+            CrisisContact,
+            CrisisContactForm,
+            ("name", "relationship", "number", "by_day", "by_night", "at_weekends"),
+            in_area=False,
             summary_field="name",
         ),
     ]

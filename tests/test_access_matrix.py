@@ -29,11 +29,11 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 67 URLs x 9 roles x 2 methods = 1206 cells. With each answer of
+Matrix size: 77 URLs x 9 roles x 2 methods = 1386 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 70 cases x 9 roles x 2 methods = 1260 cells.
+(accept / decline) as a case of its own: 80 cases x 9 roles x 2 methods = 1440 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 19 cases x 2 roles x 2 methods = 76 cells.
+plan (Priya's code, Amara's objects): 21 cases x 2 roles x 2 methods = 84 cells.
 """
 
 from __future__ import annotations
@@ -214,6 +214,19 @@ RULES: dict[str, Rule] = {
     "review_power_check": Rule(PLAN, (405, 422)),  # nothing answered: re-shown
     # The person's alone; nothing chosen: re-shown.
     "review_leadership": Rule(PLAN, (200, 422), ben=(403, 403)),
+    # --- the person's crisis plan: hers, the care team suggests --------------------
+    "crisis_plan": Rule(PLAN, (200, 405)),
+    "crisis_live": Rule(PLAN, (204, 405), query=_version),
+    "crisis_print": Rule(PLAN, (200, 405)),
+    "crisis_card": Rule(PLAN, (200, 405)),
+    # An empty POST has no version (or no name): re-shown, nothing started or sent.
+    "crisis_section_edit": Rule(PLAN, (200, 422)),
+    "crisis_contact_add": Rule(PLAN, (200, 422)),
+    "crisis_contact_edit": Rule(PLAN, (200, 422)),
+    "crisis_contact_remove": Rule(PLAN, (200, 422)),
+    # Only Amara marks it reviewed; only the care team agrees it.
+    "crisis_reviewed": Rule(OWNER, (405, 302)),
+    "crisis_agree": Rule(PLAN, (405, 403), ben=(405, 302)),
     # --- the person's decisions ----------------------------------------------------
     "care_team": Rule(OWNER, (200, 405)),
     "care_team_invite": Rule(OWNER, (200, 302)),  # nobody chosen: back to the search
@@ -348,6 +361,11 @@ def build_world(cast: Cast) -> World:
     review, _ = outcome_services.start_review(get_plan_for_user(amara, plan.code))
     rating = f.make_rating(outcome, amara, 6)
     access_request = AccessRequest.objects.create(plan=plan, professional=cast.oscar)
+    contact = services.submit_add(
+        get_plan_for_user(amara, plan.code),
+        services.KINDS["crisis_contact"],
+        {"name": "Efua Osei", "number": "07700 900123", "by_night": "on"},
+    ).item
     plan.refresh_from_db()
 
     users: dict[str, User | None] = {
@@ -377,6 +395,8 @@ def build_world(cast: Cast) -> World:
         "professional_id": cast.ben.pk,
         "token": "not-a-real-token",
         "uidb64": "MQ",
+        "section": "signs",
+        "contact_code": contact.code,
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 
@@ -462,6 +482,7 @@ OBJECT_PARAMS = {
     "request_code",
     "review_code",
     "target_code",
+    "contact_code",
 }
 
 

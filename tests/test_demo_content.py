@@ -31,6 +31,9 @@ from plans.models import (
     AccessRequest,
     CareTeamMember,
     Commitment,
+    CrisisAgreement,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -281,3 +284,43 @@ def test_reset_rebuilds_the_demo_even_after_it_was_used() -> None:
     assert authenticate(username="amara", password=DEMO_PASSWORD) is not None
     # The synthetic team is not part of the demo and stays as it was.
     assert Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX).count() == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_amara_has_her_own_crisis_plan_written_through_the_services() -> None:
+    amara = User.objects.get(username="amara")
+    ben = User.objects.get(username="ben")
+    plan = Plan.objects.get(person__user=amara)
+    crisis = CrisisPlan.objects.get(plan=plan)
+    assert crisis.created_side == Side.PERSON and crisis.created_by == amara
+    assert "haloperidol" in crisis.do_not_want
+    # Ben's addition was a suggestion (Mental wellbeing is professional-led with agreement,
+    # but the crisis plan is Amara's), which she accepted.
+    assert "WhatsApp" in crisis.warning_signs
+    proposal = Proposal.objects.get(plan=plan, item_type="crisis_signs")
+    assert (proposal.proposed_by, proposal.status) == (ben, Proposal.Status.ACCEPTED)
+    contacts = CrisisContact.objects.current().filter(plan=plan)
+    assert [c.name for c in contacts] == [
+        "Efua Osei",
+        "Ben Okafor",
+        "Crisis and home treatment team",
+    ]
+    assert all(c.created_by == amara for c in contacts)
+    assert crisis.reviewed_by == amara and crisis.reviewed_at is not None
+    assert (timezone.localdate() - timezone.localdate(crisis.reviewed_at)).days == 12
+    agreement = CrisisAgreement.objects.get(crisis_plan=crisis)
+    assert agreement.agreed_by == ben and agreement.agreed_at > crisis.reviewed_at
+    kinds = set(
+        PlanChange.objects.filter(plan=plan, item_type__startswith="crisis").values_list(
+            "item_type", flat=True
+        )
+    )
+    assert kinds == {
+        "crisis_signs",
+        "crisis_helps",
+        "crisis_tell",
+        "crisis_treatment",
+        "crisis_practical",
+        "crisis_contact",
+    }

@@ -101,6 +101,9 @@ from plans.models import (
     AccessRequest,
     CareTeamMember,
     Commitment,
+    CrisisAgreement,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -260,6 +263,9 @@ WATCHED: list[Any] = [
     AccessRequest,
     PlanChange,
     Reply,
+    CrisisPlan,
+    CrisisContact,
+    CrisisAgreement,
 ]
 
 
@@ -316,6 +322,8 @@ class Endpoint:
     prepare: Callable[[Cast], Request]
     method: str = "post"
     takes_fields: bool = True  # False: only the ids in the URL and stray fields to vary
+    # More of Amara's pages that show what was accepted, beside the plan and its history.
+    pages: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.name}-{self.who}-{self.prepare.__name__}"
@@ -876,7 +884,7 @@ def _exercise(
             assert_escaped(body(clients.acting.get(location)), f"the page after {where}")
         if not refused and endpoint.method == "post":
             # Whatever was accepted is shown on the plan and in its history.
-            for name in ("plan_detail", "plan_history"):
+            for name in ("plan_detail", "plan_history", *endpoint.pages):
                 page = clients.viewer.get(_plan_url(name, cast))
                 assert page.status_code == 200
                 assert_escaped(body(page), f"{name} after {where}")
@@ -939,13 +947,17 @@ def _url_names(patterns: list[Any], skip: set[str]) -> set[str]:
 def test_every_url_is_fuzzed_or_takes_no_input() -> None:
     # The admin is Django's own, for staff only, and tested by Django.
     # Onboarding's forms are fuzzed in their own module, with this module's machinery.
-    # So are the plan's life's (agreeing, closing, a new plan, coordination).
+    # So are the plan's life's (agreeing, closing, a new plan, coordination), and the
+    # crisis plan's.
     from tests.onboarding.test_hostile_onboarding import ONBOARDING_NO_INPUT, ONBOARDING_POSTED
+    from tests.plans.test_hostile_crisis import CRISIS_FUZZED, CRISIS_NO_INPUT
     from tests.plans.test_hostile_lifecycle import LIFECYCLE_NO_INPUT, LIFECYCLE_POSTED
 
     names = _url_names(get_resolver().url_patterns, skip={"admin"})
     fuzzed = {e.name for e in POSTED + QUERIED + ONBOARDING_POSTED + LIFECYCLE_POSTED}
+    fuzzed |= {e.name for e in CRISIS_FUZZED}
     no_input = set(NO_INPUT) | set(ONBOARDING_NO_INPUT) | set(LIFECYCLE_NO_INPUT)
+    no_input |= set(CRISIS_NO_INPUT)
     assert names - fuzzed - no_input == set(), "new URLs: fuzz them here or list them"
     assert (fuzzed | no_input) - names == set(), "listed URLs that no longer exist"
 

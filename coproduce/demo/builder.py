@@ -66,6 +66,7 @@ from coproduce.models import Person, Professional, Side, Team, User
 from outcomes import services as outcome_services
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import care_team, services
+from plans import crisis as crisis_service
 from plans.access import PlanAccess, get_plan_for_user
 from plans.models import (
     DEFAULT_LIFE_AREAS,
@@ -288,6 +289,7 @@ class _PlanStory:
         self.schedule_commitments()
         self.schedule_suggestions()
         self.schedule_access_requests()
+        self.schedule_crisis_plan()
         self.schedule_ending()
         self.timeline.run()
 
@@ -355,6 +357,60 @@ class _PlanStory:
                     at(self.today - timedelta(days=days_ago), 14),
                     partial(self.ask_to_join, asking, message),
                 )
+
+    def schedule_crisis_plan(self) -> None:
+        """The person writes her crisis plan; her coordinator suggests an addition; she
+        accepts it, later marks it reviewed, and the care team agrees it."""
+        crisis = self.spec.crisis
+        if crisis is None:
+            return
+        day = self.today - timedelta(days=crisis.written_days_ago)
+        for minute, (kind, words) in enumerate(crisis.sections.items()):
+            self.timeline.at(
+                at(day, 19, minute * 4), partial(self.write_crisis_section, kind, words)
+            )
+        for minute, contact in enumerate(crisis.contacts):
+            name, relationship, number, by_day, by_night, at_weekends = contact
+            data = _form(name=name, relationship=relationship, number=number)
+            data.update({k: "on" for k, v in [("by_day", by_day), ("by_night", by_night),
+                                              ("at_weekends", at_weekends)] if v})  # fmt: skip
+            self.timeline.at(
+                at(day, 19, 30 + minute * 3),
+                partial(self.add, self.person_user, "crisis_contact", data),
+            )
+        if crisis.suggestion is not None:
+            suggested_kind, field_name, suggested = crisis.suggestion
+            self.timeline.at(
+                at(day + timedelta(days=7), 11),
+                partial(self.suggest_crisis, suggested_kind, field_name, suggested),
+            )
+        if crisis.reviewed_days_ago is not None:
+            reviewed = self.today - timedelta(days=crisis.reviewed_days_ago)
+            self.timeline.at(
+                at(reviewed, 18),
+                lambda: crisis_service.mark_reviewed(self.access(self.person_user)),
+            )
+            for minute, username in enumerate(crisis.agreed_by):
+                pro = self.builder.pros[username]
+                self.timeline.at(
+                    at(reviewed + timedelta(days=1), 10, minute),
+                    partial(self.agree_crisis_plan, pro.user),
+                )
+
+    def write_crisis_section(self, kind: str, words: dict[str, str]) -> None:
+        with transaction.atomic():
+            access = self.access(self.person_user)
+            current = crisis_service.start_crisis_plan(access)
+            version = getattr(current, KINDS[kind].version_field)
+            services.submit_change(access, KINDS[kind], current, _form(**words, version=version))
+
+    def suggest_crisis(self, kind: str, name: str, words: str) -> None:
+        """The coordinator's words go to the person as a suggestion, at any balance."""
+        current = crisis_service.crisis_plan_of(self.plan)
+        self.change(self.pros[0].user, kind, current, **{name: words})
+
+    def agree_crisis_plan(self, user: User) -> None:
+        crisis_service.agree(self.access(user))
 
     def schedule_ending(self) -> None:
         """A closed plan closes after its last review; the care team looks in either way."""

@@ -63,6 +63,21 @@ class OutcomeSpec:
 
 
 @dataclass(frozen=True)
+class CrisisSpec:
+    """A person's crisis plan: what they write, whom to call, and what the care team adds."""
+
+    # section kind (plans.services.KINDS) -> {field: the person's words}
+    sections: dict[str, dict[str, str]]
+    # (name, relationship, number, by day, by night, at weekends)
+    contacts: tuple[tuple[str, str, str, bool, bool, bool], ...]
+    # What the care coordinator suggests (section kind, field, words), accepted by the person.
+    suggestion: tuple[str, str, str] | None = None
+    written_days_ago: int = 40
+    reviewed_days_ago: int | None = None
+    agreed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PersonSpec:
     username: str
     first_name: str
@@ -82,6 +97,7 @@ class PersonSpec:
     extra_area: str | None = None
     status: str = Plan.Status.ACTIVE
     overdue: bool = False
+    crisis: CrisisSpec | None = None
 
 
 S = ExpertiseKind
@@ -197,6 +213,50 @@ PEOPLE: tuple[PersonSpec, ...] = (
             MONEY: L.PERSON_LEADS_WITH_SUPPORT,
         },
         extra_area="Music",
+        crisis=CrisisSpec(
+            sections={
+                "crisis_signs": {
+                    "warning_signs": "I stop sleeping, then stop answering texts. I skip choir. "
+                    "I start thinking people are talking about me on the bus."
+                },
+                "crisis_helps": {
+                    "helps": "My sister Efua coming round. Gospel music, loud. A walk by the "
+                    "river. Being told plainly what is happening.",
+                    "does_not_help": "Being rushed, or lots of people asking the same "
+                    "questions. Being left on my own all night.",
+                },
+                "crisis_tell": {
+                    "tell": "Efua (my sister), and my choir leader so they don't worry.",
+                    "do_not_tell": "My old manager at work.",
+                },
+                "crisis_treatment": {
+                    "treatment_preferences": "Home treatment team first if at all possible. "
+                    "Quetiapine has helped me sleep before.",
+                    "do_not_want": "I do not want haloperidol: it made me feel like a "
+                    "zombie. Please don't send me to a ward far from home.",
+                },
+                "crisis_practical": {
+                    "children": "No children. My nephew stays Saturdays: tell Efua.",
+                    "pets": "",
+                    "bills": "Rent goes out on the 1st by direct debit.",
+                    "keys": "Efua and my neighbour Mrs Adjei have spare keys.",
+                },
+            },
+            contacts=(
+                ("Efua Osei", "sister", "07700 900461", True, True, True),
+                ("Ben Okafor", "care coordinator", "0113 496 0123", True, False, False),
+                ("Crisis and home treatment team", "", "0113 496 0999", False, True, True),
+            ),
+            suggestion=(
+                "crisis_signs",
+                "warning_signs",
+                "I stop sleeping, then stop answering texts. I skip choir. I start thinking "
+                "people are talking about me on the bus. Efua notices I go quiet on the family "
+                "WhatsApp.",
+            ),
+            reviewed_days_ago=12,
+            agreed_by=("ben",),
+        ),
     ),
     PersonSpec(
         "daniel",

@@ -34,6 +34,12 @@ Reply                      an Annotation (authorReference, time, text) on what i
                            Goal.note (outcome), Observation.note (rating),
                            CarePlan.activity.progress (commitment, resource; R4B
                            activities have no note), CarePlan.note (anything else)
+CrisisPlan                 a second CarePlan (category "crisis-plan", partOf the
+                           plan; its sections as the description; the person's
+                           review and professionals' agreement as notes)
+CrisisContact              RelatedPerson (name, relationship, phone; when to
+                           call as a crisis-contact-time extension), listed in
+                           the crisis CarePlan's supportingInfo
 created_by / updated_by    Provenance (activity CREATE / UPDATE, agent author)
 PlanChange.entry_hash      Provenance.extension history-entry-hash (the hash
                            chain entry that recorded that event)
@@ -60,6 +66,9 @@ from outcomes.models import Rating, ValuedOutcome
 from plans.models import (
     CareTeamMember,
     Commitment,
+    CrisisAgreement,
+    CrisisContact,
+    CrisisPlan,
     Expertise,
     ExpertiseKind,
     LifeArea,
@@ -82,6 +91,14 @@ RESOURCE_CONTROL_SYSTEM = f"{BASE}/CodeSystem/resource-control"
 EXPERTISE_KIND_SYSTEM = f"{BASE}/CodeSystem/expertise-kind"
 DISCIPLINE_SYSTEM = f"{BASE}/CodeSystem/discipline"
 OBSERVATION_SYSTEM = f"{BASE}/CodeSystem/observation"
+CARE_PLAN_CATEGORY_SYSTEM = f"{BASE}/CodeSystem/care-plan-category"
+CRISIS_CONTACT_TIME_SYSTEM = f"{BASE}/CodeSystem/crisis-contact-time"
+CRISIS_CONTACT_TIME_EXTENSION = f"{BASE}/StructureDefinition/crisis-contact-time"
+CRISIS_CONTACT_TIMES = [
+    ("by_day", "day", "In the day"),
+    ("by_night", "night", "At night"),
+    ("at_weekends", "weekend", "At weekends"),
+]
 
 LIFE_AREA_EXTENSION = f"{BASE}/StructureDefinition/life-area"
 LEADERSHIP_EXTENSION = f"{BASE}/StructureDefinition/leadership"
@@ -200,10 +217,26 @@ def plan_for_export(code: uuid.UUID | str) -> Plan:
     Access is not checked here: callers fetch the plan through plans.access first.
     """
     return (
-        Plan.objects.select_related("person__user")
+        Plan.objects.select_related("person__user", "crisis_plan")
         .prefetch_related(*export_prefetches())
         .get(code=code)
     )
+
+
+def crisis_for_export(plan: Plan) -> tuple[CrisisPlan | None, list[CrisisContact], list[Any]]:
+    """The crisis plan (joined by plan_for_export), its contacts and agreements.
+
+    Two queries when the person has a crisis plan, none when they have not.
+    """
+    try:
+        crisis: CrisisPlan | None = plan.crisis_plan  # type: ignore[attr-defined]
+    except CrisisPlan.DoesNotExist:
+        return None, [], []
+    if crisis is None:
+        return None, [], []
+    contacts = list(CrisisContact.objects.current().filter(plan=plan))
+    agreements = list(CrisisAgreement.objects.filter(crisis_plan=crisis))
+    return crisis, contacts, agreements
 
 
 def _derived_id(kind: str, pk: object) -> str:
@@ -689,7 +722,7 @@ class _Bundler:
         a declined suggestion): CarePlan.note, saying what each answers."""
         notes: list[Json] = []
         for target_type, target_code in self.replies:
-            if target_type in ("outcome", "rating", "commitment", "resource"):
+            if target_type in ("outcome", "rating", "commitment", "resource", "crisis"):
                 continue
             label = Reply.Target(target_type).label
             for note in self.reply_notes(target_type, target_code):
@@ -738,6 +771,95 @@ class _Bundler:
             "text": f"Agreed by {who['display']} ({as_whom}).",
         }
         return extension, note
+
+    def crisis_contact(self, contact: CrisisContact) -> Json:
+        """Someone to call in a crisis: a RelatedPerson, with when to call them."""
+        self.record(contact, {"reference": _url(str(contact.code))})
+        related: Json = {
+            "resourceType": "RelatedPerson",
+            "id": str(contact.code),
+            "active": True,
+            "patient": {"reference": _url(self.patient_id)},
+            "name": [{"text": contact.name}],
+            "telecom": [{"system": "phone", "value": contact.number}],
+        }
+        if contact.relationship:
+            related["relationship"] = [{"text": contact.relationship}]
+        times = [
+            {
+                "url": CRISIS_CONTACT_TIME_EXTENSION,
+                "valueCoding": _coding(CRISIS_CONTACT_TIME_SYSTEM, code, display),
+            }
+            for field_name, code, display in CRISIS_CONTACT_TIMES
+            if getattr(contact, field_name)
+        ]
+        if times:
+            related["extension"] = times
+        return related
+
+    def crisis_care_plan(
+        self, crisis: CrisisPlan, contacts: list[CrisisContact], agreements: list[Any]
+    ) -> Json:
+        """The person's crisis and contingency plan: a CarePlan of its own, part of the plan."""
+        crisis_id = str(crisis.code)
+        self.record(crisis, {"reference": _url(crisis_id)})
+        sections = [
+            (cast("models.Field[Any, Any]", CrisisPlan._meta.get_field(name)).verbose_name, text)
+            for name in CrisisPlan.TEXT_FIELDS
+            if (text := getattr(crisis, name))
+        ]
+        notes = []
+        if crisis.reviewed_at and crisis.reviewed_by_id:
+            notes.append(
+                {
+                    "authorReference": self.ref(crisis.reviewed_by_id),
+                    "time": _instant(crisis.reviewed_at),
+                    "text": "Reviewed by the person.",
+                }
+            )
+        for agreement in agreements:
+            who = self.ref(agreement.agreed_by_id)
+            notes.append(
+                {
+                    "authorReference": who,
+                    "time": _instant(agreement.agreed_at),
+                    "text": f"Agreed by {who['display']} (care team).",
+                }
+            )
+        notes += self.reply_notes(Reply.Target.CRISIS, crisis.code)
+        care_plan: Json = {
+            "resourceType": "CarePlan",
+            "id": crisis_id,
+            "identifier": [{"system": f"{BASE}/crisis-plan", "value": crisis_id}],
+            "status": self.status(),
+            "intent": "plan",
+            "category": [
+                {
+                    "coding": [
+                        _coding(
+                            CARE_PLAN_CATEGORY_SYSTEM,
+                            "crisis-plan",
+                            "Crisis and contingency plan",
+                        )
+                    ],
+                    "text": "Crisis and contingency plan",
+                }
+            ],
+            "title": f"{self.person_user.name}'s crisis and contingency plan",
+            "subject": self.ref(self.person_user.pk),
+            "partOf": [{"reference": _url(self.careplan_id)}],
+            "created": _instant(crisis.created_at),
+            # The crisis plan is the person's own, whoever suggested its words.
+            "author": self.ref(self.person_user.pk),
+            "supportingInfo": [
+                {"reference": _url(str(c.code)), "display": c.name} for c in contacts
+            ],
+            "note": notes,
+        }
+        description = "\n\n".join(f"{label}: {text}" for label, text in sections)
+        if description:
+            care_plan["description"] = description
+        return {key: value for key, value in care_plan.items() if value != []}
 
     def status(self) -> str:
         plan = self.plan
@@ -845,6 +967,13 @@ def plan_bundle(plan: Plan) -> Json:
     involved |= {reply.author_id for reply in replies}
     agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
     involved |= {agreement.agreed_by_id for agreement in agreements}
+    crisis, crisis_contacts, crisis_agreements = crisis_for_export(plan)
+    crisis_items: list[Any] = [crisis, *crisis_contacts] if crisis is not None else []
+    involved |= {item.created_by_id for item in crisis_items}
+    involved |= {item.updated_by_id for item in crisis_items if item.updated_by_id}
+    involved |= {agreement.agreed_by_id for agreement in crisis_agreements}
+    if crisis is not None and crisis.reviewed_by_id:
+        involved.add(crisis.reviewed_by_id)
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
@@ -863,10 +992,17 @@ def plan_bundle(plan: Plan) -> Json:
     notes = [bundler.expertise_note(entry) for entry in expertise]
     notes += bundler.plan_reply_notes()
     care_plan = bundler.care_plan(areas, goal_ids, activities, notes, contributors)
+    crisis_resources: list[Json] = []
+    if crisis is not None:
+        crisis_resources = [
+            bundler.crisis_care_plan(crisis, crisis_contacts, crisis_agreements),
+            *(bundler.crisis_contact(contact) for contact in crisis_contacts),
+        ]
 
     resources_out = [
         bundler.patient(),
         care_plan,
+        *crisis_resources,
         bundler.care_team(members),
         *goals,
         *observations,

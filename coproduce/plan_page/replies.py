@@ -21,7 +21,7 @@ from coproduce.plan_page.page import plan_url
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.forms import ReplyForm, reply_form
-from plans.models import Commitment, Expertise, LifeArea, Proposal, Reply, Resource
+from plans.models import Commitment, CrisisPlan, Expertise, LifeArea, Proposal, Reply, Resource
 from plans.replies import InvalidReply, ReplyTarget, add_reply
 
 Target = Reply.Target
@@ -38,6 +38,10 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
         if str(plan.code) != str(target_code):
             raise Http404
         return ReplyTarget(Target.ABOUT, plan.code, None, "About me", Side.PERSON), "#about"
+    if target_type == Target.CRISIS:
+        crisis = get_or_404(CrisisPlan.objects.filter(plan=plan), code=target_code)
+        target = ReplyTarget(Target.CRISIS, crisis.code, None, "Crisis plan", Side.PERSON)
+        return target, reverse("crisis_plan", args=[plan.code]) + "#replies"
     if target_type == Target.LIFE_AREA:
         area = get_or_404(LifeArea.objects.filter(plan=plan), code=target_code)
         target = ReplyTarget(Target.LIFE_AREA, area.code, area, area.name, area.created_side)

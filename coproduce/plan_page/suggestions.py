@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
 from coproduce.plan_page.page import after_write, area_of_plan, plan_url
-from plans import services
+from plans import rules, services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
 from plans.leadership import return_due_leadership
@@ -110,6 +111,11 @@ def proposal_answer(
                 form.add_error(None, f"This suggestion can no longer be applied. {cannot.why}")
                 status = 409
             else:
+                if proposal.item_type in rules.CRISIS_ITEM_TYPES and not request.htmx:
+                    # Answered on the crisis plan's own page: back to it, to that section.
+                    messages.success(request, DONE[answer])
+                    section = proposal.item_type.removeprefix("crisis_")
+                    return redirect(reverse("crisis_plan", args=[access.plan.code]) + f"#{section}")
                 area = proposal.life_area
                 anchor = f"#area-{area.code}" if area else "#suggestions"
                 return after_write(request, access, DONE[answer], area, anchor=anchor)

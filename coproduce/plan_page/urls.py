@@ -3,7 +3,16 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from coproduce.plan_page import editing, export, lifecycle, page, rating, replies, suggestions
+from coproduce.plan_page import (
+    crisis,
+    editing,
+    export,
+    lifecycle,
+    page,
+    rating,
+    replies,
+    suggestions,
+)
 from plans.models import Reply
 
 
@@ -23,7 +32,14 @@ class ReplyTargetConverter(OneOf):
     regex = "|".join(Reply.Target.values)
 
 
+class CrisisSectionConverter(OneOf):
+    """The sections of the crisis plan, each edited on its own."""
+
+    regex = "|".join(crisis.SECTION_BY_ANCHOR)
+
+
 register_converter(KindConverter, "kind")
+register_converter(CrisisSectionConverter, "crisis_section")
 register_converter(ReplyTargetConverter, "reply_target")
 register_converter(AnswerConverter, "answer")
 
@@ -87,6 +103,32 @@ urlpatterns = [
     path("plans/<uuid:code>/close/", lifecycle.plan_close, name="plan_close"),
     path("plans/<uuid:code>/new-plan/", lifecycle.plan_new_episode, name="plan_new_episode"),
     path("plans/earlier/", lifecycle.earlier_plans, name="earlier_plans"),
+    path("plans/<uuid:code>/crisis/", crisis.crisis_plan, name="crisis_plan"),
+    path("plans/<uuid:code>/crisis/live/", crisis.crisis_live, name="crisis_live"),
+    path("plans/<uuid:code>/crisis/print/", crisis.crisis_print, name="crisis_print"),
+    path("plans/<uuid:code>/crisis/card/", crisis.crisis_card, name="crisis_card"),
+    path(
+        "plans/<uuid:code>/crisis/<crisis_section:section>/",
+        crisis.crisis_section_edit,
+        name="crisis_section_edit",
+    ),
+    path(
+        "plans/<uuid:code>/crisis/contacts/add/",
+        crisis.crisis_contact_add,
+        name="crisis_contact_add",
+    ),
+    path(
+        "plans/<uuid:code>/crisis/contacts/<uuid:contact_code>/",
+        crisis.crisis_contact_edit,
+        name="crisis_contact_edit",
+    ),
+    path(
+        "plans/<uuid:code>/crisis/contacts/<uuid:contact_code>/remove/",
+        crisis.crisis_contact_remove,
+        name="crisis_contact_remove",
+    ),
+    path("plans/<uuid:code>/crisis/reviewed/", crisis.crisis_reviewed, name="crisis_reviewed"),
+    path("plans/<uuid:code>/crisis/agree/", crisis.crisis_agree, name="crisis_agree"),
     path("plans/<uuid:code>/print/", export.plan_print, name="plan_print"),
     path("plans/<uuid:code>/download/fhir/", export.plan_export_fhir, name="plan_export_fhir"),
 ]

@@ -88,6 +88,22 @@ FIELD_LABELS = {
     "about_support": "How best to support",
     "leadership": "Who leads",
     "until": "Agreed until",
+    "warning_signs": "Early warning signs",
+    "helps": "What helps",
+    "does_not_help": "What does not help",
+    "tell": "Who to tell",
+    "do_not_tell": "Who not to tell",
+    "treatment_preferences": "Treatment preferences",
+    "do_not_want": "What I do not want",
+    "children": "Children",
+    "pets": "Pets",
+    "bills": "Bills",
+    "keys": "Keys",
+    "relationship": "Who they are",
+    "number": "Phone number",
+    "by_day": "In the day",
+    "by_night": "At night",
+    "at_weekends": "At weekends",
 }
 
 
@@ -117,6 +133,12 @@ _ITEM_WORDS = {
     "expertise": "some expertise",
     "about": "what is written about the person",
     "life_area": "a part of life",
+    "crisis_signs": "the early warning signs in the crisis plan",
+    "crisis_helps": "what helps, in the crisis plan",
+    "crisis_tell": "who to tell, in the crisis plan",
+    "crisis_treatment": "the treatment preferences in the crisis plan",
+    "crisis_practical": "the practical things in the crisis plan",
+    "crisis_contact": "a contact in the crisis plan",
 }
 
 

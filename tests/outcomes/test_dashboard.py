@@ -274,6 +274,16 @@ def expected_figures(
         ("Caseload", "Closed plans", ""): c.closed_plans,
         ("Caseload", "Reviews due", ""): c.reviews_due,
         ("Caseload", "Reviews overdue", ""): c.reviews_overdue,
+        ("Crisis plans", "Plans not closed", ""): c.crisis.open_plans,
+        ("Crisis plans", "With a crisis plan", ""): c.crisis.with_crisis_plan,
+        (
+            "Crisis plans",
+            "With a crisis plan reviewed within the set period",
+            "",
+        ): c.crisis.crisis_reviewed,
+        ("Crisis plans", "Share with a crisis plan reviewed within the set period (%)", ""): (
+            None if c.crisis.crisis_reviewed_share is None else 100 * c.crisis.crisis_reviewed_share
+        ),
         ("Change since the first rating", "Outcomes", ""): o.outcomes,
         ("How often the two sides agree", "Rated by both sides", ""): a.both_rated,
         ("How often the two sides agree", "Agree (at most 1 point apart)", ""): a.agree,

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from coproduce.models import Side
+from plans import rules
 from plans.models import Leadership
 from plans.rules import (
     Act,
@@ -234,3 +235,82 @@ def test_a_new_expertise_entry_is_led_by_its_writers_side(side: str) -> None:
 )
 def test_rating(plan_closed: bool, worked_on: bool, expected: Decision) -> None:
     assert decide_rating(plan_closed=plan_closed, outcome_worked_on=worked_on) == expected
+
+
+# --- the crisis and contingency plan: the person's own, whatever the balance ------------
+
+CRISIS_TYPES = sorted(rules.CRISIS_ITEM_TYPES)
+
+
+def _crisis_decision(item_type: str, balance: int, side: str, act: str, created: str) -> Decision:
+    """The chain plans.services follows: the governing balance, the owner, then decide."""
+    leadership = effective_leadership(item_type, area_leadership=balance, side=side)
+    owner = owner_side(item_type, writer_side=side, created_side=created)
+    return decide(
+        leadership,
+        side,
+        act,
+        owner_side=owner,
+        protected=item_type in rules.PROTECTED_ITEM_TYPES,
+    )
+
+
+# (side editing) -> decision, for every crisis section and contact, every balance any
+# area might have, every act and whoever wrote the item first.
+CRISIS_CASES = [
+    (item_type, balance, side, act, created, A if side == PERSON else P)
+    for item_type, balance, side, act, created in itertools.product(
+        CRISIS_TYPES, list(Leadership), [PERSON, PRO], [Act.ADD, Act.CHANGE, Act.REMOVE],
+        ["", PERSON, PRO],
+    )
+]  # fmt: skip
+
+
+def test_crisis_table_covers_every_section_and_contacts() -> None:
+    assert set(CRISIS_TYPES) == {
+        "crisis_signs",
+        "crisis_helps",
+        "crisis_tell",
+        "crisis_treatment",
+        "crisis_practical",
+        "crisis_contact",
+    }
+    assert len(CRISIS_CASES) == 6 * 5 * 2 * 3 * 3
+
+
+@pytest.mark.parametrize(
+    ("item_type", "balance", "side", "act", "created", "expected"), CRISIS_CASES
+)
+def test_crisis_plan_is_the_persons_whatever_the_balance(
+    item_type: str, balance: int, side: str, act: str, created: str, expected: Decision
+) -> None:
+    assert _crisis_decision(item_type, balance, side, act, created) == expected
+    assert effective_leadership(item_type, area_leadership=balance) == Leadership.PERSON_LEADS
+    assert owner_side(item_type, writer_side=side, created_side=created) == PERSON
+
+
+@pytest.mark.parametrize("item_type", CRISIS_TYPES)
+@pytest.mark.parametrize("side", [PERSON, PRO])
+def test_nothing_in_a_crisis_plan_changes_on_a_closed_plan(item_type: str, side: str) -> None:
+    decision = decide(
+        Leadership.PERSON_LEADS, side, Act.CHANGE, owner_side=PERSON, protected=True,
+        plan_closed=True,
+    )  # fmt: skip
+    assert decision == Decision.REFUSE
+
+
+@pytest.mark.parametrize(
+    ("side", "closed", "reviews", "agrees"),
+    [
+        (PERSON, False, True, False),  # the person marks it reviewed
+        (PRO, False, False, True),  # professionals agree it
+        (PERSON, True, False, False),
+        (PRO, True, False, False),
+        ("supporter", False, False, False),
+    ],
+)
+def test_who_reviews_and_who_agrees_the_crisis_plan(
+    side: str, closed: bool, reviews: bool, agrees: bool
+) -> None:
+    assert rules.may_mark_crisis_plan_reviewed(side, plan_closed=closed) == reviews
+    assert rules.may_agree_crisis_plan(side, plan_closed=closed) == agrees
