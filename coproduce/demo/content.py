@@ -420,6 +420,8 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 PH,
                 "I want to get my sugar levels under control so I keep my feet.",
                 "My dad lost a leg to diabetes. I don't want that.",
+                reworded="I want to get my sugar levels under control, checked every three "
+                "months, so I keep my feet.",
                 target_weeks=16,
                 start=3,
             ),
@@ -635,6 +637,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 PH,
                 "I want to understand what my tablets are for.",
                 "Nobody explained them to me before and I was frightened to take them.",
+                reworded="I want to understand what each of my tablets is for, and what to ask.",
                 start=3,
                 pace=2.0,
                 status=ValuedOutcome.Status.ACHIEVED,
@@ -826,6 +829,8 @@ PEOPLE: tuple[PersonSpec, ...] = (
                 MW,
                 "I want to find a medication that doesn't make me so tired.",
                 "I sleep twelve hours and still feel like I'm moving through mud.",
+                reworded="I want to find, with my psychiatrist, a medication that doesn't make "
+                "me so tired.",
                 start=3,
                 pro_view=1,
             ),

@@ -348,6 +348,8 @@ def test_live_check(client: Client, cast: Cast) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert "Not sleeping" in body and 'hx-swap-oob="true"' in body
+    # Marked for static/js/live.js, which never replaces a reply someone is typing.
+    assert "data-live" in body and "data-stale-note" in body
 
 
 @pytest.mark.parametrize("who", ["amara", "ben"])
