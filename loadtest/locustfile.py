@@ -93,7 +93,7 @@ class SignedIn(HttpUser):
             "/accounts/login/",
             data={**fields, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
             name="sign in (POST)",
-            headers={"Referer": self.host + "/accounts/login/"},
+            headers={"Referer": f"{self.host}/accounts/login/"},
         )
         self.plan_code: str | None = None
         self.version = 0
@@ -152,12 +152,12 @@ class Person(SignedIn):
         if not fields:
             return
         fields["about_matters"] = f"My family, walking, and quiet mornings ({time.time():.0f})."
-        fields["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken", "")
+        fields["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken") or ""
         with self.client.post(
             url,
             data=fields,
             name="edit about me (POST)",
-            headers={"Referer": self.host + url},
+            headers={"Referer": f"{self.host}{url}"},
             catch_response=True,
         ) as r:
             # 409: someone else saved first; the page shows both versions. Not an error.

@@ -126,7 +126,7 @@ def sign_in(browser: requests.Session, server: str, username: str, password: str
         data={
             "username": username,
             "password": password,
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "csrfmiddlewaretoken": browser.cookies.get("csrftoken") or "",
         },
         allow_redirects=False,
         timeout=30,
@@ -134,7 +134,7 @@ def sign_in(browser: requests.Session, server: str, username: str, password: str
 
 
 def post(browser: requests.Session, url: str, data: dict[str, str], **kwargs: Any) -> Any:
-    data = {**data, "csrfmiddlewaretoken": browser.cookies["csrftoken"]}
+    data = {**data, "csrfmiddlewaretoken": browser.cookies.get("csrftoken") or ""}
     return browser.post(url, data=data, allow_redirects=False, timeout=30, **kwargs)
 
 
