@@ -144,7 +144,7 @@ class Person(SignedIn):
 
     @task(1)
     def edit_about_me(self) -> None:
-        if not self.plan_code:
+        if not self.plan_code or getattr(self, "plan_closed", False):
             return
         url = f"/plans/{self.plan_code}/about/edit/"
         form = self.client.get(url, name="edit about me (GET)")
@@ -162,6 +162,10 @@ class Person(SignedIn):
         ) as r:
             # 409: someone else saved first; the page shows both versions. Not an error.
             if r.status_code in (200, 302, 409):
+                r.success()
+            elif r.status_code == 403 and "closed" in r.text:
+                # A closed plan (an ended episode) cannot change: right, and not load.
+                self.plan_closed = True
                 r.success()
 
 
