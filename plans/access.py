@@ -94,7 +94,6 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     """
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
-    from django.db.models import Q
     from django.utils import timezone
 
     try:
@@ -104,9 +103,15 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     membership = CareTeamMember.objects.filter(
         plan__code=code, professional__user=OuterRef("pk"), removed_at__isnull=True
     )
+    # One IN over a union, so that the database looks up a handful of users by
+    # primary key (an OR of two conditions reads every user).
+    members = CareTeamMember.objects.filter(plan__code=code, removed_at__isnull=True)
+    may_see = plan.values("person__user_id").union(
+        members.values("professional__user_id"), all=True
+    )
     viewers = (
         get_user_model()
-        .objects.filter(Q(pk__in=plan.values("person__user_id")) | Q(Exists(membership)))
+        .objects.filter(pk__in=may_see)
         .annotate(
             live_plan_id=Subquery(plan.values("pk")[:1]),
             live_owner_id=Subquery(plan.values("person__user_id")[:1]),
