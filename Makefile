@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint typecheck migrations-check contracts bench clean static backup restore backup-restore-check
+.PHONY: setup run serve loadtest test lint typecheck migrations-check contracts bench clean static backup restore backup-restore-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,24 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Production settings behind gunicorn (gunicorn.conf.py: WEB_CONCURRENCY, BIND, ...).
+# Needs what production needs: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; add
+# INSECURE_HTTP=1 to try it over plain HTTP on this machine. The task worker
+# (email) runs beside it and stops with it; in production give it its own
+# service (README, "Deploying").
+serve: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn coproduce.wsgi --config gunicorn.conf.py
+
+# A mixed crowd (locust, headless) against production settings behind gunicorn,
+# on PostgreSQL; prints each endpoint's req/s, p50/p95/p99 and errors.
+loadtest: setup
+	bash scripts/loadtest.sh
 
 # DATABASE_URL=postgres://... make test runs the same suite on PostgreSQL.
 # In parallel, one worker per core (pytest-xdist), each with its own test

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, logout
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified as otp_is_verified
+from django_otp.models import Device
 
 from coproduce.security import LAST_ACTIVITY_KEY, log_event, mark_active
 
@@ -33,6 +39,74 @@ def _url_name_in(request: HttpRequest, names: frozenset[str]) -> bool:
 
 def is_passive(request: HttpRequest) -> bool:
     return _url_name_in(request, PASSIVE_URL_NAMES)
+
+
+def checks_sign_in_itself(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For a view that signs its user in from its own query (the live check).
+
+    The middleware below then leaves the request alone, and the view calls
+    `sign_in_from_viewers` and `refuse_unless_signed_in`, which ask the same
+    questions in the same order (signed in? idle? a code still owed?).
+    """
+    view.login_required = False  # type: ignore[attr-defined]
+    view.checks_sign_in_itself = True  # type: ignore[attr-defined]
+    return view
+
+
+def _checks_sign_in_itself(view_func: Callable[..., Any]) -> bool:
+    return getattr(view_func, "checks_sign_in_itself", False)
+
+
+def sign_in_from_viewers(request: HttpRequest, viewers: list[Any]) -> Any | None:
+    """The signed-in user, if they are among `viewers` (users already loaded); else None.
+
+    What `django.contrib.auth.get_user` and django-otp do, on rows loaded in
+    the caller's own query: the session names the user and how they signed
+    in, its hash matches their password's (a password change signs out
+    everywhere), and they are active. A viewer row carrying `live_session_data`
+    brings the session itself (database sessions), so it is not read again.
+
+    Anything less certain answers None, and the caller goes the ordinary way
+    (`request.user`, loaded lazily as usual), which decides the rest.
+    """
+    session: Any = request.session
+    if viewers and hasattr(viewers[0], "live_session_data"):
+        data = viewers[0].live_session_data
+        if not data:
+            return None  # no such session, or expired: the ordinary way says so
+        # The session row came with the viewers: loading it again would cost a query.
+        session._session_cache = session.decode(data)
+    try:
+        user_id = str(session[SESSION_KEY])
+        backend = session[BACKEND_SESSION_KEY]
+        session_hash = session[HASH_SESSION_KEY]
+    except KeyError:
+        return None
+    if backend != "django.contrib.auth.backends.ModelBackend":
+        return None
+    user = next((v for v in viewers if str(v.pk) == user_id), None)
+    if user is None or not user.is_active:
+        return None  # not someone who may see it: the ordinary way gives the 404
+    if not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    # As django_otp.middleware.OTPMiddleware: verified by a confirmed device of theirs.
+    user.otp_device = None
+    user.is_verified = functools.partial(otp_is_verified, user)
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if persistent_id:
+        device = Device.from_persistent_id(persistent_id)
+        if device is None or device.user_id != user.pk or not device.confirmed:
+            return None
+        user.otp_device = device
+    request.user = user
+    return user
+
+
+def refuse_unless_signed_in(request: HttpRequest) -> HttpResponse | None:
+    """For a view that checks sign-in itself: what the middleware would have answered."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+    return _end_if_idle(request) or _code_still_owed(request)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -79,20 +153,11 @@ class IdleTimeoutMiddleware(_BeforeViewMiddleware):
     def before_view(
         self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponse | None:
-        if not request.user.is_authenticated:
+        if _checks_sign_in_itself(view_func) or not request.user.is_authenticated:
             return None
-        last = request.session.get(LAST_ACTIVITY_KEY)
-        idle_limit = settings.SESSION_IDLE_SECONDS
-        if isinstance(last, int) and time.time() - last > idle_limit:
-            request.sign_out_reason = "idle"  # type: ignore[attr-defined]
-            logout(request)
-            minutes = max(1, round(idle_limit / 60))
-            messages.info(
-                request,
-                f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
-                "without activity, to keep your plan private. Sign in again to carry on.",
-            )
-            return _send_to(request, reverse(settings.LOGIN_URL))
+        ended = _end_if_idle(request)
+        if ended is not None:
+            return ended
         if not is_passive(request):
             mark_active(request)
             request.session_refreshed = True  # type: ignore[attr-defined]
@@ -105,6 +170,22 @@ class IdleTimeoutMiddleware(_BeforeViewMiddleware):
         if getattr(request, "session_refreshed", False):
             response["X-Session-Refreshed"] = "1"
         return response
+
+
+def _end_if_idle(request: HttpRequest) -> HttpResponse | None:
+    last = request.session.get(LAST_ACTIVITY_KEY)
+    idle_limit = settings.SESSION_IDLE_SECONDS
+    if isinstance(last, int) and time.time() - last > idle_limit:
+        request.sign_out_reason = "idle"  # type: ignore[attr-defined]
+        logout(request)
+        minutes = max(1, round(idle_limit / 60))
+        messages.info(
+            request,
+            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
+            "without activity, to keep your plan private. Sign in again to carry on.",
+        )
+        return _send_to(request, reverse(settings.LOGIN_URL))
+    return None
 
 
 def needs_two_factor(user: Any) -> bool:
@@ -120,21 +201,42 @@ class TwoFactorMiddleware(_BeforeViewMiddleware):
     def before_view(
         self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponse | None:
-        if not settings.REQUIRE_2FA:
-            return None
-        user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
-            return None
         if getattr(view_func, "login_required", True) is False:
             return None  # sign-in, health check: open to everyone anyway
-        if _url_name_in(request, TWO_FACTOR_URL_NAMES):
-            return None
-        if not needs_two_factor(user):
-            return None
-        from django_otp import user_has_device
+        return _code_still_owed(request)
 
-        name = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
-        return _send_to(request, reverse(name))
+
+def _code_still_owed(request: HttpRequest) -> HttpResponse | None:
+    if not settings.REQUIRE_2FA:
+        return None
+    user = request.user
+    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
+        return None
+    if _url_name_in(request, TWO_FACTOR_URL_NAMES):
+        return None
+    if not needs_two_factor(user):
+        return None
+    from django_otp import user_has_device
+
+    name = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+    return _send_to(request, reverse(name))
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, asking the view first, so that a view open to everyone (or one
+    that checks sign-in itself, the live check) does not load the user here.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponseBase | None:
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class SecurityLogMiddleware:

@@ -77,7 +77,8 @@ MIDDLEWARE = [
     # saying why) before anything asks whether someone is signed in.
     "coproduce.middleware.IdleTimeoutMiddleware",
     "coproduce.middleware.TwoFactorMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, asking the view first (the live check signs in by itself).
+    "coproduce.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,7 +179,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database so that several app servers behave as one.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis they are read from the cache and written through to the database
+# (cached_db), so a session survives a Redis restart.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 # Signed out after this long without doing anything (coproduce.middleware.
 # IdleTimeoutMiddleware). An open plan page's polling is not "doing anything".
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -218,12 +225,29 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 # A shared cache: the database, so there is nothing extra to run and every
-# app server sees the same entries.
+# app server sees the same entries; or Redis, when REDIS_URL is set, which
+# takes the cache's (and the sessions' reads') round trips off the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Each test process keeps its own keys, so parallel runs on one Redis never meet.
+_CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX") or (
+    f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    if env_bool("TESTING")
+    else "coproduce"
+)
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "coproduce_cache",
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coproduce_cache",
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
+        }
+    )
 }
 
 # Email: printed to the console in development, SMTP in production. Sending

@@ -81,6 +81,71 @@ def get_plan_for_user(user: Any, code: UUID | str) -> PlanAccess:
     raise Http404
 
 
+def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list[Any]:
+    """Everyone who may see this plan now, for the live check, in one query.
+
+    The person and the professionals currently on the care team (a handful of
+    rows), each annotated with what the live check needs: the plan's id,
+    version, status and when leadership is next due back, and their
+    membership. With a `session_key` each row also carries that session's data
+    (if it exists and has not expired), so that the caller can tell who is
+    asking without another round trip. The same rule as `get_plan_for_user`:
+    someone not among these rows may not see the plan.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    try:
+        plan = Plan.objects.filter(code=code)
+    except (ValueError, ValidationError):
+        raise Http404 from None
+    membership = CareTeamMember.objects.filter(
+        plan__code=code, professional__user=OuterRef("pk"), removed_at__isnull=True
+    )
+    # One IN over a union, so that the database looks up a handful of users by
+    # primary key (an OR of two conditions reads every user).
+    members = CareTeamMember.objects.filter(plan__code=code, removed_at__isnull=True)
+    may_see = plan.values("person__user_id").union(
+        members.values("professional__user_id"), all=True
+    )
+    viewers = (
+        get_user_model()
+        .objects.filter(pk__in=may_see)
+        .annotate(
+            live_plan_id=Subquery(plan.values("pk")[:1]),
+            live_owner_id=Subquery(plan.values("person__user_id")[:1]),
+            live_plan_version=Subquery(plan.values("version")[:1]),
+            live_plan_status=Subquery(plan.values("status")[:1]),
+            live_plan_returns_on=Subquery(plan.values("leadership_returns_on")[:1]),
+            live_membership_id=Subquery(membership.values("pk")[:1]),
+        )
+    )
+    if session_key is not None:
+        session = Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+        viewers = viewers.annotate(live_session_data=Subquery(session.values("session_data")[:1]))
+    return list(viewers)
+
+
+def live_check_access(viewer: Any) -> PlanAccess:
+    """The access of one of `live_check_viewers`' rows: enough for "has it changed?".
+
+    Its plan holds only the fields the live check reads; anything that shows
+    the plan loads it afresh through `get_plan_for_user`.
+    """
+    plan = Plan(
+        pk=viewer.live_plan_id,
+        version=viewer.live_plan_version,
+        status=viewer.live_plan_status,
+        leadership_returns_on=viewer.live_plan_returns_on,
+    )
+    if viewer.pk == viewer.live_owner_id:
+        return PlanAccess(plan=plan, user=viewer, side=Side.PERSON, membership_id=None)
+    return PlanAccess(
+        plan=plan, user=viewer, side=Side.PROFESSIONAL, membership_id=viewer.live_membership_id
+    )
+
+
 def get_own_plan(user: Any) -> Plan | None:
     """A person's current plan (the newest that is not closed, else the newest)."""
     person = getattr(user, "person", None)

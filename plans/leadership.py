@@ -102,10 +102,8 @@ def return_due_leadership(plan: Plan, today: datetime.date | None = None) -> int
     Costs nothing unless something is due (the plan row says when).
     """
     today = today or timezone.localdate()
-    if plan.leadership_returns_on is None or plan.leadership_returns_on > today:
-        return 0
-    if plan.is_closed:
-        return 0  # nothing on a closed plan changes
+    if not plan.leadership_due_back(today):
+        return 0  # nothing due, or a closed plan, on which nothing changes
     with transaction.atomic():
         areas = list(
             LifeArea.objects.select_for_update()

@@ -162,6 +162,14 @@ class Plan(models.Model):
         """A closed plan (an episode that ended) is kept, and nothing on it changes."""
         return self.status == self.Status.CLOSED
 
+    def leadership_due_back(self, today: datetime.date) -> bool:
+        """Is a balance agreed "until a date" due to return (the row says when)?"""
+        return (
+            self.leadership_returns_on is not None
+            and self.leadership_returns_on <= today
+            and not self.is_closed
+        )
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT

@@ -10,6 +10,7 @@ priya   — another person, with her own plan, who must not see Amara's
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,25 @@ FAST_PASSWORD_HASHERS = [
 def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
     if request.node.get_closest_marker("production_hashers") is None:
         settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def empty_redis_cache() -> Iterator[None]:
+    """With REDIS_URL, each test starts with none of its process's keys.
+
+    The database cache lives in the test database and is rolled back with it;
+    Redis is outside it. `cache.clear()` would empty the whole Redis database,
+    other parallel workers' keys too, so only this process's prefix is deleted.
+    """
+    yield
+    if not django_settings.REDIS_URL:
+        return
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

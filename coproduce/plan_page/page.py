@@ -6,17 +6,36 @@ valued outcomes and their ratings (outcomes).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from coproduce.htmx import HtmxHttpRequest
+from coproduce.middleware import (
+    checks_sign_in_itself,
+    refuse_unless_signed_in,
+    sign_in_from_viewers,
+)
 from coproduce.plan_page.loader import load_plan_page
-from plans.access import PlanAccess, get_or_404, get_plan_for_user
+from plans.access import (
+    PlanAccess,
+    get_or_404,
+    get_plan_for_user,
+    live_check_access,
+    live_check_viewers,
+)
 from plans.care_team import log_view
 from plans.leadership import return_due_leadership
 from plans.lifecycle import life_of
@@ -106,22 +125,41 @@ def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpRe
     return render(request, "plans/plan_detail.html#area", context)
 
 
-@require_GET
+@checks_sign_in_itself
 def live(request: HttpRequest, code: str) -> HttpResponse:
-    """Has the plan changed since version v? One small query when it has not.
+    """Has the plan changed since version v? One query when it has not.
 
-    Open plan pages ask every few seconds. Nothing changed: 204, htmx does
+    Open plan pages ask every few seconds, so this is the busiest URL there
+    is. The one query (`live_check_viewers`) brings who may see the plan now,
+    its version and, with database sessions, the session itself; access is
+    still decided afresh on every request, so someone taken off the care team
+    is refused at their very next poll. Nothing changed: 204, htmx does
     nothing. Something changed: the regions that changed, swapped out of band.
     """
+    session_key = request.session.session_key
+    in_database = settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    viewers = live_check_viewers(code, session_key if in_database and session_key else None)
+    viewer = sign_in_from_viewers(request, viewers)
+    refused = refuse_unless_signed_in(request)
+    if refused is not None:
+        return refused
+    if request.method != "GET":  # after sign-in, as for every other page
+        return HttpResponseNotAllowed(["GET"])
     # Access ended while the page was open: the 404 gets HX-Redirect to the
     # "access ended" page from coproduce.middleware.AccessEndedMiddleware.
-    access = get_plan_for_user(request.user, code)
+    access = (
+        live_check_access(viewer) if viewer is not None else get_plan_for_user(request.user, code)
+    )
     try:
         seen = int(request.GET.get("v", ""))
     except ValueError:
         return HttpResponseBadRequest("v must be a plan version number")
+    if seen >= access.plan.version and not access.plan.leadership_due_back(timezone.localdate()):
+        return HttpResponse(status=204)
+    # Something to send: the whole plan, as any other page loads it.
+    access = get_plan_for_user(request.user, code)
     plan = access.plan
-    # Free unless leadership is due back; then the change goes out like any other.
+    # Leadership due back goes out like any other change.
     return_due_leadership(plan)
     if seen >= plan.version:
         return HttpResponse(status=204)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make loadtest`: production settings behind gunicorn (as `make serve`), the demo
+# plus a synthetic caseload, and locust's mixed crowd against it, headless.
+# Prints one table: each endpoint's req/s, p50/p95/p99 and errors, /healthz/ beside.
+#
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/coproduce make loadtest
+#
+# LOADTEST_PEOPLE (10000) synthetic people seeded (once; later runs reuse them),
+# LOADTEST_USERS (30) simultaneous users, LOADTEST_TIME (120s; the figures
+# count from when the last user has signed in), WEB_CONCURRENCY
+# (3) gunicorn workers, LOADTEST_PORT (8765). A benchmark, not a test: the
+# figures depend on the machine and on whatever else it is doing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+if [[ "${DATABASE_URL:-}" != postgres* ]]; then
+    echo "make loadtest measures production: set DATABASE_URL=postgres://…" >&2
+    exit 2
+fi
+port="${LOADTEST_PORT:-8765}"
+host="http://127.0.0.1:$port"
+
+export DEBUG=0 INSECURE_HTTP=1 REQUIRE_2FA=0
+export SECRET_KEY="${SECRET_KEY:-loadtest-only-$(head -c 24 /dev/urandom | base64)}"
+export ALLOWED_HOSTS=127.0.0.1
+export BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
+# The crowd signs in from one address: lift the address limit, keep the rest.
+export ADDRESS_FAILURE_LIMIT=100000
+
+$BIN/python manage.py migrate --no-input -v 0
+$BIN/python manage.py createcachetable
+$BIN/python manage.py collectstatic --no-input --verbosity 0
+$BIN/python manage.py seed_demo
+$BIN/python manage.py seed_demo --people "${LOADTEST_PEOPLE:-10000}"
+
+$BIN/gunicorn coproduce.wsgi --config gunicorn.conf.py >"${TMPDIR:-/tmp}/loadtest-gunicorn-$port.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
+# Ready when /readyz/ says so (database and cache answer), within two minutes.
+for _ in $(seq 1 240); do
+    if curl -fsS -o /dev/null "$host/readyz/" 2>/dev/null; then break; fi
+    kill -0 $server 2>/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
+    sleep 0.5
+done
+curl -fsS -o /dev/null "$host/readyz/"
+
+$BIN/locust -f loadtest/locustfile.py --headless --host "$host" \
+    --users "${LOADTEST_USERS:-30}" --spawn-rate "${LOADTEST_SPAWN_RATE:-3}" \
+    --run-time "${LOADTEST_TIME:-120s}" --reset-stats --only-summary --loglevel WARNING
