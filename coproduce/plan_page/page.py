@@ -35,7 +35,7 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
 
 @require_GET
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     log_view(access, "plan")
     return_due_leadership(access.plan)
     page = load_plan_page(access.plan)
@@ -91,7 +91,7 @@ def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpRe
     It carries the area's content, so a professional's look is in "who has
     looked" (folded with their other looks at it in the same few minutes).
     """
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     area = area_of_plan(access, area_code)
     if not request.htmx:
         return redirect(plan_url(access, f"#area-{area.code}"))
@@ -115,7 +115,7 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     """
     # Access ended while the page was open: the 404 gets HX-Redirect to the
     # "access ended" page from coproduce.middleware.AccessEndedMiddleware.
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     try:
         seen = int(request.GET.get("v", ""))
     except ValueError:
