@@ -274,6 +274,7 @@ def expected_figures(
         ("Caseload", "Closed plans", ""): c.closed_plans,
         ("Caseload", "Reviews due", ""): c.reviews_due,
         ("Caseload", "Reviews overdue", ""): c.reviews_overdue,
+        ("Caseload", "Plans with supporters involved", ""): c.with_supporters,
         ("Change since the first rating", "Outcomes", ""): o.outcomes,
         ("How often the two sides agree", "Rated by both sides", ""): a.both_rated,
         ("How often the two sides agree", "Agree (at most 1 point apart)", ""): a.agree,

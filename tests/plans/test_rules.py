@@ -309,9 +309,7 @@ def test_may_suggest_means_nothing_for_the_two_sides(side: str) -> None:
 def test_only_the_person_answers_a_supporters_suggestion(
     side: str, pending: bool, closed: bool, allowed: bool
 ) -> None:
-    assert (
-        may_answer_supporter_suggestion(side, pending=pending, plan_closed=closed) is allowed
-    )
+    assert may_answer_supporter_suggestion(side, pending=pending, plan_closed=closed) is allowed
 
 
 @pytest.mark.parametrize(
