@@ -37,9 +37,17 @@ def _plan_url(cast: Cast, name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs={"code": cast.plan.code, **kwargs})
 
 
-def _efua(cast: Cast, **permissions: bool) -> Supporter:
-    permissions.setdefault("may_suggest", True)
-    return f.make_supporter(cast.plan, "efua", "Efua Osei", **permissions)
+def _efua(
+    cast: Cast, *, may_see: bool = True, may_suggest: bool = True, may_be_named: bool = True
+) -> Supporter:
+    return f.make_supporter(
+        cast.plan,
+        "efua",
+        "Efua Osei",
+        may_see=may_see,
+        may_suggest=may_suggest,
+        may_be_named=may_be_named,
+    )
 
 
 def _as(client: Client, supporter: Supporter) -> Client:
