@@ -447,3 +447,33 @@ def _walk(node: Any) -> Any:
     elif isinstance(node, list):
         for value in node:
             yield from _walk(value)
+
+
+# --- the new pages stay flat as they grow ------------------------------------------
+
+
+def test_the_supporter_pages_take_a_fixed_number_of_queries(
+    client: Client, cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    efua = _efua(cast)
+    _as(client, efua)
+    for number in range(3):
+        _suggest_resource(client, cast, f"Idea {number}")
+    for number in range(3):
+        f.make_supporter(cast.plan, f"friend{number}", f"Friend {number}", relationship="friend")
+    amara = login(Client(), cast.amara)
+    pages = [
+        (amara, _plan_url(cast, "care_team")),
+        (amara, _plan_url(cast, "supporter_suggestions")),
+        (amara, _plan_url(cast, "supporter_detail", supporter_code=efua.code)),
+        (client, _plan_url(cast, "supporter_suggestions")),
+    ]
+    for who, url in pages:
+        with django_assert_max_num_queries(12):
+            assert who.get(url).status_code == 200
+    for number in range(3, 10):
+        _suggest_resource(client, cast, f"Idea {number}")
+        f.make_supporter(cast.plan, f"more{number}", f"More {number}", relationship="carer")
+    for who, url in pages:
+        with django_assert_max_num_queries(12):
+            assert who.get(url).status_code == 200
