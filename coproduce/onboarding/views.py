@@ -332,6 +332,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
         "link": link,
         "letter_code": letter_code,
         "is_professional": needs_two_factor(user),
+        "is_person": hasattr(user, "person"),
         "action": request.path,
     }
     return render(request, "onboarding/welcome.html", context, status=422 if form.errors else 200)

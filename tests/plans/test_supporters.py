@@ -477,3 +477,34 @@ def test_the_supporter_pages_take_a_fixed_number_of_queries(
     for who, url in pages:
         with django_assert_max_num_queries(12):
             assert who.get(url).status_code == 200
+
+
+def test_efua_accepts_her_invitation_and_lands_on_amaras_plan(
+    client: Client, cast: Cast, immediate_email: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    amara = login(Client(), cast.amara)
+    with django_capture_on_commit_callbacks(execute=True):
+        amara.post(
+            _plan_url(cast, "supporter_invite"),
+            {
+                "full_name": "Efua Osei",
+                "email": "efua@example.org",
+                "relationship": "family",
+                "may_see": "on",
+            },
+        )
+    [message] = mail.outbox
+    welcome = next(word for word in message.body.split() if "/welcome/" in word)
+    path = welcome[welcome.index("/welcome/") :]
+
+    page = client.get(path)
+    assert "Someone has asked you to be on their side." in page.content.decode()
+    password = "a-long-new-password-for-efua"
+    response = client.post(
+        path, {"username": "efua", "new_password1": password, "new_password2": password}
+    )
+
+    assert response.status_code == 302
+    landing = client.get(reverse("home"))
+    assert landing["Location"] == _plan_url(cast, "plan_detail")
+    assert client.get(landing["Location"]).status_code == 200
