@@ -13,6 +13,12 @@ class Side(models.TextChoices):
     PROFESSIONAL = "professional", "Professional"
 
 
+# Who a supporter is on a plan (plans.access): not a Side of anything written on
+# it. Supporters stand on the person's side; their words reach the plan only as
+# the person's own, when she takes them up.
+SUPPORTER = "supporter"
+
+
 class User(AbstractUser):
     """A sign-in. Whether it is a person or a professional lives on the profile."""
 

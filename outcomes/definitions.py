@@ -56,7 +56,9 @@ SECTIONS: dict[str, Section] = {
             "those plans; active plans: those marked active; closed plans: those marked closed. "
             "Reviews overdue: plans not closed whose next review date is before today. Reviews "
             "due: plans not closed whose next review date is between today and 28 days after the "
-            "end of the period, both days included."
+            "end of the period, both days included. Plans with supporters involved: plans whose "
+            "person has at least one supporter now (a family member, friend, carer or advocate "
+            "they invited onto their side and have not removed), whatever the period."
         ),
     ),
     "crisis_plans": Section(
@@ -161,6 +163,7 @@ CASELOAD_LABELS = {
     "closed_plans": "Closed plans",
     "reviews_due": "Reviews due",
     "reviews_overdue": "Reviews overdue",
+    "with_supporters": "Plans with supporters involved",
 }
 CRISIS_PLAN_LABELS = {
     "open_plans": "Plans not closed",

@@ -63,6 +63,7 @@ from plans.models import (
     Proposal,
     Reply,
     Resource,
+    Supporter,
 )
 
 SIDES: tuple[str, str] = (Side.PERSON.value, Side.PROFESSIONAL.value)
@@ -423,6 +424,7 @@ class CaseloadFigures:
     closed_plans: int
     reviews_due: int
     reviews_overdue: int
+    with_supporters: int = 0
     people_behind: dict[str, int] = field(default_factory=dict, compare=False)
     # Another table, from the same query: the crisis plans of the plans not closed.
     crisis: CrisisPlanFigures = field(default_factory=CrisisPlanFigures, compare=False)
@@ -456,6 +458,9 @@ def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
         "reviews_due": not_closed
         & Q(next_review_date__gte=today, next_review_date__lte=f.end + REVIEW_DUE_WINDOW),
         "reviews_overdue": not_closed & Q(next_review_date__lt=today),
+        # Someone on the person's side now (invited, not removed): a family member,
+        # a friend, a carer or an advocate.
+        "with_supporters": Q(Exists(Supporter.objects.current().filter(person=OuterRef("person")))),
     }
 
 
@@ -1010,7 +1015,7 @@ def plans_behind(
     """The plans behind one figure on the dashboard, for listing by name. Cells:
 
     ("caseload", "people" | "plans" | "active_plans" | "closed_plans"
-                 | "reviews_due" | "reviews_overdue")
+                 | "reviews_due" | "reviews_overdue" | "with_supporters")
     ("outcomes", "person" | "professional",
                  "improved" | "unchanged" | "worsened" | "not_enough_ratings" | "not_rated")
     ("agreement", "both_rated" | "agree" | "disagree")
@@ -1029,7 +1034,10 @@ def plans_behind(
     match cell:
         case ("caseload", "people" | "plans"):
             pass
-        case ("caseload", "active_plans" | "closed_plans" | "reviews_due" | "reviews_overdue"):
+        case (
+            "caseload",
+            "active_plans" | "closed_plans" | "reviews_due" | "reviews_overdue" | "with_supporters",
+        ):
             plans = plans.filter(caseload_rules(f, today)[cell[1]])
         case ("outcomes", side, state) if side in SIDES and state in CHANGE_STATES:
             plans = plans.filter(pk__in=journeys_where(f, change_rule(side, state)))

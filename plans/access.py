@@ -6,7 +6,12 @@ Rules of thumb (see DOMAIN.md, "Power and control"):
   stranger cannot even learn that a plan exists);
 - an action the user may see but not take is a 403;
 - a team lead sees dashboards for the team they lead, and plans only if they
-  are on that plan's care team like anyone else.
+  are on that plan's care team like anyone else;
+- a supporter (family, a friend, a carer, an advocate the person invited)
+  sees the plan only where the person lets them, and reaches only the pages a
+  view opens to them (`supporters=True`): the plan, its live updates, and
+  suggesting where they may suggest. Every other page is a 404 for them, and
+  so is everything once the person removes them.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from coproduce.models import Person, Professional, Side, Team
+from coproduce.models import SUPPORTER, Person, Professional, Side, Team
 from plans import rules
-from plans.models import CareTeamMember, Plan, Proposal
+from plans.models import CareTeamMember, Plan, Proposal, Supporter
 
 M = TypeVar("M", bound=Model)
 
@@ -32,8 +37,11 @@ class PlanAccess:
 
     plan: Plan
     user: Any
-    side: Side
+    side: str  # a Side, or SUPPORTER
     membership_id: int | None
+    supporter_id: int | None = None
+    # What the person lets this supporter do (see the plan is implied).
+    supporter_may_suggest: bool = False
 
     @property
     def is_owner(self) -> bool:
@@ -43,29 +51,52 @@ class PlanAccess:
     def is_professional(self) -> bool:
         return self.side == Side.PROFESSIONAL
 
+    @property
+    def is_supporter(self) -> bool:
+        return self.side == SUPPORTER
+
+    @property
+    def writing_side(self) -> str:
+        """Whose voice a form is worded in: a supporter writes for the person to take up."""
+        return Side.PERSON if self.is_supporter else self.side
+
+    @property
+    def may_change(self) -> bool:
+        """Whether to offer changes at all (plans.rules decides what each one becomes)."""
+        return not self.is_supporter or self.supporter_may_suggest
+
     def require_owner(self) -> None:
         """Some decisions belong to the person alone (who is on the care team)."""
         if not self.is_owner:
             raise PermissionDenied("Only the person whose plan this is can do that.")
 
 
-def get_plan_for_user(user: Any, code: UUID | str) -> PlanAccess:
+def get_plan_for_user(user: Any, code: UUID | str, *, supporters: bool = False) -> PlanAccess:
     """The plan with this code, if the user may see it; otherwise 404.
 
     One query: the plan, its person and the user's current membership (if any),
-    so even the live-update check costs a single round trip.
+    so even the live-update check costs a single round trip. `supporters`: this
+    page is open to the person's supporters who may see the plan (the query
+    then also reads their standing, still in one round trip).
     """
     if not user.is_authenticated:
         raise Http404
     membership = CareTeamMember.objects.filter(
         plan=OuterRef("pk"), professional__user=user, removed_at__isnull=True
     ).values("pk")[:1]
-    try:
-        plan = (
-            Plan.objects.select_related("person__user")
-            .annotate(my_membership_id=Subquery(membership))
-            .get(code=code)
+    plans = Plan.objects.select_related("person__user").annotate(
+        my_membership_id=Subquery(membership)
+    )
+    if supporters:
+        standing = Supporter.objects.current().filter(
+            person=OuterRef("person"), user=user, may_see=True
         )
+        plans = plans.annotate(
+            my_supporter_id=Subquery(standing.values("pk")[:1]),
+            my_supporter_may_suggest=Subquery(standing.values("may_suggest")[:1]),
+        )
+    try:
+        plan = plans.get(code=code)
     except (Plan.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
 
@@ -77,6 +108,15 @@ def get_plan_for_user(user: Any, code: UUID | str) -> PlanAccess:
             user=user,
             side=Side.PROFESSIONAL,
             membership_id=plan.my_membership_id,  # type: ignore[attr-defined]
+        )
+    if supporters and plan.my_supporter_id is not None:  # type: ignore[attr-defined]
+        return PlanAccess(
+            plan=plan,
+            user=user,
+            side=SUPPORTER,
+            membership_id=None,
+            supporter_id=plan.my_supporter_id,  # type: ignore[attr-defined]
+            supporter_may_suggest=bool(plan.my_supporter_may_suggest),  # type: ignore[attr-defined]
         )
     raise Http404
 
@@ -155,6 +195,17 @@ def get_own_plan(user: Any) -> Plan | None:
     return plans.exclude(status=Plan.Status.CLOSED).first() or plans.first()
 
 
+def supported_plans(user: Any) -> QuerySet[Plan]:
+    """Plans of the people this user supports and may see: each person's newest open plan
+    (or newest, if all are closed) is what a supporter's start page lists."""
+    people = Supporter.objects.current().filter(user=user, may_see=True).values("person")
+    return (
+        Plan.objects.filter(person__in=Subquery(people))
+        .select_related("person__user")
+        .order_by("person_id", "-created_at")
+    )
+
+
 def get_professional(user: Any) -> Professional:
     """The signed-in professional, or 403 for anyone else."""
     professional = getattr(user, "professional", None)
@@ -217,6 +268,12 @@ def get_or_404(rows: QuerySet[M], **lookup: Any) -> M:
         return rows.get(**lookup)
     except (ObjectDoesNotExist, ValueError, ValidationError):
         raise Http404 from None
+
+
+def require_may_change(access: PlanAccess) -> None:
+    """403 for a supporter the person has not let suggest changes (they may only look)."""
+    if not access.may_change:
+        raise PermissionDenied("You can see this plan, but not suggest changes to it.")
 
 
 def require_may_answer(access: PlanAccess, proposal: Proposal, answer: str) -> None:

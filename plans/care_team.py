@@ -36,7 +36,7 @@ DETAIL_LENGTH = 80  # PlanView.detail
 
 
 def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
-    """Remember that a professional looked at this plan: one statement, nothing else.
+    """Remember that a professional or a supporter looked at this plan: one statement.
 
     The same professional seeing the same thing (`page`, and `detail` such as
     a life area's name) again within the same ten-minute slot adds to that
@@ -44,7 +44,7 @@ def log_view(access: PlanAccess, page: str, detail: str = "") -> None:
     the same SQL on SQLite and PostgreSQL. The person's own views are not
     logged: the log is there so the person can see who else has looked.
     """
-    if not access.is_professional:
+    if not (access.is_professional or access.is_supporter):
         return
     now = timezone.now()
     meta = PlanView._meta

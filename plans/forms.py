@@ -19,6 +19,7 @@ from plans.models import (
     Plan,
     Resource,
     ResourceLibraryItem,
+    Supporter,
 )
 
 # The same words as Django's max_length message takes them.
@@ -174,12 +175,25 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         Resource.objects.filter(pk=resource.pk).update(library_item=item)
 
 
+# "Who will do it" may be someone with no sign-in at all, named in words.
+SOMEONE_ELSE = {
+    Commitment.WhoKind.SERVICE: "An outside service (write its name below)",
+    Commitment.WhoKind.COMMUNITY: "A community group, or someone else (write their name below)",
+}
+
+
 class CommitmentForm(PlanFormMixin, forms.ModelForm):
-    who = forms.TypedChoiceField(label="Who will do it", coerce=int, widget=forms.RadioSelect)
+    who = forms.ChoiceField(label="Who will do it", widget=forms.RadioSelect)
+    who_name = forms.CharField(
+        label="Their name, if it is someone else",
+        required=False,
+        max_length=120,
+        help_text="For example: Citizens Advice, the Tuesday walking group, my neighbour Sam.",
+    )
 
     class Meta:
         model = Commitment
-        fields = ["who", "what", "due_date", "status"]
+        fields = ["who", "who_name", "what", "due_date", "status"]
         labels = {"what": "What they will do", "due_date": "By when", "status": "Status"}
         widgets = {"what": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
         error_messages = {"what": {"required": "Say what will be done."}}
@@ -187,31 +201,86 @@ class CommitmentForm(PlanFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person = self.plan.person.user
-        choices = [(person.pk, f"{person.name} (person)")]
+        choices = [(str(person.pk), f"{person.name} (person)")]
         for member in self.plan.care_team.current().select_related("professional__user"):
             user = member.professional.user
             choices.append(
-                (user.pk, f"{user.name} ({member.professional.get_discipline_display()})")
+                (str(user.pk), f"{user.name} ({member.professional.get_discipline_display()})")
             )
+        named = Supporter.objects.current().filter(person=self.plan.person, may_be_named=True)
+        for supporter in named.select_related("user").order_by("added_at", "pk"):
+            choices.append(
+                (
+                    str(supporter.user_id),
+                    f"{supporter.user.name} ({supporter.get_relationship_display().lower()},"
+                    " on the person's side)",
+                )
+            )
+        choices += [(str(value), label) for value, label in SOMEONE_ELSE.items()]
         who: Any = self.fields["who"]
         who.choices = choices
         self.fields["who"].error_messages["invalid_choice"] = (
-            "Choose someone from this plan: the person or their care team."
+            "Choose someone from this plan, or someone else by name."
         )
+        self.fields["who"].error_messages["required"] = "Choose who will do it."
+        self.chosen_who_side = ""
         if self.instance.pk:
-            self.initial["who"] = self.instance.who_id
+            self.initial["who"] = (
+                str(self.instance.who_id)
+                if self.instance.who_kind == Commitment.WhoKind.ACCOUNT
+                else self.instance.who_kind
+            )
 
     def clean_due_date(self) -> datetime.date | None:
         return check_plan_date(self.plan, self.cleaned_data.get("due_date"))
 
-    def clean_who(self) -> User:
-        # The choice is a user id; the model field (and construct_instance) wants the user.
-        return User.objects.get(pk=self.cleaned_data["who"])
+    def clean_who(self) -> User | str:
+        # A user id from the list (the model field wants the user), or someone else's kind.
+        chosen = self.cleaned_data["who"]
+        if chosen in SOMEONE_ELSE:
+            return str(chosen)
+        return User.objects.get(pk=int(chosen))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        who = data.get("who")
+        name = (data.get("who_name") or "").strip()
+        if isinstance(who, str):
+            if not name and "who_name" not in self.errors:
+                self.add_error("who_name", "Write the name of the service, group or person.")
+            # An outside service stands with professionals; anyone else the
+            # person names stands on the person's side.
+            self.chosen_who_side = (
+                Side.PROFESSIONAL if who == Commitment.WhoKind.SERVICE else Side.PERSON
+            )
+        elif isinstance(who, User):
+            data["who_name"] = ""  # a name only for someone who does not sign in
+            self.chosen_who_side = who.side or Side.PERSON
+        return data
+
+    def _post_clean(self) -> None:
+        # construct_instance cannot set a foreign key from a kind's name: set "who" here.
+        who = self.cleaned_data.get("who")
+        if isinstance(who, str):
+            self.cleaned_data["who"] = None
+            super()._post_clean()  # type: ignore[misc]
+            self.cleaned_data["who"] = who
+            self.instance.who_kind = who
+        else:
+            super()._post_clean()  # type: ignore[misc]
+            self.instance.who_kind = Commitment.WhoKind.ACCOUNT
 
     def save(self, commit: bool = True) -> Commitment:
-        user = self.cleaned_data["who"]
-        self.instance.who = user
-        self.instance.who_side = user.side or Side.PERSON
+        who = self.cleaned_data["who"]
+        if isinstance(who, User):
+            self.instance.who = who
+            self.instance.who_kind = Commitment.WhoKind.ACCOUNT
+            self.instance.who_name = ""
+        else:
+            self.instance.who = None
+            self.instance.who_kind = who
+            self.instance.who_name = self.cleaned_data["who_name"].strip()
+        self.instance.who_side = self.chosen_who_side or Side.PERSON
         return super().save(commit)
 
 
@@ -440,3 +509,32 @@ class ReplyForm(forms.Form):
 
 def reply_form(target_type: str, target_code: Any, data: Any = None) -> ReplyForm:
     return ReplyForm(data, auto_id=f"reply-{target_type}-{target_code}-%s")
+
+
+SUPPORTER_PERMISSION_HELP = {
+    "may_see": "They can read your plan, as it is now.",
+    "may_suggest": "They can suggest changes. Each suggestion comes to you first; only you decide.",
+    "may_be_named": (
+        "You and your care team can write them into a commitment"
+        " (for example, “Efua will drive me to the appointment”)."
+    ),
+}
+
+
+class SupporterPermissionsForm(forms.Form):
+    """What one supporter may do: the person's choice, one box each."""
+
+    may_see = forms.BooleanField(label="See my plan", required=False)
+    may_suggest = forms.BooleanField(label="Suggest changes to me", required=False)
+    may_be_named = forms.BooleanField(label="Be named in commitments", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, text in SUPPORTER_PERMISSION_HELP.items():
+            self.fields[name].help_text = text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("may_suggest") and not data.get("may_see"):
+            self.add_error("may_suggest", "To suggest changes they need to see your plan too.")
+        return data

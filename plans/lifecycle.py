@@ -109,6 +109,8 @@ def _latest_agreements(plan: Plan) -> dict[str, PlanAgreement]:
 def role_of(access: PlanAccess, coordinator: CareTeamMember | None) -> rules.Role:
     if access.is_owner:
         return rules.Role.PERSON
+    if access.is_supporter:
+        return rules.Role.SUPPORTER
     if coordinator is not None and coordinator.pk == access.membership_id:
         return rules.Role.COORDINATOR
     return rules.Role.PROFESSIONAL

@@ -300,6 +300,137 @@ class AccessRequest(models.Model):
         return f"{self.professional} asks to join {self.plan}"
 
 
+class SupporterQuerySet(models.QuerySet["Supporter"]):
+    def current(self) -> SupporterQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class Supporter(models.Model):
+    """Someone the person invites onto their side: family, a friend, a carer, an advocate.
+
+    The person decides what each may do, and removes them at any time (their
+    very next request is refused, like a professional removed from the care
+    team). A supporter belongs to the person, not to one plan: a new plan
+    (episode) keeps the people on the person's side.
+    """
+
+    class Relationship(models.TextChoices):
+        FAMILY = "family", "Family"
+        FRIEND = "friend", "Friend"
+        CARER = "carer", "Carer"
+        ADVOCATE = "advocate", "Advocate"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        "coproduce.Person", on_delete=models.CASCADE, related_name="supporters"
+    )
+    # The supporter's own sign-in (made by the invitation if they had none).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supporting"
+    )
+    relationship = models.CharField(max_length=10, choices=Relationship.choices)
+    may_see = models.BooleanField("See my plan", default=True)
+    may_suggest = models.BooleanField("Suggest changes to me", default=False)
+    may_be_named = models.BooleanField("Be named in commitments", default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SupporterQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"],
+                condition=Q(removed_at__isnull=True),
+                name="one_current_supporter",
+            ),
+            models.CheckConstraint(
+                condition=Q(relationship__in=["family", "friend", "carer", "advocate"]),
+                name="supporter_relationship_valid",
+            ),
+            # Suggesting needs seeing the plan.
+            models.CheckConstraint(
+                condition=Q(may_see=True) | Q(may_suggest=False),
+                name="supporter_acts_only_if_sees",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "removed_at"], name="supporter_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user.name} ({self.get_relationship_display().lower()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+
+class SupporterSuggestion(models.Model):
+    """A supporter's suggestion, for the person alone to answer.
+
+    It is not on the plan (nor in its history, nor seen by the care team)
+    until the person takes it up: then it becomes the person's own edit,
+    decided by plans.rules like any edit of hers (applied, or a suggestion to
+    the care team where they lead). The form data is kept as submitted and
+    checked again when the person says yes.
+    """
+
+    class Action(models.TextChoices):
+        ADD = "add", "Add"
+        CHANGE = "change", "Change"
+        REMOVE = "remove", "Remove"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Taken up"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="supporter_suggestions")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="suggestions")
+    life_area = models.ForeignKey(
+        "LifeArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    item_type = models.CharField(max_length=20)
+    item_code = models.UUIDField(null=True, blank=True)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    # {"data": the submitted form fields, "before": ..., "after": ...}
+    payload = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(max_length=300)
+    reason = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["add", "change", "remove"]),
+                name="supporter_suggestion_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                name="supporter_suggestion_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "status"], name="supporter_suggestion_by_plan")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 class PlanView(models.Model):
     """Who looked at a plan, and when: the person can always see this."""
 
@@ -555,11 +686,28 @@ class Commitment(PlanItem):
         DONE = "done", "Done"
         DROPPED = "dropped", "No longer needed"
 
+    class WhoKind(models.TextChoices):
+        """Who does it: someone who signs in, or anyone else, by name."""
+
+        ACCOUNT = "account", "Someone on the plan"  # the person, a professional, a supporter
+        SERVICE = "service", "An outside service"
+        COMMUNITY = "community", "A community group or someone else"
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="commitments")
     life_area = models.ForeignKey(LifeArea, on_delete=models.PROTECT, related_name="commitments")
+    # Someone who signs in (who), or anyone else named in who_name: an outside
+    # service, a community group, a neighbour. Exactly one of the two is set.
+    who_kind = models.CharField(max_length=10, choices=WhoKind.choices, default=WhoKind.ACCOUNT)
     who = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commitments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        null=True,
+        blank=True,
     )
+    who_name = models.CharField("Who (by name)", max_length=120, blank=True)
+    # The side the one doing it stands on: supporters, community and anyone the
+    # person names are on the person's side; an outside service on the professionals'.
     who_side = models.CharField(max_length=12, choices=Side.choices)
     what = models.TextField(max_length=1000)
     due_date = models.DateField(null=True, blank=True)
@@ -576,11 +724,21 @@ class Commitment(PlanItem):
             ),
             side_check("created_side", "commitment_side_valid"),
             side_check("who_side", "commitment_who_side_valid"),
+            models.CheckConstraint(
+                condition=Q(who_kind="account", who__isnull=False)
+                | (Q(who_kind__in=["service", "community"], who__isnull=True) & ~Q(who_name="")),
+                name="commitment_who_named",
+            ),
         ]
         indexes = [models.Index(fields=["plan", "removed_at"], name="commitment_by_plan")]
 
     def __str__(self) -> str:
         return self.what[:60]
+
+    @property
+    def who_label(self) -> str:
+        """The name to show: the account's, or the name given."""
+        return self.who.name if self.who is not None else self.who_name
 
 
 class CrisisPlan(PlanItem):

@@ -27,6 +27,11 @@ whether it is someone's own words (protected):
   apply; a professional's edit is always a suggestion, whatever the balance of
   any area; only the person marks it reviewed, and professionals may agree it;
 - a rating is each side's own view, so it always applies at once;
+- a supporter stands on the person's side: where the person lets them
+  suggest, every edit of theirs is a suggestion to the person alone, at every
+  balance; it reaches the plan only if she takes it up, and then as her own
+  edit (decided again by these rules, with her side); they never change the
+  balance, answer a suggestion, agree or close;
 - nothing on a closed plan changes.
 """
 
@@ -35,7 +40,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from coproduce.models import Side
+from coproduce.models import SUPPORTER, Side
 from plans.models import Expertise, Leadership, Plan, Proposal
 
 
@@ -44,6 +49,8 @@ class Decision(StrEnum):
     # Applies at once, and stays marked "not yet agreed" until the person agrees.
     APPLY_UNAGREED = "apply_unagreed"
     PROPOSE = "propose"
+    # A supporter's edit: goes to the person first, and nowhere else.
+    SUGGEST_TO_PERSON = "suggest_to_person"
     REFUSE = "refuse"
 
 
@@ -62,12 +69,20 @@ def decide(
     owner_side: str,
     protected: bool = False,
     plan_closed: bool = False,
+    supporter_may_suggest: bool = False,
 ) -> Decision:
     """What happens when someone from `side` does `act` to an item of `owner_side`.
 
     `protected`: the item is its owner's own words, which only its owner changes.
+    `side` may be SUPPORTER, with `supporter_may_suggest` as the person set it.
     """
-    if plan_closed or side not in Side.values:
+    if plan_closed:
+        return Decision.REFUSE
+    if side == SUPPORTER:
+        if act == Act.LEADERSHIP or not supporter_may_suggest:
+            return Decision.REFUSE
+        return Decision.SUGGEST_TO_PERSON
+    if side not in Side.values:
         return Decision.REFUSE
     if act == Act.LEADERSHIP:
         return Decision.PROPOSE
@@ -148,8 +163,25 @@ BALANCE_SENTENCES: dict[int, dict[str, str]] = {
 }
 
 
+SUPPORTER_SENTENCE = (
+    "You support {name}: what you suggest goes to {name} first, and reaches the plan"
+    " only if {name} takes it up."
+)
+
+
 def balance_sentence(leadership: int, side: str, person_name: str) -> str:
+    if side == SUPPORTER:  # the same at every balance: they stand on the person's side
+        return SUPPORTER_SENTENCE.format(name=person_name)
     return BALANCE_SENTENCES[leadership][side].format(name=person_name)
+
+
+def may_answer_supporter_suggestion(side: str, *, pending: bool, plan_closed: bool) -> bool:
+    """A supporter's suggestion is the person's alone to take up or decline."""
+    return side == Side.PERSON and pending and not plan_closed
+
+
+def may_withdraw_supporter_suggestion(side: str, *, own: bool, pending: bool) -> bool:
+    return side == SUPPORTER and own and pending
 
 
 def effective_leadership(
@@ -279,6 +311,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     PROFESSIONAL = "professional"  # on the care team, not coordinating
     LEAD = "lead"  # leads the team of someone on the care team
+    SUPPORTER = "supporter"  # on the person's side; none of the plan's life is theirs
 
 
 class LifeAct(StrEnum):

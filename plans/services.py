@@ -47,6 +47,7 @@ from plans.models import (
     PlanChange,
     Proposal,
     Resource,
+    SupporterSuggestion,
 )
 
 
@@ -99,7 +100,7 @@ KINDS: dict[str, ItemKind] = {
             "commitment",
             Commitment,
             CommitmentForm,
-            ("who", "what", "due_date", "status"),
+            ("who", "who_name", "what", "due_date", "status"),
             summary_field="what",
             words=Commitment.WORDS,
         ),
@@ -215,6 +216,7 @@ class Result:
     item: Any = None
     proposal: Proposal | None = None
     messages: list[str] = field(default_factory=list)
+    supporter_suggestion: SupporterSuggestion | None = None
 
 
 # --- describing items for history and proposals ---------------------------------
@@ -289,11 +291,11 @@ def decision_for(
         kind.name,
         area_leadership=area.leadership if (kind.in_area and area is not None) else None,
         kind=getattr(item, "kind", ""),
-        side=access.side,
+        side=access.writing_side,
     )
     owner = rules.owner_side(
         kind.name,
-        writer_side=access.side,
+        writer_side=access.writing_side,
         created_side=getattr(item, "created_side", "") if item is not None else "",
         kind=getattr(item, "kind", ""),
         who_side=who_side,
@@ -305,11 +307,14 @@ def decision_for(
         owner_side=owner,
         protected=kind.name in rules.PROTECTED_ITEM_TYPES,
         plan_closed=access.plan.is_closed,
+        supporter_may_suggest=access.supporter_may_suggest,
     )
 
 
-def _unless_refused(decision: rules.Decision) -> rules.Decision:
+def _unless_refused(access: PlanAccess, decision: rules.Decision) -> rules.Decision:
     if decision == rules.Decision.REFUSE:
+        if access.is_supporter and not access.plan.is_closed:
+            raise PermissionDenied("You can see this plan, but not suggest changes to it.")
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     return decision
 
@@ -328,9 +333,11 @@ def build_form(
         professional = getattr(access.user, "professional", None)
         kwargs["library_team"] = professional.team if professional else None
     if kind.name == "expertise":
-        kwargs["side"] = rules.expertise_side(getattr(item, "kind", ""), writer_side=access.side)
+        kwargs["side"] = rules.expertise_side(
+            getattr(item, "kind", ""), writer_side=access.writing_side
+        )
     if kind.form_takes_writer_side:
-        kwargs["writer_side"] = access.side
+        kwargs["writer_side"] = access.writing_side
     return kind.form(data, **kwargs, **extra)
 
 
@@ -361,14 +368,15 @@ def submit_add(
     reason = _checked_reason(form, reason)
     target_area = area if kind.in_area else None
     decision = _unless_refused(
+        access,
         decision_for(
             access,
             kind,
             rules.Act.ADD,
             target_area,
             # A new commitment is the side of whoever will do it (plans.rules.owner_side).
-            who_side=getattr(form.cleaned_data.get("who"), "side", "") or "",
-        )
+            who_side=getattr(form, "chosen_who_side", "") or "",
+        ),
     )
     return _apply_or_propose(
         access,
@@ -396,7 +404,21 @@ def _apply_or_propose(
     base_version: int | None = None,
     before: dict[str, Any] | None = None,
 ) -> Result:
-    """An add or a change as the rules decided: applied, or opened as a suggestion."""
+    """An add or a change as the rules decided: applied, opened as a suggestion,
+    or (a supporter's) kept for the person alone."""
+    if decision == rules.Decision.SUGGEST_TO_PERSON:
+        return _suggest_to_person(
+            access,
+            kind,
+            act,
+            form,
+            area=proposal_area,
+            reason=reason,
+            item=item,
+            base_version=base_version,
+            before=before,
+            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
+        )
     with transaction.atomic():
         if rules.applies(decision):
             awaiting_agreement = decision == rules.Decision.APPLY_UNAGREED
@@ -486,7 +508,7 @@ def submit_change(
     current_version = getattr(item, kind.version_field)
     area = area_of(kind, item)
     # Decided on the item as it stands: validating the form below changes it in memory.
-    decision = _unless_refused(decision_for(access, kind, rules.Act.CHANGE, area, item))
+    decision = _unless_refused(access, decision_for(access, kind, rules.Act.CHANGE, area, item))
     if not form.is_valid():
         raise Invalid(form)
     reason = _checked_reason(form, reason)
@@ -533,6 +555,7 @@ def _save_change(
         if name == "who":
             values["who_id"] = instance.who_id
             values["who_side"] = instance.who_side
+            values["who_kind"] = instance.who_kind
             continue
         values[model_field.attname] = getattr(instance, model_field.attname)
     now = timezone.now()
@@ -599,7 +622,20 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     if base_version != item.version:
         raise Conflict(kind.model.objects.get(pk=item.pk))
     area = area_of(kind, item)
-    decision = _unless_refused(decision_for(access, kind, rules.Act.REMOVE, area, item))
+    decision = _unless_refused(access, decision_for(access, kind, rules.Act.REMOVE, area, item))
+    if decision == rules.Decision.SUGGEST_TO_PERSON:
+        return _suggest_to_person(
+            access,
+            kind,
+            rules.Act.REMOVE,
+            None,
+            area=area,
+            reason=reason,
+            item=item,
+            base_version=item.version,
+            before=describe(kind, item),
+            after={},
+        )
     with transaction.atomic():
         if rules.applies(decision):
             _remove(
@@ -667,6 +703,45 @@ def _remove(
         actor=actor,
         side=side,
     )
+
+
+def _suggest_to_person(
+    access: PlanAccess,
+    kind: ItemKind,
+    act: str,
+    form: forms.ModelForm | None,
+    *,
+    area: LifeArea | None,
+    reason: str,
+    after: dict[str, Any],
+    item: Any = None,
+    base_version: int | None = None,
+    before: dict[str, Any] | None = None,
+) -> Result:
+    """A supporter's edit, kept for the person alone (plans.supporters answers it).
+
+    Nothing on the plan changes and nothing goes in its history: the care team
+    does not see it. If the person takes it up, it becomes her own edit.
+    """
+    assert access.supporter_id is not None
+    verb = {"add": "Add", "change": "Change", "remove": "Remove"}[act]
+    suggestion = SupporterSuggestion.objects.create(
+        plan=access.plan,
+        supporter_id=access.supporter_id,
+        life_area=area,
+        action=act,
+        item_type=kind.name,
+        item_code=getattr(item, "code", None),
+        base_version=base_version,
+        payload={
+            "data": raw_data(form) if form is not None else {},
+            "before": before or {},
+            "after": after,
+        },
+        summary=f"{verb} {kind.label}: {_summary_from(kind, after or before or {}, item)}"[:300],
+        reason=reason[:1000],
+    )
+    return Result(applied=False, supporter_suggestion=suggestion)
 
 
 def open_proposal(

@@ -3,14 +3,19 @@
 from django.urls import path, register_converter
 
 from coproduce.converters import OneOf
-from plans.views import care_team, caseload, coordination, history
+from plans.views import care_team, caseload, coordination, history, supporters
 
 
 class DecisionConverter(OneOf):
     regex = "accept|decline"
 
 
+class SupporterAnswerConverter(OneOf):
+    regex = "take-up|decline|withdraw"
+
+
 register_converter(DecisionConverter, "decision")
+register_converter(SupporterAnswerConverter, "supporter_answer")
 
 urlpatterns = [
     path("", caseload.home, name="home"),
@@ -40,6 +45,26 @@ urlpatterns = [
         name="access_request_answer",
     ),
     path("plans/<uuid:code>/who-has-looked/", care_team.who_has_looked, name="who_has_looked"),
+    path(
+        "plans/<uuid:code>/supporters/<uuid:supporter_code>/",
+        supporters.supporter_detail,
+        name="supporter_detail",
+    ),
+    path(
+        "plans/<uuid:code>/supporters/<uuid:supporter_code>/remove/",
+        supporters.supporter_remove,
+        name="supporter_remove",
+    ),
+    path(
+        "plans/<uuid:code>/from-supporters/",
+        supporters.supporter_suggestions,
+        name="supporter_suggestions",
+    ),
+    path(
+        "plans/<uuid:code>/from-supporters/<uuid:suggestion_code>/<supporter_answer:answer>/",
+        supporters.supporter_suggestion_answer,
+        name="supporter_suggestion_answer",
+    ),
     path("care-team/join/", care_team.join_request, name="join_request"),
     path("access-ended/", care_team.access_ended, name="access_ended"),
 ]

@@ -20,6 +20,7 @@ from plans.models import (
     Reply,
     Resource,
     ResourceControl,
+    Supporter,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -170,3 +171,23 @@ def make_reply(
         **fields,
         text=text or f"Reply {next(_counter)}",
     )
+
+
+def make_supporter(
+    plan: Plan,
+    username: str | None = None,
+    name: str | None = None,
+    *,
+    relationship: str = "family",
+    may_see: bool = True,
+    may_suggest: bool = False,
+    may_be_named: bool = True,
+) -> Supporter:
+    """Someone on the person's side, added the way the person adds them (plans.supporters)."""
+    from plans.access import get_plan_for_user
+    from plans.supporters import add_supporter
+
+    user = make_user(username, name)
+    access = get_plan_for_user(plan.person.user, plan.code)
+    permissions = {"may_see": may_see, "may_suggest": may_suggest, "may_be_named": may_be_named}
+    return add_supporter(access, user, relationship, permissions)

@@ -16,6 +16,9 @@ The roles, all looking at Amara's plan:
     chloe       lead of Ben's team, not on Amara's care team
     other_lead  lead of Oscar's team
     staff       a superuser with no Person or Professional profile
+    sees        Efua, on Amara's side: may see her plan, not suggest
+    suggests    Fola, on Amara's side: may see and suggest changes
+    gone        Gift, who was on Amara's side until she removed him
 
 Each cell sends one request (POST with an empty body) and asserts the exact
 status. The expected status is derived from a small rule per URL, not written
@@ -27,13 +30,16 @@ out cell by cell:
   else gets a 404 that does not name the person;
 - "owner" pages (decisions that are the person's alone): the professional on
   the care team gets a 403, anyone else a 404;
+- supporters reach only the plan pages a rule opens to them (``sees``,
+  ``suggests``); every other plan page, and everything once removed, is a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 77 URLs x 9 roles x 2 methods = 1386 cells. With each answer of
-``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 80 cases x 9 roles x 2 methods = 1440 cells.
+Matrix size: 82 URLs x 12 roles x 2 methods = 1968 cells. With each answer of
+``proposal_answer`` (accept / decline / withdraw), ``access_request_answer``
+(accept / decline) and ``supporter_suggestion_answer`` (take-up / decline /
+withdraw) as a case of its own: 87 cases x 12 roles x 2 methods = 2088 cells.
 Then every URL that names an object besides the plan is tried through another
-plan (Priya's code, Amara's objects): 21 cases x 2 roles x 2 methods = 84 cells.
+plan (Priya's code, Amara's objects): 26 cases x 2 roles x 2 methods = 104 cells.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from django.utils import timezone
 from coproduce.models import Discipline, User
 from outcomes import services as outcome_services
 from plans import services
+from plans import supporters as plan_supporters
 from plans.access import get_plan_for_user
 from plans.models import AccessRequest, CareTeamMember, Proposal
 from tests import factories as f
@@ -70,6 +77,9 @@ ROLES = [
     "chloe",
     "other_lead",
     "staff",
+    "sees",
+    "suggests",
+    "gone",
 ]
 METHODS = ["GET", "POST"]
 
@@ -108,6 +118,10 @@ class Rule:
     scope: str
     answer: Pair  # what the roles let in get, for GET and for an empty POST
     ben: Pair | None = None  # plan scope only: Ben's answer, when not the same as Amara's
+    # Plan and owner scopes: a supporter who may see (and one who may also suggest);
+    # None: the page is not theirs, a 404 like for anyone not on the plan.
+    sees: Pair | None = None
+    suggests: Pair | None = None
     roles: Mapping[str, Pair] = field(default_factory=dict)  # exceptions, by role
     kwargs: Mapping[str, str] = field(default_factory=dict)  # fixed URL parts
     query: Callable[[World], Query] | None = None
@@ -138,6 +152,10 @@ class Rule:
             if self.scope == OWNER:
                 return 403
             return (self.ben or self.answer)[i]
+        if role == "sees" and self.sees is not None:
+            return self.sees[i]
+        if role == "suggests" and (self.suggests or self.sees) is not None:
+            return (self.suggests or self.sees)[i]  # type: ignore[index]
         return 404  # PLAN and OWNER: to anyone else the plan does not exist
 
 
@@ -154,6 +172,11 @@ def _figure(world: World) -> Query:
 
 
 PERSONS_404: Mapping[str, Pair] = {"amara": (404, 404), "priya": (404, 404)}
+# Two-step sign-in is for professionals and staff: people and supporters never see it.
+NO_TWO_STEP: Mapping[str, Pair] = {
+    **PERSONS_404,
+    **dict.fromkeys(("sees", "suggests", "gone"), (404, 404)),
+}
 # Pages about the care team's own work on a plan (the invitation, coordination).
 CARE_TEAM_ONLY: Mapping[str, Pair] = {"amara": (403, 403)}
 
@@ -164,10 +187,12 @@ RULES: dict[str, Rule] = {
     "readyz": Rule(PUBLIC, (200, 405)),
     "login": Rule(PUBLIC, (302, 302), roles={"anonymous": (200, 200)}),
     "logout": Rule(SIGNED_IN, (405, 302)),
-    "home": Rule(SIGNED_IN, (302, 405), roles={"staff": (200, 405)}),
-    "two_factor_verify": Rule(SIGNED_IN, (302, 302), roles=PERSONS_404),
+    # A supporter lands on the plan of the one person they support; once removed,
+    # on the page for an account linked to nothing.
+    "home": Rule(SIGNED_IN, (302, 405), roles={"staff": (200, 405), "gone": (200, 405)}),
+    "two_factor_verify": Rule(SIGNED_IN, (302, 302), roles=NO_TWO_STEP),
     # Without a redeemed invitation or set-up link: "ask your lead for a set-up link".
-    "two_factor_setup": Rule(SIGNED_IN, (403, 403), roles=PERSONS_404),
+    "two_factor_setup": Rule(SIGNED_IN, (403, 403), roles=NO_TWO_STEP),
     "session_keepalive": Rule(SIGNED_IN, (405, 204)),
     "access_ended": Rule(SIGNED_IN, (200, 405)),
     "account_closed": Rule(PUBLIC, (302, 405), roles={"anonymous": (200, 405)}),
@@ -181,18 +206,21 @@ RULES: dict[str, Rule] = {
     "team_dashboard_plans": Rule(LEAD, (200, 405), query=_figure),
     "team_dashboard_plans_csv": Rule(LEAD, (200, 405), query=_figure),
     # --- the plan: the person and the care team ------------------------------------
-    "plan_detail": Rule(PLAN, (200, 405)),
-    "plan_live": Rule(PLAN, (204, 405), query=_version),
+    "plan_detail": Rule(PLAN, (200, 405), sees=(200, 405)),
+    "plan_live": Rule(PLAN, (204, 405), query=_version, sees=(204, 405)),
     "plan_history": Rule(PLAN, (200, 405)),
     "plan_print": Rule(PLAN, (200, 405)),
     "plan_export_fhir": Rule(PLAN, (200, 405)),
-    "area_fragment": Rule(PLAN, (302, 405)),  # without htmx: back to the plan page
-    "about_edit": Rule(PLAN, (200, 422)),
+    # without htmx: back to the plan page
+    "area_fragment": Rule(PLAN, (302, 405), sees=(302, 405)),
+    # A supporter who may only look is refused changing; one who may suggest
+    # gets the same form (her suggestion goes to Amara alone).
+    "about_edit": Rule(PLAN, (200, 422), sees=(403, 403), suggests=(200, 422)),
     "leadership_propose": Rule(PLAN, (200, 422)),
-    "item_add": Rule(PLAN, (200, 422), query=_area),
-    "item_edit": Rule(PLAN, (200, 422)),
+    "item_add": Rule(PLAN, (200, 422), query=_area, sees=(403, 403), suggests=(200, 422)),
+    "item_edit": Rule(PLAN, (200, 422), sees=(403, 403), suggests=(200, 422)),
     # An empty POST has no version: re-shown (422), never applied blind.
-    "item_remove": Rule(PLAN, (200, 422)),
+    "item_remove": Rule(PLAN, (200, 422), sees=(403, 403), suggests=(200, 422)),
     # Ben's suggestion: Amara answers it, only Ben withdraws it.
     "proposal_answer.accept": Rule(PLAN, (200, 302), ben=(403, 403), kwargs={"answer": "accept"}),
     "proposal_answer.decline": Rule(PLAN, (200, 422), ben=(403, 403), kwargs={"answer": "decline"}),
@@ -234,6 +262,23 @@ RULES: dict[str, Rule] = {
     "access_request_answer.accept": Rule(OWNER, (405, 302), kwargs={"decision": "accept"}),
     "access_request_answer.decline": Rule(OWNER, (405, 302), kwargs={"decision": "decline"}),
     "who_has_looked": Rule(OWNER, (200, 405)),
+    # The people on her side: inviting, what each may do, removing (nothing posted:
+    # the invitation is re-shown; no boxes ticked: may do nothing, saved).
+    "supporter_invite": Rule(OWNER, (200, 422)),
+    "supporter_detail": Rule(OWNER, (200, 302)),
+    "supporter_remove": Rule(OWNER, (200, 302)),
+    # Fola's suggestion: Amara takes it up or declines it; only Fola withdraws it;
+    # Efua sees only her own (none).
+    "supporter_suggestions": Rule(OWNER, (200, 405), sees=(200, 405)),
+    "supporter_suggestion_answer.take-up": Rule(
+        OWNER, (405, 302), sees=(405, 404), suggests=(405, 403), kwargs={"answer": "take-up"}
+    ),
+    "supporter_suggestion_answer.decline": Rule(
+        OWNER, (405, 302), sees=(405, 404), suggests=(405, 403), kwargs={"answer": "decline"}
+    ),
+    "supporter_suggestion_answer.withdraw": Rule(
+        OWNER, (405, 403), sees=(405, 404), suggests=(405, 302), kwargs={"answer": "withdraw"}
+    ),
     # --- bringing people in (onboarding) ---------------------------------------------
     "staff_teams": Rule(STAFF, (200, 422)),
     # Ben is in Chloe's team: she or staff may send him a set-up link; another lead
@@ -366,6 +411,18 @@ def build_world(cast: Cast) -> World:
         services.KINDS["crisis_contact"],
         {"name": "Efua Osei", "number": "07700 900123", "by_night": "on"},
     ).item
+    efua = f.make_supporter(plan, "efua", "Efua Mensah")
+    fola = f.make_supporter(plan, "fola", "Fola Bello", relationship="friend", may_suggest=True)
+    gift = f.make_supporter(plan, "gift", "Gift Ade", may_suggest=True)
+    plan_supporters.remove_supporter(get_plan_for_user(amara, plan.code), gift)
+    # Fola suggests a resource (to Amara alone).
+    suggested = services.submit_add(
+        get_plan_for_user(fola.user, plan.code, supporters=True),
+        services.KINDS["resource"],
+        {"name": "Walking group", "control": "personal"},
+        area=work,
+    )
+    assert suggested.supporter_suggestion is not None
     plan.refresh_from_db()
 
     users: dict[str, User | None] = {
@@ -378,6 +435,9 @@ def build_world(cast: Cast) -> World:
         "chloe": cast.chloe.user,
         "other_lead": hana.user,
         "staff": staff,
+        "sees": efua.user,
+        "suggests": fola.user,
+        "gone": gift.user,
     }
     url_kwargs = {
         "code": plan.code,
@@ -397,6 +457,8 @@ def build_world(cast: Cast) -> World:
         "uidb64": "MQ",
         "section": "signs",
         "contact_code": contact.code,
+        "supporter_code": efua.code,
+        "suggestion_code": suggested.supporter_suggestion.code,
     }
     return World(cast=cast, users=users, url_kwargs=url_kwargs, plan_version=plan.version)
 
@@ -469,7 +531,7 @@ def test_access(client: Client, world: World, case: str, role: str, method: str)
             assert part not in body, f"{role} is shown the person's name ({part}) at {url}"
 
 
-ON_THE_PLAN = {"amara", "ben"}
+ON_THE_PLAN = {"amara", "ben", "sees", "suggests"}
 
 
 # What a URL can name besides the plan (kind_name is a word, not an object).
@@ -483,6 +545,8 @@ OBJECT_PARAMS = {
     "review_code",
     "target_code",
     "contact_code",
+    "supporter_code",
+    "suggestion_code",
 }
 
 

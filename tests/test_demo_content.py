@@ -42,6 +42,8 @@ from plans.models import (
     PlanView,
     Proposal,
     Resource,
+    Supporter,
+    SupporterSuggestion,
 )
 
 PROJECT_APPS = ("coproduce", "plans", "outcomes")
@@ -324,3 +326,29 @@ def test_amara_has_her_own_crisis_plan_written_through_the_services() -> None:
         "crisis_practical",
         "crisis_contact",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_efua_is_on_amaras_side_and_her_suggestions_went_to_amara() -> None:
+    efua = Supporter.objects.select_related("person__user", "user").get(user__username="efua")
+    assert (efua.person.user.username, efua.relationship) == ("amara", "family")
+    assert (efua.may_see, efua.may_suggest, efua.may_be_named) == (True, True, True)
+    assert efua.user.check_password("coproduce-demo")
+    plan = Plan.objects.get(person=efua.person, status=Plan.Status.ACTIVE)
+    statuses = dict(SupporterSuggestion.objects.filter(plan=plan).values_list("summary", "status"))
+    assert statuses == {
+        "Add resource: Sunday lunch at Efua's": "accepted",
+        "Add resource: Evening walk with Efua": "pending",
+    }
+    # Taken up, it is Amara's own resource; the waiting one is not on the plan.
+    lunch = Resource.objects.get(plan=plan, name="Sunday lunch at Efua's")
+    assert (lunch.created_by.username, lunch.created_side) == ("amara", "person")
+    assert not Resource.objects.filter(plan=plan, name="Evening walk with Efua").exists()
+    commitments = Commitment.objects.filter(plan=plan).select_related("who")
+    named = {
+        c.who_label: c.who_kind
+        for c in commitments
+        if c.who_label in ("Efua Osei", "Citizens Advice")
+    }
+    assert named == {"Efua Osei": "account", "Citizens Advice": "service"}

@@ -374,7 +374,9 @@ def _resource_fields(cast: Cast) -> dict[str, list[Any]]:
 
 def _commitment_fields(cast: Cast) -> dict[str, list[Any]]:
     return {
-        "who": [str(cast.amara.user.pk), str(cast.ben.user.pk)],
+        # Someone on the plan, or anyone else by name (an outside service, a group).
+        "who": [str(cast.amara.user.pk), str(cast.ben.user.pk), "service", "community"],
+        "who_name": ["", "Citizens Advice"],
         "what": ["Phone the college"],
         "due_date": [_today(14)],
         "status": list(Commitment.Status.values),
@@ -952,12 +954,20 @@ def test_every_url_is_fuzzed_or_takes_no_input() -> None:
     from tests.onboarding.test_hostile_onboarding import ONBOARDING_NO_INPUT, ONBOARDING_POSTED
     from tests.plans.test_hostile_crisis import CRISIS_FUZZED, CRISIS_NO_INPUT
     from tests.plans.test_hostile_lifecycle import LIFECYCLE_NO_INPUT, LIFECYCLE_POSTED
+    from tests.plans.test_hostile_supporters import SUPPORTERS_NO_INPUT, SUPPORTERS_POSTED
 
     names = _url_names(get_resolver().url_patterns, skip={"admin"})
-    fuzzed = {e.name for e in POSTED + QUERIED + ONBOARDING_POSTED + LIFECYCLE_POSTED}
+    fuzzed = {
+        e.name for e in POSTED + QUERIED + ONBOARDING_POSTED + LIFECYCLE_POSTED + SUPPORTERS_POSTED
+    }
     fuzzed |= {e.name for e in CRISIS_FUZZED}
-    no_input = set(NO_INPUT) | set(ONBOARDING_NO_INPUT) | set(LIFECYCLE_NO_INPUT)
-    no_input |= set(CRISIS_NO_INPUT)
+    no_input = (
+        set(NO_INPUT)
+        | set(ONBOARDING_NO_INPUT)
+        | set(LIFECYCLE_NO_INPUT)
+        | set(SUPPORTERS_NO_INPUT)
+        | set(CRISIS_NO_INPUT)
+    )
     assert names - fuzzed - no_input == set(), "new URLs: fuzz them here or list them"
     assert (fuzzed | no_input) - names == set(), "listed URLs that no longer exist"
 

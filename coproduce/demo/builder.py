@@ -32,6 +32,7 @@ from typing import Any
 import time_machine
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.demo.content import (
@@ -48,6 +49,7 @@ from coproduce.demo.content import (
     LIBRARY_SUGGESTION,
     LIBRARY_SUGGESTION_DECLINED,
     MW,
+    OUTSIDE_SERVICE_COMMITMENT,
     PEOPLE,
     PERSON_COMMITMENTS,
     PERSON_SUGGESTION,
@@ -59,14 +61,17 @@ from coproduce.demo.content import (
     REVIEW_NOTES,
     SEED,
     STAFF,
+    SUPPORTERS,
     PersonSpec,
     StaffSpec,
+    SupporterSpec,
 )
 from coproduce.models import Person, Professional, Side, Team, User
 from outcomes import services as outcome_services
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import care_team, services
 from plans import crisis as crisis_service
+from plans import supporters as plan_supporters
 from plans.access import PlanAccess, get_plan_for_user
 from plans.models import (
     DEFAULT_LIFE_AREAS,
@@ -83,6 +88,7 @@ from plans.models import (
     Resource,
     ResourceControl,
     ResourceLibraryItem,
+    Supporter,
 )
 
 PERSON = Side.PERSON
@@ -106,11 +112,24 @@ def demo_logins() -> list[tuple[str, str, str]]:
     rows = [(LEAD.username, f"team lead, {DEMO_TEAM_NAME}", DEMO_PASSWORD)]
     rows += [(s.username, f"professional ({s.job_title.lower()})", DEMO_PASSWORD) for s in STAFF]
     rows += [(p.username, f"person ({p.first_name} {p.last_name})", DEMO_PASSWORD) for p in PEOPLE]
+    rows += [
+        (
+            s.username,
+            f"supporter ({s.first_name} {s.last_name}, {s.supports}'s side)",
+            DEMO_PASSWORD,
+        )
+        for s in SUPPORTERS
+    ]
     return rows
 
 
 def demo_usernames() -> list[str]:
-    return [LEAD.username, *(s.username for s in STAFF), *(p.username for p in PEOPLE)]
+    return [
+        LEAD.username,
+        *(s.username for s in STAFF),
+        *(p.username for p in PEOPLE),
+        *(s.username for s in SUPPORTERS),
+    ]
 
 
 def build_demo(today: date | None = None, *, reset: bool = False) -> DemoResult:
@@ -159,6 +178,7 @@ def delete_demo() -> None:
     ):
         model._default_manager.filter(plan__in=plans).delete()
     plans.delete()
+    Supporter.objects.filter(Q(person__user__in=users) | Q(user__in=users)).delete()
     Person.objects.filter(user__in=users).delete()
     teams = Team.objects.filter(name=DEMO_TEAM_NAME)
     ResourceLibraryItem.objects.filter(team__in=teams).delete()
@@ -288,6 +308,7 @@ class _PlanStory:
         self.schedule_reviews(review_days, next_review)
         self.schedule_commitments()
         self.schedule_suggestions()
+        self.schedule_supporters()
         self.schedule_access_requests()
         self.schedule_crisis_plan()
         self.schedule_ending()
@@ -832,6 +853,63 @@ class _PlanStory:
 
         self.timeline.at(at(proposed_on, 18), ask)
 
+    def schedule_supporters(self) -> None:
+        """The people on the person's side: invited, suggesting, named in commitments."""
+        if self.spec.status == Plan.Status.DRAFT:
+            return
+        for number, spec in enumerate(s for s in SUPPORTERS if s.supports == self.spec.username):
+            invited = self.start + timedelta(days=10 + number)
+            self.timeline.at(at(invited, 19), partial(self.invite_supporter, spec))
+        if self.spec.username == SUPPORTERS[0].supports:
+            area, name, what = OUTSIDE_SERVICE_COMMITMENT
+            data = _form(who="service", who_name=name, what=what, status=Commitment.Status.OPEN)
+            written = self.start + timedelta(days=16)
+            self.timeline.at(
+                at(written, 11), partial(self.add, self.person_user, "commitment", data, area=area)
+            )
+
+    def invite_supporter(self, spec: SupporterSpec) -> None:
+        """The person adds them (their sign-in is set up with them: no invitation email)."""
+        user = User.objects.create(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@demo.coproduce.invalid",
+            password=self.builder.password,
+        )
+        permissions = {"may_see": True, "may_suggest": spec.may_suggest, "may_be_named": True}
+        supporter = plan_supporters.add_supporter(
+            self.access(self.person_user), user, spec.relationship, permissions
+        )
+        for number, (area, name, provider, how) in enumerate(spec.suggestions):
+            moment = self.timeline_now() + timedelta(days=2 + 3 * number, hours=1)
+            self.timeline.at(
+                moment, partial(self.supporter_suggests, user, area, name, provider, how, number)
+            )
+        if spec.commitment is not None:
+            area, what = spec.commitment
+            data = _form(who=supporter.user_id, what=what, status=Commitment.Status.OPEN)
+            self.timeline.at(
+                self.timeline_now() + timedelta(days=4),
+                partial(self.add, self.person_user, "commitment", data, area=area),
+            )
+
+    def supporter_suggests(
+        self, user: User, area: str, name: str, provider: str, how: str, number: int
+    ) -> None:
+        data = _form(
+            name=name, provider=provider, how_to_access=how, control=ResourceControl.PERSONAL
+        )
+        access = get_plan_for_user(user, self.plan.code, supporters=True)
+        result = services.submit_add(access, KINDS["resource"], data, area=self.area(area))
+        suggestion = result.supporter_suggestion
+        assert suggestion is not None
+        if number == 0:  # she takes the first up the next day; the rest wait for her
+            self.timeline.at(
+                self.timeline_now() + timedelta(days=1),
+                partial(plan_supporters.take_up, self.access(self.person_user), suggestion),
+            )
+
     def ask_to_join(self, professional: Professional, message: str) -> None:
         """With the share code the person gave them; the person has not answered yet."""
         care_team.request_access(professional, self.plan.share_code, message)
@@ -863,8 +941,8 @@ class _PlanStory:
 
 
 def _field_value(item: Any, name: str) -> Any:
-    if name == "who":
-        return item.who_id
+    if name == "who":  # someone who signs in, or the kind of someone named
+        return item.who_id if item.who_id is not None else item.who_kind
     value = getattr(item, name)
     if hasattr(value, "all"):
         return [str(v.code) for v in value.all()]

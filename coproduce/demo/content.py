@@ -1215,3 +1215,53 @@ ACCESS_REQUESTS: tuple[tuple[str, str, int, str], ...] = (
         "the befriending schemes well and would be glad to help, if you'd like me to.",
     ),
 )
+
+
+# --- people on a person's side (supporters) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupporterSpec:
+    """Someone the person invites onto their side, and what they suggest to the person."""
+
+    username: str
+    first_name: str
+    last_name: str
+    supports: str  # the person's username
+    relationship: str
+    may_suggest: bool
+    # (life area, resource name, who provides it, how to get it): suggestions to the
+    # person; the first she takes up (her own edit then), the rest wait for her.
+    suggestions: tuple[tuple[str, str, str, str], ...]
+    # A commitment the person writes naming this supporter: (life area, what).
+    commitment: tuple[str, str] | None = None
+
+
+SUPPORTERS: tuple[SupporterSpec, ...] = (
+    SupporterSpec(
+        "efua",
+        "Efua",
+        "Osei",
+        supports="amara",
+        relationship="family",
+        may_suggest=True,
+        suggestions=(
+            (
+                REL,
+                "Sunday lunch at Efua's",
+                "Efua (my sister)",
+                "Every Sunday at one - just turn up, no need to ring first.",
+            ),
+            (
+                MW,
+                "Evening walk with Efua",
+                "Efua (my sister)",
+                "Text her after work; she's free most evenings after seven.",
+            ),
+        ),
+        commitment=(WORK, "come with me to the first meeting at the job centre"),
+    ),
+)
+
+# A commitment naming someone with no sign-in at all (an outside service).
+OUTSIDE_SERVICE_COMMITMENT = (MONEY, "Citizens Advice", "check which benefits I can claim")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from coproduce.email import queue_email
 from coproduce.models import Discipline, User
 from coproduce.onboarding.models import AccountLink
+from plans.forms import SupporterPermissionsForm
 
 EMAIL_IN_USE = (
     "This email address is already used by another account. We cannot say whose. "
@@ -101,6 +102,26 @@ class StartPlanForm(forms.Form):
         if wants_email and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter their email address, or choose a printed letter")
         return data
+
+
+class InviteSupporterForm(SupporterPermissionsForm):
+    full_name = _text("Their full name")
+    email = _email("Their email address", help_text="We send them an invitation to this address.")
+    relationship = forms.ChoiceField(
+        label="Who are they to you?",
+        choices=[
+            ("family", "Family"),
+            ("friend", "A friend"),
+            ("carer", "My carer"),
+            ("advocate", "My advocate"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who they are to you",
+            "invalid_choice": "Choose one of the options",
+        },
+    )
+    field_order = ["full_name", "email", "relationship", "may_see", "may_suggest", "may_be_named"]
 
 
 class InviteAgainForm(forms.Form):

@@ -33,7 +33,8 @@ from coproduce.onboarding.models import (
 from plans.access import PlanAccess
 from plans.care_team import end_membership, who
 from plans.history import record
-from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, LifeArea, Plan, PlanChange
+from plans.models import DEFAULT_LIFE_AREAS, CareTeamMember, LifeArea, Plan, PlanChange, Supporter
+from plans.supporters import add_supporter
 
 
 class EmailInUse(Exception):
@@ -359,6 +360,36 @@ def invite_person(request: HttpRequest, plan: Plan, delivery: str) -> str | None
             )
         _email_new_link(request, user, AccountLink.Purpose.INVITATION, "person_invitation", plan)
     return None
+
+
+def invite_supporter(
+    request: HttpRequest,
+    access: PlanAccess,
+    full_name: str,
+    email: str,
+    relationship: str,
+    permissions: dict[str, bool],
+) -> Supporter:
+    """The person invites someone onto her side, by email.
+
+    Someone with an account already (found by email) is told to sign in;
+    anyone else gets a new account and an invitation link, like a person
+    invited to their plan. Raises EmailInUse for the person's own address,
+    plans.supporters.AlreadySupporting for someone already on her side.
+    """
+    access.require_owner()
+    with transaction.atomic():
+        existing = account_with_email(email)
+        if existing is not None and existing.pk == access.plan.person.user_id:
+            raise EmailInUse
+        user = existing if existing is not None else _new_user(full_name, email)
+        supporter = add_supporter(access, user, relationship, permissions)
+        if existing is not None and existing.has_usable_password():
+            url = request.build_absolute_uri(reverse("login"))
+            queue_email(existing.email, "supporter_added", {"url": url})
+        else:
+            _email_new_link(request, user, AccountLink.Purpose.INVITATION, "supporter_invitation")
+    return supporter
 
 
 def become_coordinator(access: PlanAccess) -> CareTeamMember:

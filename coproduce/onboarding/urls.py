@@ -24,6 +24,8 @@ urlpatterns = [
     path("people/new/", views.plan_start, name="plan_start"),
     path("plans/<uuid:code>/invitation/", views.plan_invitation, name="plan_invitation"),
     path("plans/<uuid:code>/coordinator/", views.plan_coordinator, name="plan_coordinator"),
+    # the person invites a supporter
+    path("plans/<uuid:code>/supporters/invite/", views.supporter_invite, name="supporter_invite"),
     # accepting an invitation or a set-up link
     path("welcome/<str:token>/", views.welcome, name="welcome"),
     path("start/", views.letter_start, name="letter_start"),

@@ -32,6 +32,7 @@ from coproduce.onboarding.models import AccountLink
 from coproduce.security import log_event
 from plans.access import get_led_team, get_plan_for_user, get_professional
 from plans.models import CareTeamMember
+from plans.supporters import AlreadySupporting
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -238,6 +239,39 @@ def plan_coordinator(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "onboarding/coordinator.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def supporter_invite(request: HttpRequest, code: str) -> HttpResponse:
+    """The person invites a family member, friend, carer or advocate onto her side, by email."""
+    access = get_plan_for_user(request.user, code)
+    access.require_owner()
+    form = forms.InviteSupporterForm(
+        _posted(request), initial={"may_see": True, "may_be_named": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            supporter = services.invite_supporter(
+                request,
+                access,
+                data["full_name"],
+                data["email"],
+                data["relationship"],
+                {name: data[name] for name in ("may_see", "may_suggest", "may_be_named")},
+            )
+        except services.EmailInUse:
+            form.add_error("email", "This is your own email address. Enter theirs.")
+        except AlreadySupporting:
+            form.add_error("email", "This person is already one of your supporters.")
+        else:
+            messages.success(
+                request, f"We have emailed {supporter.user.name} an invitation to support you."
+            )
+            return redirect("care_team", code=access.plan.code)
+    status = 422 if form.errors else 200
+    context = {"access": access, "plan": access.plan, "form": form}
+    return render(request, "onboarding/supporter_invite.html", context, status=status)
+
+
 # --- accepting an invitation or a set-up link -------------------------------------------
 
 
@@ -285,6 +319,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
         "link": link,
         "letter_code": letter_code,
         "is_professional": needs_two_factor(user),
+        "is_person": hasattr(user, "person"),
         "action": request.path,
     }
     return render(request, "onboarding/welcome.html", context, status=422 if form.errors else 200)

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
 from coproduce.plan_page.page import after_write, area_of_plan
 from plans import rules, services
-from plans.access import PlanAccess, get_plan_for_user
+from plans.access import PlanAccess, get_plan_for_user, require_may_change
 from plans.forms import ReasonForm
 from plans.leadership import return_due_leadership
 from plans.models import LifeArea
@@ -48,12 +48,17 @@ def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
 def _will_propose(
     access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
 ) -> bool:
-    return services.decision_for(access, kind, act, area, item) == rules.Decision.PROPOSE
+    return services.decision_for(access, kind, act, area, item) in (
+        rules.Decision.PROPOSE,
+        rules.Decision.SUGGEST_TO_PERSON,
+    )
 
 
 def _add_title(access: PlanAccess, kind: services.ItemKind, area: LifeArea | None) -> str:
     """ "Add a resource", or "Suggest an outcome for Amara" when it will be a suggestion."""
     article = "an" if kind.label[0] in "aeiou" else "a"
+    if access.is_supporter:
+        return f"Suggest {article} {kind.label} to {first_name(access.plan.person)}"
     if not _will_propose(access, kind, rules.Act.ADD, area, None):
         return f"Add {article} {kind.label}"
     if access.is_owner:
@@ -66,6 +71,9 @@ def _after_write(
 ) -> HttpResponse:
     if result.applied:
         message = "Saved."
+    elif result.supporter_suggestion is not None:
+        name = first_name(access.plan.person)
+        message = f"Sent to {name}. It goes into the plan only if {name} takes it up."
     else:
         message = "Sent as a suggestion. It will apply when the other side accepts it."
     return after_write(request, access, message, area)
@@ -104,7 +112,8 @@ def _form_response(
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
+    require_may_change(access)
     return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     if kind.name == "about":
@@ -143,7 +152,8 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
 def item_edit(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
+    require_may_change(access)
     return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
@@ -202,7 +212,8 @@ def item_edit(
 def item_remove(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
+    require_may_change(access)
     return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
     if not kind.removable:

@@ -78,6 +78,7 @@ from plans.models import (
     Reply,
     Resource,
     ResourceControl,
+    Supporter,
 )
 
 Json = dict[str, Any]
@@ -208,6 +209,12 @@ def export_prefetches() -> list[Any]:
             to_attr="export_expertise",
         ),
         Prefetch("replies", queryset=Reply.objects.all(), to_attr="export_replies"),
+        # The people on the person's side, past and present (RelatedPerson).
+        Prefetch(
+            "person__supporters",
+            queryset=Supporter.objects.order_by("added_at", "id"),
+            to_attr="export_supporters",
+        ),
     ]
 
 
@@ -336,6 +343,7 @@ class _Bundler:
         self.careplan_id = str(plan.code)
         self.careteam_id = _derived_id("care-team", plan.code)
         self.users: dict[int, User] = {}
+        self.supporters: dict[int, Supporter] = {}
         self.provenance: list[Json] = []
         self.replies: dict[tuple[str, str], list[Reply]] = {}
         self.load_history()
@@ -430,15 +438,23 @@ class _Bundler:
             if user.pk == self.person_user.pk:
                 continue
             if not hasattr(user, "professional"):
-                resources.append(
-                    {
-                        "resourceType": "RelatedPerson",
-                        "id": _derived_id("related-person", user.pk),
-                        "active": user.is_active,
-                        "patient": {"reference": _url(self.patient_id)},
-                        "name": [_human_name(user)],
-                    }
-                )
+                related: Json = {
+                    "resourceType": "RelatedPerson",
+                    "id": _derived_id("related-person", user.pk),
+                    "active": user.is_active,
+                    "patient": {"reference": _url(self.patient_id)},
+                    "name": [_human_name(user)],
+                }
+                supporter = self.supporters.get(user.pk)
+                if supporter is not None:
+                    # Their standing now: on the person's side, or no longer.
+                    related["active"] = user.is_active and supporter.removed_at is None
+                    related["relationship"] = [{"text": supporter.get_relationship_display()}]
+                    period = {"start": _instant(supporter.added_at)}
+                    if supporter.removed_at is not None:
+                        period["end"] = _instant(supporter.removed_at)
+                    related["period"] = period
+                resources.append(related)
                 continue
             professional = user.professional
             practitioner_id = _derived_id("practitioner", user.pk)
@@ -536,7 +552,7 @@ class _Bundler:
 
     # The plan -----------------------------------------------------------------
 
-    def care_team(self, members: list[CareTeamMember]) -> Json:
+    def care_team(self, members: list[CareTeamMember], supporters: list[Supporter]) -> Json:
         plan = self.plan
         participants: list[Json] = [
             {
@@ -562,6 +578,19 @@ class _Bundler:
                     "display": professional.team.name,
                 }
             participants.append(participant)
+        for supporter in supporters:
+            period = {"start": _instant(supporter.added_at)}
+            if supporter.removed_at is not None:
+                period["end"] = _instant(supporter.removed_at)
+            participants.append(
+                {
+                    "role": [
+                        {"text": f"Supporter ({supporter.get_relationship_display().lower()})"}
+                    ],
+                    "member": self.ref(supporter.user_id),
+                    "period": period,
+                }
+            )
         return {
             "resourceType": "CareTeam",
             "id": self.careteam_id,
@@ -650,7 +679,12 @@ class _Bundler:
             "kind": "Task",
             "code": _concept(ACTIVITY_TYPE_SYSTEM, "commitment", "Commitment"),
             "status": COMMITMENT_STATUS[Commitment.Status(commitment.status)],
-            "performer": [self.ref(commitment.who_id)],
+            # Someone with no sign-in (an outside service, a group) is named, not referenced.
+            "performer": [
+                self.ref(commitment.who_id)
+                if commitment.who_id is not None
+                else {"display": commitment.who_name}
+            ],
             "description": commitment.what,
         }
         if commitment.due_date:
@@ -962,7 +996,9 @@ def plan_bundle(plan: Plan) -> Json:
     contributors |= {item.updated_by_id for item in authored if item.updated_by_id}
     contributors |= {area.created_by_id for area in areas if area.created_by_id}
     contributors |= {rating.rated_by_id for rating in ratings}
+    supporters: list[Supporter] = plan.person.export_supporters  # type: ignore[attr-defined]
     involved = contributors | {c.who_id for c in commitments}
+    involved |= {supporter.user_id for supporter in supporters}
     involved |= {member.professional.user_id for member in members}
     involved |= {reply.author_id for reply in replies}
     agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
@@ -977,6 +1013,7 @@ def plan_bundle(plan: Plan) -> Json:
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
+    bundler.supporters = {supporter.user_id: supporter for supporter in supporters}
     for reply in replies:
         bundler.replies.setdefault((reply.target_type, str(reply.target_code)), []).append(reply)
 
@@ -1003,7 +1040,7 @@ def plan_bundle(plan: Plan) -> Json:
         bundler.patient(),
         care_plan,
         *crisis_resources,
-        bundler.care_team(members),
+        bundler.care_team(members, supporters),
         *goals,
         *observations,
         *bundler.people(),

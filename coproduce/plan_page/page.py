@@ -54,7 +54,7 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
 
 @require_GET
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     log_view(access, "plan")
     return_due_leadership(access.plan)
     page = load_plan_page(access.plan)
@@ -110,7 +110,7 @@ def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpRe
     It carries the area's content, so a professional's look is in "who has
     looked" (folded with their other looks at it in the same few minutes).
     """
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     area = area_of_plan(access, area_code)
     if not request.htmx:
         return redirect(plan_url(access, f"#area-{area.code}"))
@@ -148,7 +148,9 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     # Access ended while the page was open: the 404 gets HX-Redirect to the
     # "access ended" page from coproduce.middleware.AccessEndedMiddleware.
     access = (
-        live_check_access(viewer) if viewer is not None else get_plan_for_user(request.user, code)
+        live_check_access(viewer)
+        if viewer is not None
+        else get_plan_for_user(request.user, code, supporters=True)
     )
     try:
         seen = int(request.GET.get("v", ""))
@@ -157,7 +159,7 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     if seen >= access.plan.version and not access.plan.leadership_due_back(timezone.localdate()):
         return HttpResponse(status=204)
     # Something to send: the whole plan, as any other page loads it.
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     plan = access.plan
     # Leadership due back goes out like any other change.
     return_due_leadership(plan)

@@ -79,6 +79,7 @@ FIELD_LABELS = {
     "control": "Where it comes from",
     "outcomes": "Helps with",
     "who": "Who",
+    "who_name": "Who (by name)",
     "what": "What",
     "due_date": "By when",
     "kind": "Kind",
@@ -163,12 +164,13 @@ def replies_for(
     """
     page = context.get("page")
     replies = page.replies.get((target_type, str(target_code)), []) if page else []
-    if printing and not replies:
-        return ""
+    access = context.get("access")
+    if not replies and (printing or getattr(access, "is_supporter", False)):
+        return ""  # nothing to read, and supporters do not reply
     return render_to_string(
         "plans/reply.html#printed" if printing else "plans/reply.html#replies",
         {
-            "access": context.get("access"),
+            "access": access,
             "plan": context.get("plan"),
             "target": {"name": target_type, "code": target_code},
             "target_label": label,

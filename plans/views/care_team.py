@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.models import Professional, Team
 from plans import care_team as services
 from plans.access import PlanAccess, get_or_404, get_plan_for_user, get_professional
-from plans.models import AccessRequest, CareTeamMember, PlanView
+from plans.models import AccessRequest, CareTeamMember, PlanView, Supporter
 
 # --- forms -------------------------------------------------------------------------
 
@@ -90,11 +90,18 @@ def care_team(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("created_at")
     )
     code_text = services.display_share_code(services.share_code(access.plan))
+    supporters = list(
+        Supporter.objects.filter(person=access.plan.person)
+        .select_related("user")
+        .order_by("-removed_at", "added_at", "pk")
+    )
     context = {
         "access": access,
         "plan": access.plan,
         "current": current,
         "past": past,
+        "supporters": [s for s in supporters if s.removed_at is None],
+        "past_supporters": [s for s in supporters if s.removed_at is not None],
         "requests": requests,
         "share_code": code_text,
     }

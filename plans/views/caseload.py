@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -12,7 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Side, Team
-from plans.access import get_led_team, get_own_plan, get_professional, may_open
+from plans.access import (
+    get_led_team,
+    get_own_plan,
+    get_professional,
+    may_open,
+    supported_plans,
+)
 from plans.models import CareTeamMember, Plan, PlanChange, Proposal
 
 
@@ -30,7 +38,22 @@ def home(request: HttpRequest) -> HttpResponse:
         if Team.objects.filter(lead=professional).exists():
             return redirect("team_overview")
         return redirect("caseload")
+    supported = _newest_per_person(supported_plans(user))
+    if len(supported) == 1:
+        return redirect("plan_detail", code=supported[0].code)
+    if supported:
+        return render(request, "plans/supporting.html", {"plans": supported})
     return render(request, "plans/no_role.html", {})
+
+
+def _newest_per_person(plans: Any) -> list[Any]:
+    """Each supported person's current plan: the newest open one, else the newest."""
+    chosen: dict[int, Any] = {}
+    for plan in plans:
+        current = chosen.get(plan.person_id)
+        if current is None or (current.is_closed and not plan.is_closed):
+            chosen[plan.person_id] = plan
+    return list(chosen.values())
 
 
 CASELOAD_PAGE_SIZE = 25

@@ -284,6 +284,7 @@ def expected_figures(
         ("Crisis plans", "Share with a crisis plan reviewed within the set period (%)", ""): (
             None if c.crisis.crisis_reviewed_share is None else 100 * c.crisis.crisis_reviewed_share
         ),
+        ("Caseload", "Plans with supporters involved", ""): c.with_supporters,
         ("Change since the first rating", "Outcomes", ""): o.outcomes,
         ("How often the two sides agree", "Rated by both sides", ""): a.both_rated,
         ("How often the two sides agree", "Agree (at most 1 point apart)", ""): a.agree,

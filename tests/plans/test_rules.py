@@ -6,18 +6,24 @@ import itertools
 
 import pytest
 
-from coproduce.models import Side
+from coproduce.models import SUPPORTER, Side
 from plans import rules
 from plans.models import Leadership
 from plans.rules import (
     Act,
     Decision,
+    LifeAct,
+    Role,
+    Stage,
     balance_sentence,
     decide,
     decide_rating,
     effective_leadership,
     expertise_side,
     may_agree,
+    may_answer_supporter_suggestion,
+    may_do,
+    may_withdraw_supporter_suggestion,
     owner_side,
     tells_person,
 )
@@ -77,6 +83,11 @@ CASES = [
         Leadership, Side, Act, Side, [False, True]
     )
 ]
+
+# A supporter's add, change or remove, of either side's item, own words or not.
+SUPPORTER_CASES = list(
+    itertools.product(Leadership, [Act.ADD, Act.CHANGE, Act.REMOVE], Side, [False, True])
+)
 
 
 def test_table_covers_every_combination() -> None:
@@ -314,3 +325,95 @@ def test_who_reviews_and_who_agrees_the_crisis_plan(
 ) -> None:
     assert rules.may_mark_crisis_plan_reviewed(side, plan_closed=closed) == reviews
     assert rules.may_agree_crisis_plan(side, plan_closed=closed) == agrees
+
+
+# --- supporters: on the person's side, their edits go to her alone -------------------
+
+
+@pytest.mark.parametrize(("balance", "act", "owner", "protected"), SUPPORTER_CASES)
+@pytest.mark.parametrize(
+    ("may_suggest", "closed", "outcome"),
+    [
+        (True, False, Decision.SUGGEST_TO_PERSON),
+        (False, False, Decision.REFUSE),
+        (True, True, Decision.REFUSE),
+        (False, True, Decision.REFUSE),
+    ],
+)
+def test_a_supporter_suggests_to_the_person_alone_at_every_balance(
+    balance: int,
+    act: str,
+    owner: str,
+    protected: bool,
+    may_suggest: bool,
+    closed: bool,
+    outcome: Decision,
+) -> None:
+    decision = decide(
+        balance,
+        SUPPORTER,
+        act,
+        owner_side=owner,
+        protected=protected,
+        plan_closed=closed,
+        supporter_may_suggest=may_suggest,
+    )
+    assert decision == outcome
+
+
+@pytest.mark.parametrize("balance", list(Leadership))
+def test_a_supporter_never_changes_the_balance(balance: int) -> None:
+    decision = decide(
+        balance, SUPPORTER, Act.LEADERSHIP, owner_side=PERSON, supporter_may_suggest=True
+    )
+    assert decision == Decision.REFUSE
+
+
+@pytest.mark.parametrize("side", [PERSON, PRO])
+def test_may_suggest_means_nothing_for_the_two_sides(side: str) -> None:
+    # Only a supporter's edits are routed to the person first.
+    with_flag = decide(PL, side, Act.ADD, owner_side=side, supporter_may_suggest=True)
+    assert with_flag == decide(PL, side, Act.ADD, owner_side=side)
+
+
+@pytest.mark.parametrize(
+    ("side", "pending", "closed", "allowed"),
+    [
+        (PERSON, True, False, True),
+        (PERSON, False, False, False),
+        (PERSON, True, True, False),
+        (PRO, True, False, False),
+        (SUPPORTER, True, False, False),
+    ],
+)
+def test_only_the_person_answers_a_supporters_suggestion(
+    side: str, pending: bool, closed: bool, allowed: bool
+) -> None:
+    assert may_answer_supporter_suggestion(side, pending=pending, plan_closed=closed) is allowed
+
+
+@pytest.mark.parametrize(
+    ("side", "own", "pending", "allowed"),
+    [
+        (SUPPORTER, True, True, True),
+        (SUPPORTER, False, True, False),
+        (SUPPORTER, True, False, False),
+        (PERSON, True, True, False),
+    ],
+)
+def test_a_supporter_withdraws_only_their_own_waiting_suggestion(
+    side: str, own: bool, pending: bool, allowed: bool
+) -> None:
+    assert may_withdraw_supporter_suggestion(side, own=own, pending=pending) is allowed
+
+
+@pytest.mark.parametrize("balance", list(Leadership))
+def test_a_supporter_reads_one_sentence_at_every_balance(balance: int) -> None:
+    sentence = balance_sentence(balance, SUPPORTER, "Amara")
+    assert sentence.startswith("You support Amara: what you suggest goes to Amara first")
+
+
+def test_none_of_the_plans_life_is_a_supporters() -> None:
+    for stage in Stage:
+        for act in LifeAct:
+            assert not may_do(stage, Role.SUPPORTER, act)
