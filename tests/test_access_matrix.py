@@ -186,7 +186,7 @@ RULES: dict[str, Rule] = {
     "plan_history": Rule(PLAN, (200, 405)),
     "plan_print": Rule(PLAN, (200, 405)),
     "plan_export_fhir": Rule(PLAN, (200, 405)),
-    "area_fragment": Rule(PLAN, (302, 405)),  # without htmx: back to the plan page
+    "area_fragment": Rule(PLAN, (200, 405)),  # without htmx: the area on a page of its own
     "about_edit": Rule(PLAN, (200, 422)),
     "leadership_propose": Rule(PLAN, (200, 422)),
     "item_add": Rule(PLAN, (200, 422), query=_area),
