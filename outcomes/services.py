@@ -92,7 +92,8 @@ def rate_outcome(
         access,
         access.plan,
         PlanChange.Action.RATE,
-        f"Rated progress on {OUTCOME.summary(outcome)}: {score} out of 10",
+        # The score first: an outcome often ends with a full stop ("…most nights.").
+        f"Rated progress {score} out of 10 on {OUTCOME.summary(outcome)}",
         kind=OUTCOME,
         item=outcome,
         life_area=outcome.life_area,

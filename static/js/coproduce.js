@@ -14,3 +14,10 @@ document.addEventListener("htmx:load", (event) => {
     initAll({ scope: event.target });
   }
 });
+
+// "Print" on the printable plan: shown only where it can work (without
+// JavaScript the page says to use the browser's own Print command).
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
