@@ -157,8 +157,9 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         # Filled in from the library when one is chosen, so checked in clean().
         # Not "optional" either: needed unless a library resource is chosen.
         for needed in ("name", "control"):
-            self.fields[needed].required = False
-            self.fields[needed].unless_picked = "library_item" in self.fields
+            field: Any = self.fields[needed]
+            field.required = False
+            field.unless_picked = "library_item" in self.fields
         if "library_item" in self.fields:
             self.fields["name"].help_text = "Not needed if you choose one from the library above."
         control: Any = self.fields["control"]

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
 
 DEMO_PASSWORD = "coproduce-demo"
 PHONE = {"width": 360, "height": 640}
@@ -30,6 +30,12 @@ WIDE = {"width": 1280, "height": 800}
 PER_SHAPE = 2
 PER_ROLE = 45
 NOT_PAGES = re.compile(r"(\.csv$|/download/|^/admin/|^/accounts/logout/|^/static/)")
+# The README's pictures of the demo, on a phone: (who, page) -> name.
+PICTURES = {
+    ("amara", "start"): "plan-amara-demo",
+    ("ben", "start"): "caseload-ben-demo",
+    ("chloe", "/team/dashboard/"): "dashboard-chloe",
+}
 CODE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+")
 
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
@@ -76,6 +82,10 @@ def crawl(page: Any, origin: str, username: str) -> list[str]:
         response = page.goto(address)
         assert response is not None and response.ok, f"{username}: {address} gave {response}"
         check(page, f"{username} on {address}")
+        picture = PICTURES.get((username, address if visited else "start"))
+        if picture:
+            page.set_viewport_size(PHONE)
+            screenshot(page, picture)
         visited.append(address)
         for href in page.evaluate(LINKS):
             link = urlsplit(href)

@@ -484,8 +484,8 @@ def test_page_and_csv_read_the_same_definitions(
     html = page.content.decode()
     _, *rows = read_csv(lead_client.get(reverse("team_dashboard_csv"), PERIOD))
     in_csv: dict[str, str] = {}
-    for section, _, _, _, definition in rows:
-        in_csv.setdefault(section, definition)
+    for title, _, _, _, definition in rows:
+        in_csv.setdefault(title, definition)
     assert set(in_csv) == {section.title for section in SECTIONS.values()}
     for key, section in SECTIONS.items():
         assert in_csv[section.title] == section.definition, key
