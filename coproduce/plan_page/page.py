@@ -148,11 +148,12 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     return_due_leadership(plan)
     if seen >= plan.version:
         return HttpResponse(status=204)
-    changed = set(
+    changes = list(
         PlanChange.objects.filter(plan=plan, plan_version__gt=seen).values_list(
-            "life_area_id", flat=True
+            "life_area_id", "actor_id"
         )
     )
+    changed = {area_id for area_id, _ in changes}
     page = load_plan_page(plan)
     changed_sections = [s for s in page.areas if s.area.pk in changed]
     # Only an answer that carries content is a look; the 204 above writes nothing.
@@ -163,5 +164,8 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
         page,
         changed_sections=changed_sections,
         whole_plan_changed=None in changed or not changed,
+        # The reader's own change (the poll crossed their save) is not news:
+        # the regions catch up, but "Saved." stays as it was said.
+        others_changed=any(actor_id != access.user.pk for _, actor_id in changes) or not changes,
     )
     return render(request, "plans/plan_detail.html#live-update", context)
