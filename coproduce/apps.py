@@ -7,4 +7,4 @@ class CoproduceConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the security log's signal receivers whatever loads first.
-        from coproduce import security  # noqa: F401
+        from coproduce import navigation, security  # noqa: F401

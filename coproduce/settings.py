@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.context_processors.session_timeout",
+                "coproduce.navigation.header_navigation",
             ],
             # Registered as builtins so that moving to Django 6's own
             # partials is a settings change, not an edit of every template.

@@ -137,9 +137,11 @@ def summary(progress: Progress, person_label: str) -> str:
     )
 
 
+# Text is 14 units high: at least 12 px wherever the chart is drawn 280 px
+# wide or more (a 360 px phone draws it about 280 px wide).
 WIDTH = 320
-HEIGHT = 180
-LEFT, RIGHT, TOP, BOTTOM = 30, 12, 44, 26
+HEIGHT = 190
+LEFT, RIGHT, TOP, BOTTOM = 34, 12, 50, 30
 MARKED_SCORES = (1, 5, 10)  # marked up the side, with faint lines across for reading off
 
 

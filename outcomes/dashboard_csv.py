@@ -318,17 +318,24 @@ DASHBOARD_HEADER = ["section", "metric", "side", "value", "definition"]
 
 def dashboard_csv_rows(figures: list[Figure]) -> list[list[str]]:
     """One row per figure. Values are numbers we computed (a negative average
-    stays a number); every text cell goes through `safe_cell`."""
-    return [
-        [
-            safe_cell(SECTIONS[f.section].title),
-            safe_cell(f.label),
-            SIDE_LABELS[f.side],
-            suppressed_note() if f.suppressed else format_value(f.value),
-            safe_cell(SECTIONS[f.section].definition),
-        ]
-        for f in figures
-    ]
+    stays a number); every text cell goes through `safe_cell`. A section's
+    definition is on its first row only: a paragraph, not to be read again
+    on every row."""
+    rows = []
+    defined: set[str] = set()
+    for f in figures:
+        first = f.section not in defined
+        defined.add(f.section)
+        rows.append(
+            [
+                safe_cell(SECTIONS[f.section].title),
+                safe_cell(f.label),
+                SIDE_LABELS[f.side],
+                suppressed_note() if f.suppressed else format_value(f.value),
+                safe_cell(SECTIONS[f.section].definition) if first else "",
+            ]
+        )
+    return rows
 
 
 def power_check_rows(figures: metrics.PowerCheckFigures) -> list[Figure]:

@@ -119,7 +119,8 @@ def rate_outcome(
         access,
         outcome,
         PlanChange.Action.RATE,
-        f"Rated progress on {OUTCOME.summary(outcome)}: {score} out of 10",
+        # The score first: an outcome often ends with a full stop ("…most nights.").
+        f"Rated progress {score} out of 10 on {OUTCOME.summary(outcome)}",
         after={"score": score, "rated_on": rated_on.isoformat(), "note": note},
         review=review,
     )

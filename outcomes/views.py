@@ -65,21 +65,26 @@ def review_start(request: HttpRequest, code: str) -> HttpResponse:
 def _answer_forms(
     access: PlanAccess, outcomes: list[ValuedOutcome], data: Any = None
 ) -> list[tuple[ValuedOutcome, ReviewRatingForm]]:
+    """One form per outcome being worked on, holding what this side already
+    said in this review (so the form does not come back blank after saving)."""
     question = rating_question(access)
-    return [
-        (
-            outcome,
-            ReviewRatingForm(
-                data,
-                prefix=outcome.code.hex,
-                question=question,
-                may_set_status=access.is_owner,
-                initial={"status": outcome.status},
-            ),
+    forms = []
+    for outcome in outcomes:
+        if outcome.status != ValuedOutcome.Status.ACTIVE:
+            continue
+        given = _latest_by_side(getattr(outcome, "review_ratings", [])).get(access.side)
+        initial: dict[str, Any] = {"status": outcome.status}
+        if given is not None:
+            initial.update(score=given.score, note=given.note)
+        form = ReviewRatingForm(
+            data,
+            prefix=outcome.code.hex,
+            question=question,
+            may_set_status=access.is_owner,
+            initial=initial,
         )
-        for outcome in outcomes
-        if outcome.status == ValuedOutcome.Status.ACTIVE
-    ]
+        forms.append((outcome, form))
+    return forms
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +107,10 @@ def review_detail(request: HttpRequest, code: str, review_code: str) -> HttpResp
             answers = [
                 services.ReviewAnswer(
                     outcome=outcome,
-                    score=form.cleaned_data["score"],
+                    # A view already given and left as it was is not given again.
+                    score=form.cleaned_data["score"]
+                    if {"score", "note"} & set(form.changed_data)
+                    else None,
                     note=form.cleaned_data["note"],
                     # Only the person's form has this field; anything else posted is ignored.
                     status=form.cleaned_data.get("status", ""),

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Professional, Side, Team
@@ -357,6 +358,19 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes/dashboard.html", context)
 
 
+def csv_filename(parsed: ParsedFilter, stem: str) -> str:
+    """The file's name records its filter: the period, and the life area and
+    professional when one is chosen, so two downloads never share a name."""
+    f = parsed.filter
+    assert f is not None
+    parts = [stem, f"{f.start:%Y%m%d}", f"{f.end:%Y%m%d}"]
+    if f.life_area_name:
+        parts.append("area-" + (slugify(f.life_area_name) or "named"))
+    if parsed.professional_name:
+        parts.append("professional-" + slugify(parsed.professional_name))
+    return "-".join(parts) + ".csv"
+
+
 def _invalid_csv(parsed: ParsedFilter) -> HttpResponse:
     errors = "; ".join(str(e) for errors in parsed.form.errors.values() for e in errors)
     return HttpResponse(
@@ -373,8 +387,8 @@ def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
     if parsed.filter is None:
         return _invalid_csv(parsed)
     board = metrics.dashboard(parsed.filter)
+    filename = csv_filename(parsed, "dashboard")
     f = parsed.filter
-    filename = f"dashboard-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
     rows = dashboard_csv_rows(shown_figures(f, board, metrics.power_check_figures(f)))
     return csv_response(filename, DASHBOARD_HEADER, rows)
 
@@ -500,8 +514,5 @@ def team_dashboard_plans_csv(request: HttpRequest) -> HttpResponse:
         ]
     )
     header = ["person", "plan status", "next review", "plan"]
-    f = parsed.filter
-    assert f is not None
     name = "-".join(part for part in cell if part.isidentifier())
-    filename = f"dashboard-{name or 'figure'}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
-    return csv_response(filename, header, rows)
+    return csv_response(csv_filename(parsed, f"dashboard-{name or 'figure'}"), header, rows)

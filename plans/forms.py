@@ -84,6 +84,22 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class LibrarySelect(forms.Select):
+    """The library's resources, each option carrying what it fills in, so that
+    picking one fills the fields in the browser (static/js/coproduce.js);
+    without JavaScript the server fills them the same way (ResourceForm.clean)."""
+
+    FILLS = ("name", "provider", "how_to_access", "control")
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        item = getattr(value, "instance", None)
+        if item is not None:
+            for field in self.FILLS:
+                option["attrs"][f"data-fill-{field.replace('_', '-')}"] = getattr(item, field)
+        return option
+
+
 class ResourceForm(PlanFormMixin, forms.ModelForm):
     class Meta:
         model = Resource
@@ -112,6 +128,7 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         to_field_name="code",
         empty_label="Something new (describe it below)",
         help_text="Choose a resource your team offers again and again, or describe a new one.",
+        widget=LibrarySelect,
     )
     save_to_library = forms.BooleanField(
         label="Add it to my team's resource library, to reuse on other plans",
@@ -140,8 +157,15 @@ class ResourceForm(PlanFormMixin, forms.ModelForm):
         if library_team is None or self.instance.pk:
             del self.fields["save_to_library"]
         # Filled in from the library when one is chosen, so checked in clean().
-        self.fields["name"].required = False
-        self.fields["control"].required = False
+        # Not "optional" either: needed unless a library resource is chosen.
+        for needed in ("name", "control"):
+            field: Any = self.fields[needed]
+            field.required = False
+            field.unless_picked = "library_item" in self.fields
+        if "library_item" in self.fields:
+            self.fields["name"].help_text = "Not needed if you choose one from the library above."
+        control: Any = self.fields["control"]
+        control.choices = [(value, label) for value, label in control.choices if value]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -211,8 +211,7 @@ RULES: dict[str, Rule] = {
     "plan_history": Rule(PLAN, (200, 405)),
     "plan_print": Rule(PLAN, (200, 405)),
     "plan_export_fhir": Rule(PLAN, (200, 405)),
-    # without htmx: back to the plan page
-    "area_fragment": Rule(PLAN, (302, 405), sees=(302, 405)),
+    "area_fragment": Rule(PLAN, (200, 405), sees=(200, 405)),  # without htmx: the area alone
     # A supporter who may only look is refused changing; one who may suggest
     # gets the same form (her suggestion goes to Amara alone).
     "about_edit": Rule(PLAN, (200, 422), sees=(403, 403), suggests=(200, 422)),

@@ -36,6 +36,11 @@ class AreaSection:
     proposals: list[Proposal] = field(default_factory=list)
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing written here yet: the page folds the area to one line."""
+        return not (self.outcomes or self.resources or self.commitments or self.proposals)
+
+    @property
     def not_yet_agreed(self) -> list[tuple[str, Any]]:
         """Professionals' edits here that wait for the person's agreement, with their kind."""
         items: list[tuple[str, Any]] = [

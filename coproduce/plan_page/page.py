@@ -6,6 +6,8 @@ valued outcomes and their ratings (outcomes).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
@@ -28,7 +30,8 @@ from coproduce.middleware import (
     refuse_unless_signed_in,
     sign_in_from_viewers,
 )
-from coproduce.plan_page.loader import load_plan_page
+from coproduce.plan_page.glance import glance_for
+from coproduce.plan_page.loader import PlanPage, load_plan_page
 from plans.access import (
     PlanAccess,
     get_or_404,
@@ -52,6 +55,29 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
     return reverse("plan_detail", args=[access.plan.code]) + anchor
 
 
+# Indentation and blank lines left by template tags: a tenth of the plan
+# page. Any run of white space holding a line break becomes one line break,
+# which HTML reads exactly as it read the run (the plan page has no <pre>, and
+# its text areas start empty).
+BLANK_RUN = re.compile(rb"[ \t]*\n\s*")
+
+
+def without_blank_runs(response: HttpResponse) -> HttpResponse:
+    response.content = BLANK_RUN.sub(b"\n", response.content)
+    return response
+
+
+def page_context(access: PlanAccess, page: PlanPage, **more: object) -> dict[str, object]:
+    """What every rendering of the plan page, or a piece of it, is given."""
+    return {
+        "access": access,
+        "plan": access.plan,
+        "page": page,
+        "glance": glance_for(access, page),
+        **more,
+    }
+
+
 @require_GET
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code, supporters=True)
@@ -64,8 +90,8 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             last_seen_version=access.plan.version
         )
     life = life_of(access, care_team=page.care_team)
-    context = {"access": access, "plan": access.plan, "page": page, "life": life}
-    return render(request, "plans/plan_detail.html", context)
+    context = page_context(access, page, life=life)
+    return without_blank_runs(render(request, "plans/plan_detail.html", context))
 
 
 def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
@@ -75,7 +101,7 @@ def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | Non
     an area) and the lines that summarise the plan come back out of band.
     """
     page = load_plan_page(access.plan)
-    context = {"access": access, "plan": access.plan, "page": page}
+    context = page_context(access, page)
     if area is not None:
         context["section"] = next(s for s in page.areas if s.area.pk == area.pk)
         response = render(request, "plans/plan_detail.html#area-oob", context)
@@ -105,24 +131,21 @@ def after_write(
 @require_GET
 @vary_on_headers("HX-Request")
 def area_fragment(request: HtmxHttpRequest, code: str, area_code: str) -> HttpResponse:
-    """One life area on its own: what "Cancel" puts back when an edit is abandoned.
+    """One life area on its own: a page of its own, and what "Cancel" puts back
+    when an edit is abandoned (for htmx, only the area).
 
     It carries the area's content, so a professional's look is in "who has
     looked" (folded with their other looks at it in the same few minutes).
     """
     access = get_plan_for_user(request.user, code, supporters=True)
     area = area_of_plan(access, area_code)
-    if not request.htmx:
-        return redirect(plan_url(access, f"#area-{area.code}"))
     log_view(access, "area", area.name)
     page = load_plan_page(access.plan)
-    context = {
-        "access": access,
-        "plan": access.plan,
-        "page": page,
-        "section": next(s for s in page.areas if s.area.pk == area.pk),
-    }
-    return render(request, "plans/plan_detail.html#area", context)
+    section = next(s for s in page.areas if s.area.pk == area.pk)
+    context = page_context(access, page, section=section, area=area)
+    if request.htmx:
+        return render(request, "plans/plan_detail.html#area", context)
+    return render(request, "plans/area.html", context)
 
 
 @checks_sign_in_itself
@@ -165,21 +188,24 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     return_due_leadership(plan)
     if seen >= plan.version:
         return HttpResponse(status=204)
-    changed = set(
+    changes = list(
         PlanChange.objects.filter(plan=plan, plan_version__gt=seen).values_list(
-            "life_area_id", flat=True
+            "life_area_id", "actor_id"
         )
     )
+    changed = {area_id for area_id, _ in changes}
     page = load_plan_page(plan)
     changed_sections = [s for s in page.areas if s.area.pk in changed]
     # Only an answer that carries content is a look; the 204 above writes nothing.
     one_area = changed_sections[0].area.name if len(changed_sections) == 1 else ""
     log_view(access, "update", "" if None in changed else one_area)
-    context = {
-        "access": access,
-        "plan": plan,
-        "page": page,
-        "changed_sections": changed_sections,
-        "whole_plan_changed": None in changed or not changed,
-    }
+    context = page_context(
+        access,
+        page,
+        changed_sections=changed_sections,
+        whole_plan_changed=None in changed or not changed,
+        # The reader's own change (the poll crossed their save) is not news:
+        # the regions catch up, but "Saved." stays as it was said.
+        others_changed=any(actor_id != access.user.pk for _, actor_id in changes) or not changes,
+    )
     return render(request, "plans/plan_detail.html#live-update", context)

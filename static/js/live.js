@@ -79,3 +79,19 @@ document.addEventListener("coproduce:saved", (event) => {
   const status = document.getElementById("live-status");
   if (status && event.detail && event.detail.message) status.textContent = event.detail.message;
 });
+
+// The same words where the eye is: a confirmation fixed at the foot of the
+// screen (the status line above is for screen readers and may be scrolled
+// away). It stays until the next change replaces it or the page is left.
+document.addEventListener("coproduce:saved", (event) => {
+  if (!event.detail || !event.detail.message) return;
+  let confirm = document.getElementById("cp-confirm");
+  if (!confirm) {
+    confirm = document.createElement("p");
+    confirm.id = "cp-confirm";
+    confirm.className = "cp-confirm";
+    confirm.setAttribute("aria-hidden", "true");
+    document.body.append(confirm);
+  }
+  confirm.textContent = event.detail.message;
+});

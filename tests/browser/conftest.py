@@ -252,12 +252,23 @@ def _javascript_copy(page: Any) -> Any:
     return copier.page
 
 
-def assert_accessible(page: Any, state: str = "", extra_tags: tuple[str, ...] = ()) -> None:
-    """Zero axe-core violations against WCAG 2.2 A and AA, in the page as it is now."""
+def assert_accessible(
+    page: Any, state: str = "", extra_tags: tuple[str, ...] = (), extra_rules: tuple[str, ...] = ()
+) -> None:
+    """Zero axe-core violations against WCAG 2.2 A and AA, in the page as it is now.
+
+    `extra_rules` adds single rules beyond the tags (such as the best practice
+    "region": all content inside a landmark) in the same run.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     tags = [*WCAG_TAGS, *extra_tags]
-    options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+    options: dict[str, Any] = {
+        "runOnly": {"type": "tag", "values": tags},
+        "resultTypes": ["violations"],
+    }
+    if extra_rules:
+        options["rules"] = {rule: {"enabled": True} for rule in extra_rules}
     visits = _visits.get(id(page))
     if visits is not None and not visits.javascript:
         violations = Axe().run(_javascript_copy(page), options=options).response["violations"]

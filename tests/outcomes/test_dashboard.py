@@ -393,10 +393,31 @@ def test_csv_holds_the_same_figures_as_the_page(
                     assert cell.value == found[key], key
     for area in board.life_areas:
         assert f'<th scope="row" class="nhsuk-table__cell">{area.name}</th>' in html
-    # Each row carries its definition in plain words.
-    definitions = {section: definition for section, _, _, _, definition in rows}
+    # Each section's first row carries its definition in plain words; the rows
+    # after it leave it out rather than repeat a paragraph on every row.
+    definitions: dict[str, str] = {}
+    for section, _, _, _, definition in rows:
+        if section in definitions:
+            assert definition == "", section
+        else:
+            assert definition, section
+            definitions[section] = definition
     assert "latest rating" in definitions["Change since the first rating"]
     assert "query" not in " ".join(definitions.values())
+
+
+def test_csv_file_names_record_the_filter(
+    lead_client: Client, staff: Staff, caseload: Caseload
+) -> None:
+    def name(url: str, params: dict[str, Any]) -> str:
+        return lead_client.get(reverse(url), params)["Content-Disposition"]
+
+    plain = name("team_dashboard_csv", PERIOD)
+    home = name("team_dashboard_csv", {**PERIOD, "area": "Home"})
+    assert plain != home
+    assert "-area-home" in home and "-area-" not in plain
+    figure = name("team_dashboard_plans_csv", drill(("caseload", "plans"), area="Home"))
+    assert "-area-home" in figure
 
 
 def test_csv_numbers_for_the_known_caseload(
@@ -477,7 +498,9 @@ def test_page_and_csv_read_the_same_definitions(
     page = lead_client.get(reverse("team_dashboard"), PERIOD)
     html = page.content.decode()
     _, *rows = read_csv(lead_client.get(reverse("team_dashboard_csv"), PERIOD))
-    in_csv = {section: definition for section, _, _, _, definition in rows}
+    in_csv: dict[str, str] = {}
+    for title, _, _, _, definition in rows:
+        in_csv.setdefault(title, definition)
     assert set(in_csv) == {section.title for section in SECTIONS.values()}
     for key, section in SECTIONS.items():
         assert in_csv[section.title] == section.definition, key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -390,3 +391,24 @@ def test_review_page_queries_do_not_grow(
         response = client.get(review_url(review))
     assert response.status_code == 200
     assert len(response.context["rows"]) == size
+
+
+def test_the_form_keeps_what_this_side_said_and_saving_it_again_adds_nothing(
+    client: Client, cast: Cast, outcomes: list[ValuedOutcome]
+) -> None:
+    sleep, work = outcomes
+    review = start(client, cast, "ben")
+    note = {f"{sleep.code.hex}-note": "Better nights"}
+    assert client.post(review_url(review), answers(outcomes, 6, **note)).status_code == 302
+
+    form = client.get(review_url(review)).context["answer_forms"]
+    given = {outcome.code: form.initial.get("score") for outcome, form in form}
+    assert given == {sleep.code: 6, work.code: None}
+    page = client.get(review_url(review)).content.decode()
+    assert re.search(rf'name="{sleep.code.hex}-score" value="6"[^>]* checked', page)
+
+    # The same view sent again is not a second rating; a changed one is.
+    client.post(review_url(review), answers(outcomes, 6, **note))
+    assert Rating.objects.filter(outcome=sleep).count() == 1
+    client.post(review_url(review), answers(outcomes, 7, **note))
+    assert sorted(Rating.objects.filter(outcome=sleep).values_list("score", flat=True)) == [6, 7]

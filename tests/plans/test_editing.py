@@ -372,6 +372,12 @@ def test_professional_adds_resource_from_team_library(client: Client, cast: Cast
     login(client, cast.ben)
     form_page = client.get(add_url(cast, "resource") + f"?area={area.code}").content.decode()
     assert "Individual Placement and Support" in form_page
+    # Picking it fills the fields in the browser: each option carries its values.
+    assert 'data-fill-provider="Riverside IPS service"' in form_page
+    assert 'data-fill-control="our_service"' in form_page
+    # "What it is" is needed unless something is picked: never marked optional.
+    assert "What it is (optional)" not in " ".join(form_page.split())
+    assert "---------" not in form_page  # no empty "where it comes from" choice
     response = client.post(
         add_url(cast, "resource"),
         {"area": str(area.code), "library_item": str(library.code), "outcomes": [str(goal.code)]},
