@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "outcomes",
     "coproduce.onboarding",
+    "coproduce.notifications",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.context_processors.session_timeout",
+                "coproduce.notifications.context_processors.for_you",
             ],
             # Registered as builtins so that moving to Django 6's own
             # partials is a settings change, not an edit of every template.
@@ -338,3 +340,8 @@ SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 # A person's request for more leadership that nobody answers in this many days
 # is raised to the team lead (Proposal.objects.leadership_requests_overdue).
 LEADERSHIP_ESCALATION_DAYS = int(os.environ.get("LEADERSHIP_ESCALATION_DAYS", "14"))
+
+# Notifications (coproduce.notifications): a suggestion unanswered this long is
+# reminded to the side that must answer it; links in emails start with SITE_URL.
+SUGGESTION_REMINDER_HOURS = int(os.environ.get("SUGGESTION_REMINDER_HOURS", "72"))
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
