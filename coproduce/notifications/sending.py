@@ -146,7 +146,7 @@ def send(now: Now, *, digests: bool, recipients: Iterable[int] | None = None) ->
 def _send_to(user_id: int, now: Now, *, digests: bool) -> int:
     with transaction.atomic():
         choices = (
-            NotificationSettings.objects.select_for_update(skip_locked=True)
+            NotificationSettings.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(user_id=user_id)
             .first()
