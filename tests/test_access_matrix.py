@@ -29,9 +29,9 @@ out cell by cell:
   the care team gets a 403, anyone else a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 67 URLs x 9 roles x 2 methods = 1206 cells. With each answer of
+Matrix size: 70 URLs x 9 roles x 2 methods = 1260 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw) and ``access_request_answer``
-(accept / decline) as a case of its own: 70 cases x 9 roles x 2 methods = 1260 cells.
+(accept / decline) as a case of its own: 73 cases x 9 roles x 2 methods = 1314 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 19 cases x 2 roles x 2 methods = 76 cells.
 """
@@ -250,6 +250,12 @@ RULES: dict[str, Rule] = {
     "plan_hand_over": Rule(PLAN, (403, 403)),  # only the coordinator hands over
     # The lead of the team of someone on the care team; another lead: no such plan.
     "team_hand_over": Rule(LEAD, (200, 422), roles={"other_lead": (404, 404)}),
+    # --- what waits for me, and emails about it ------------------------------------
+    "for_you": Rule(SIGNED_IN, (200, 405)),
+    # Staff are emailed about nothing: an empty form saves at once.
+    "notification_settings": Rule(SIGNED_IN, (200, 422), roles={"staff": (200, 302)}),
+    # A token that is not signed: the same clear page for everyone, signed in or not.
+    "notifications_unsubscribe": Rule(PUBLIC, (400, 400)),
 }
 
 

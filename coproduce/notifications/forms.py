@@ -37,7 +37,8 @@ class NotificationSettingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("quiet_from"), cleaned.get("quiet_until")
-        if (start is None) != (end is None) and not self.errors:
+        times_parsed = "quiet_from" not in self.errors and "quiet_until" not in self.errors
+        if (start is None) != (end is None) and times_parsed:
             self.add_error(
                 "quiet_until" if end is None else "quiet_from",
                 "Enter both times, or leave both empty for no quiet hours",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -87,6 +88,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 # The link in every email works in one click without signing in (its signature
 # is the proof), and mail programs may POST to it (RFC 8058 one-click): no CSRF.
+@login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
