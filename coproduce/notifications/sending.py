@@ -44,7 +44,7 @@ from coproduce.notifications.models import (
     Notification,
     NotificationSettings,
 )
-from coproduce.notifications.waiting import Now, all_waiting, rows_of, RULES
+from coproduce.notifications.waiting import RULES, Now, all_waiting, rows_of
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,9 @@ def _send_to(user_id: int, now: Now, *, digests: bool) -> int:
         user = choices.user
         still = {
             item.key
-            for item in rows_of(RULES, now, user=user, plan_ids=sorted({n.plan_id for n in notes if n.plan_id}))
+            for item in rows_of(
+                RULES, now, user=user, plan_ids=sorted({n.plan_id for n in notes if n.plan_id})
+            )
         }
         quiet = choices.is_quiet(timezone.localtime(now.at).time())
         skip = [
@@ -212,7 +214,9 @@ def _email(user: User, name: str, notes: list[Notification]) -> None:
     """One message: how many of each kind wait, and links. Nothing from any plan."""
     counts = Counter(n.kind for n in notes)
     lines = [(Kind(kind).label, counts[kind]) for kind in Kind.values if counts[kind]]
-    unsubscribe = settings.SITE_URL + reverse("notifications_unsubscribe", args=[unsubscribe_token(user)])
+    unsubscribe = settings.SITE_URL + reverse(
+        "notifications_unsubscribe", args=[unsubscribe_token(user)]
+    )
     context = {
         "lines": lines,
         "url": settings.SITE_URL + reverse("for_you"),

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from coproduce.notifications.tasks import notify_about_plan
 from plans.models import AccessRequest, PlanChange
 
+
 def _queue(plan_id: int) -> None:
     transaction.on_commit(lambda: notify_about_plan.enqueue(plan_id))
 

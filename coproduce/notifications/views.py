@@ -54,9 +54,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in items:
         plan = plans[item.plan_id]
-        groups[item.kind].append(
-            {"item": item, "plan": plan, "url": link_for(item, plan.code)}
-        )
+        groups[item.kind].append({"item": item, "plan": plan, "url": link_for(item, plan.code)})
     sections = [(Kind(kind).label, kind, groups[kind]) for kind in Kind.values if groups[kind]]
     context = {"sections": sections, "total": len(items)}
     return render(request, "notifications/for_you.html", context)
@@ -97,7 +95,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
         choices = settings_for(user)
-        choices.choices = {kind: Frequency.OFF for kind in Kind.values}
+        choices.choices = dict.fromkeys(Kind.values, Frequency.OFF)
         choices.default = Frequency.OFF
         choices.save(update_fields=["choices", "default"])
         return render(request, "notifications/unsubscribed.html", {})

@@ -240,7 +240,10 @@ RULES: list[Rule] = [
         ),
         reminder=True,
     ),
-    *(Rule(Kind.NOT_AGREED, "new", _not_yet_agreed(m)) for m in (ValuedOutcome, Resource, Commitment, Expertise)),
+    *(
+        Rule(Kind.NOT_AGREED, "new", _not_yet_agreed(m))
+        for m in (ValuedOutcome, Resource, Commitment, Expertise)
+    ),
     Rule(Kind.REPLY, "new", _replies_to_person),
     Rule(Kind.REPLY, "new", _replies_to_care_team),
     *_commitment_rules(),
@@ -261,7 +264,7 @@ RULES: list[Rule] = [
 FIELDS = ("recipient", "ref", "plan_ref", "area_code", "when")
 
 
-def _count(rows: QuerySet[Any]) -> Subquery:
+def _count(rows: QuerySet[Any]) -> Coalesce:
     counted = rows.order_by().values(
         n=Func(F("ref"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
     )
@@ -366,4 +369,4 @@ def new_since(plan: Plan, seen_version: int, side: str | None) -> tuple[set[str]
     return items, areas
 
 
-__all__ = ["RULES", "Now", "Rule", "Waiting", "count_for", "waiting_for", "all_waiting"]
+__all__ = ["RULES", "Now", "Rule", "Waiting", "all_waiting", "count_for", "waiting_for"]

@@ -1,4 +1,4 @@
-""""For you": everything waiting for one user, and the count in the header."""
+""" "For you": everything waiting for one user, and the count in the header."""
 
 from __future__ import annotations
 
@@ -169,10 +169,15 @@ def test_header_count_on_every_page(client: Client, cast: Cast) -> None:
     ben_suggests(cast)
     login(client, cast.amara)
     body = client.get(reverse("notification_settings")).content.decode()
-    assert 'id="for-you-count" aria-live="polite">1<span class="nhsuk-u-visually-hidden"> thing waiting for you' in body
+    assert (
+        'id="for-you-count" aria-live="polite">1'
+        '<span class="nhsuk-u-visually-hidden"> thing waiting for you' in body
+    )
 
 
-def test_for_you_queries_stay_flat(client: Client, cast: Cast, django_assert_max_num_queries: object) -> None:
+def test_for_you_queries_stay_flat(
+    client: Client, cast: Cast, django_assert_max_num_queries: object
+) -> None:
     for i in range(5):
         ben_suggests(cast, text=f"Suggestion {i}")
     login(client, cast.amara)
@@ -181,3 +186,58 @@ def test_for_you_queries_stay_flat(client: Client, cast: Cast, django_assert_max
     with django_assert_max_num_queries(27):  # type: ignore[operator]
         response = client.get(reverse("for_you"))
     assert response.context["total"] == 5
+
+
+def test_a_reply_waits_for_each_professional_until_they_look(cast: Cast) -> None:
+    from plans.models import PlanChange
+
+    hana = f.make_professional("hana", "Hana Ito", cast.team)
+    f.add_to_care_team(cast.plan, hana)
+    Plan.objects.filter(pk=cast.plan.pk).update(version=3)
+    PlanChange.objects.create(
+        plan=cast.plan,
+        action="reply",
+        actor=cast.amara.user,
+        actor_side="person",
+        summary="Amara replied",
+        plan_version=3,
+    )
+    CareTeamMember.objects.filter(professional=hana).update(last_seen_version=3)
+    assert kinds(cast.ben.user) == [("reply", "new")]
+    assert kinds(hana.user) == []
+    assert count_for(hana.user) == 0
+    assert count_for(cast.ben.user) == 1
+
+
+def test_new_since_you_last_looked_for_both_sides(client: Client, cast: Cast) -> None:
+    plan_url = reverse("plan_detail", args=[cast.plan.code])
+    login(client, cast.amara)
+    client.get(plan_url)  # Amara has looked
+    login(client, cast.ben)
+    client.get(plan_url)  # and so has Ben
+    proposal = ben_suggests(cast)
+    login(client, cast.amara)
+    body = client.get(plan_url).content.decode()
+    card = body[body.index(f'id="proposal-{proposal.code}"') :][:600]
+    assert "New since you last looked" in card
+    assert "Changed since you last looked" in body  # the area
+    # Looked once: no longer new.
+    assert "New since you last looked" not in client.get(plan_url).content.decode()
+    # Ben made the change himself: nothing is new to him.
+    login(client, cast.ben)
+    assert "since you last looked" not in client.get(plan_url).content.decode()
+
+
+def test_live_update_sends_the_count_and_the_notice(client: Client, cast: Cast) -> None:
+    version = cast.plan.version
+    ben_suggests(cast)
+    login(client, cast.amara)
+    response = client.get(
+        reverse("plan_live", args=[cast.plan.code]), {"v": version}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<span id="for-you-count" hx-swap-oob="innerHTML">1' in body
+    assert '<div id="live-news" hx-swap-oob="innerHTML">' in body
+    assert "Work and learning</a> changed." in body
+    assert "Changed just now" in body

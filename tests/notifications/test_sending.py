@@ -54,7 +54,10 @@ def test_daily_summary_says_what_kind_waits_and_holds_no_plan_content(
     with_emails(cast)
     ben_suggests(cast)
     f.make_commitment(
-        cast.plan, cast.ben.user, what="Phone the housing office about the damp", due_date=at().today
+        cast.plan,
+        cast.ben.user,
+        what="Phone the housing office about the damp",
+        due_date=at().today,
     )
     assert run() == 2  # Amara's summary, and Ben's (his commitment is due today)
     message = smtp_server.last_to("amara@example.org")
@@ -169,8 +172,18 @@ def test_quiet_hours_hold_emails_until_they_end(cast: Cast, smtp_server: Inbox) 
 @pytest.mark.parametrize(
     ("start", "end", "inside", "outside"),
     [
-        (datetime.time(21, 0), datetime.time(8, 0), [datetime.time(23, 0), datetime.time(2, 0)], [datetime.time(8, 0), datetime.time(20, 59)]),
-        (datetime.time(13, 0), datetime.time(14, 0), [datetime.time(13, 30)], [datetime.time(14, 0), datetime.time(9, 0)]),
+        (
+            datetime.time(21, 0),
+            datetime.time(8, 0),
+            [datetime.time(23, 0), datetime.time(2, 0)],
+            [datetime.time(8, 0), datetime.time(20, 59)],
+        ),
+        (
+            datetime.time(13, 0),
+            datetime.time(14, 0),
+            [datetime.time(13, 30)],
+            [datetime.time(14, 0), datetime.time(9, 0)],
+        ),
     ],
 )
 def test_quiet_hours_table(
@@ -186,9 +199,7 @@ def test_what_is_no_longer_waiting_is_not_emailed(cast: Cast, smtp_server: Inbox
     with_emails(cast)
     proposal = ben_suggests(cast)
     record(at())
-    Proposal.objects.filter(pk=proposal.pk).update(
-        status="withdrawn", answered_at=timezone.now()
-    )
+    Proposal.objects.filter(pk=proposal.pk).update(status="withdrawn", answered_at=timezone.now())
     assert send(at(), digests=True).emails == 0
     assert smtp_server.messages == []
 
@@ -236,7 +247,9 @@ def test_a_failure_part_way_then_a_rerun_sends_the_rest_once(
     addresses = people_waiting(cast, 4)
     working_port = settings.EMAIL_PORT
     refusing = Inbox()
-    controller = Controller(RefusingAfter(refusing, limit=2), hostname="127.0.0.1", port=_free_port())
+    controller = Controller(
+        RefusingAfter(refusing, limit=2), hostname="127.0.0.1", port=_free_port()
+    )
     controller.start()
     try:
         settings.EMAIL_PORT = controller.port
@@ -267,7 +280,6 @@ def test_send_digests_fails_loudly_when_the_server_refuses(
     with pytest.raises(CommandError, match="run again"):
         call_command("send_digests", stdout=StringIO())
     assert Notification.objects.filter(sent_at__isnull=True).count() == 1
-
 
 
 SENDERS = 2

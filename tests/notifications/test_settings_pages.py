@@ -22,13 +22,17 @@ def test_settings_show_the_defaults(client: Client, cast: Cast) -> None:
     assert "Requests for more leadership" not in body
     login(client, cast.chloe)
     body = client.get(reverse("notification_settings")).content.decode()
-    assert 'name="kind_leadership" value="weekly" id="id_kind_leadership_2" required checked' in body
+    assert (
+        'name="kind_leadership" value="weekly" id="id_kind_leadership_2" required checked' in body
+    )
 
 
 def test_saving_choices_and_quiet_hours(client: Client, cast: Cast) -> None:
     login(client, cast.amara)
     data = {f"kind_{kind}": "daily" for kind in Kind.values}
-    data.update(kind_suggestion="immediately", kind_reply="off", quiet_from="21:00", quiet_until="08:00")
+    data.update(
+        kind_suggestion="immediately", kind_reply="off", quiet_from="21:00", quiet_until="08:00"
+    )
     response = client.post(reverse("notification_settings"), data)
     assert response.status_code == 302
     choices = settings_for(cast.amara.user)
