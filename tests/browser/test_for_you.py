@@ -120,3 +120,35 @@ def test_without_javascript_the_count_is_there_after_a_reload(
     expect(amara.locator(".cp-proposal")).to_contain_text("Ben suggests")
     assert_accessible(amara, "the suggestion, without JavaScript")
     goto(amara, "/settings/emails/", "email settings without JavaScript")
+
+
+def test_the_note_about_a_change_sits_beside_the_form_being_written(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    cast = browser_cast
+    work = f.area(cast.plan)
+    outcome = f.make_outcome(cast.plan, text=BACK_TO_WORK)
+    for i in range(4):
+        f.make_resource(cast.plan, cast.ben.user, name=f"Resource {i}")
+    mine = f.make_commitment(cast.plan, cast.amara.user, what="Update my CV")
+    amara = open_page("phone")
+    sign_in(amara, "amara")
+    wait_for_plan(amara, cast)
+    amara.locator(f"#commitment-{mine.code}").get_by_role(
+        "link", name=re.compile("^Change")
+    ).click()
+    form = amara.locator(f"#form-commitment-{mine.code}")
+    expect(form).to_be_visible()
+
+    ben = open_page("desktop")
+    sign_in(ben, "ben")
+    goto(ben, plan_path(cast), "Ben opens Amara's plan")
+    ben_suggests(ben, outcome.code, "Back to work with IPS support")
+
+    note = area_section(amara, work).locator("[data-stale-note]")
+    expect(note).to_be_visible(timeout=LIVE_WITHIN_MS)
+    # Right before her form, on the screen she is looking at.
+    expect(form.locator("xpath=preceding-sibling::*[1]")).to_have_attribute("data-stale-note", "")
+    expect(note).to_be_in_viewport()
+    expect(amara.locator("#live-news")).to_contain_text("Work and learning changed")
+    assert_accessible(amara, "the note beside Amara's form")
