@@ -15,7 +15,20 @@ from plans.models import AccessRequest, PlanChange
 
 
 def _queue(plan_id: int) -> None:
-    transaction.on_commit(lambda: notify_about_plan.enqueue(plan_id))
+    connection = transaction.get_connection()
+    # One task per plan per transaction, however many entries it writes. Django
+    # drops a rolled-back block's callbacks from this list, so nothing is missed.
+    if any(
+        getattr(callback, "notify_plan_id", None) == plan_id
+        for _, callback, _ in connection.run_on_commit
+    ):
+        return
+
+    def enqueue() -> None:
+        notify_about_plan.enqueue(plan_id)
+
+    enqueue.notify_plan_id = plan_id  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue)
 
 
 @receiver(post_save, sender=PlanChange)

@@ -321,3 +321,16 @@ def test_two_senders_at_once_never_send_one_twice(cast: Cast, smtp_server: Inbox
     assert delivered == sorted(addresses)  # every one, once
     assert sum(r.emails for r in reports) == len(addresses)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_one_task_per_plan_per_transaction(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A write that makes several history entries queues the worker once for the plan."""
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            ben_suggests(cast)
+            ben_suggests(cast, text="Another idea")
+    assert len(callbacks) == 1
