@@ -329,8 +329,7 @@ def test_one_task_per_plan_per_transaction(
     """A write that makes several history entries queues the worker once for the plan."""
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            ben_suggests(cast)
-            ben_suggests(cast, text="Another idea")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        ben_suggests(cast)
+        ben_suggests(cast, text="Another idea")
     assert len(callbacks) == 1
