@@ -52,10 +52,10 @@ UNSUBSCRIBE_SALT = "coproduce.notifications.unsubscribe"
 
 
 def record(now: Now, plan_ids: list[int] | None = None) -> int:
-    """Record everything waiting (on these plans, or everywhere). Idempotent."""
+    """Record everything waiting (on these plans, or everywhere); how many wait. Idempotent."""
     items = all_waiting(now, plan_ids)
     ensure_settings({item.recipient_id for item in items})
-    created = Notification.objects.bulk_create(
+    Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=item.recipient_id,
@@ -68,7 +68,7 @@ def record(now: Now, plan_ids: list[int] | None = None) -> int:
         ],
         ignore_conflicts=True,
     )
-    return len(created)
+    return len(items)
 
 
 def ensure_settings(user_ids: Iterable[int]) -> None:

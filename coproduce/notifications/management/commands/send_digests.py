@@ -19,9 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = Now.current()
-        recorded = record(now)
+        waiting = record(now)
         report = send(now, digests=True)
-        self.stdout.write(f"Recorded {recorded} notification(s); sent {report.emails} email(s).")
+        self.stdout.write(f"{waiting} thing(s) waiting; sent {report.emails} email(s).")
         if report.failed:
             raise CommandError(
                 f"Could not email {report.failed} person(s); run again to send what is left."
