@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "outcomes",
     "coproduce.onboarding",
+    "coproduce.notifications",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.context_processors.session_timeout",
                 "coproduce.navigation.header_navigation",
+                "coproduce.notifications.context_processors.for_you",
             ],
             # Registered as builtins so that moving to Django 6's own
             # partials is a settings change, not an edit of every template.
@@ -373,3 +375,8 @@ CRISIS_LINES = [
     ("Emergency: if your life is in danger", "999", "any time"),
 ]
 CRISIS_PLAN_REVIEW_DAYS = int(os.environ.get("CRISIS_PLAN_REVIEW_DAYS", "183"))
+
+# Notifications (coproduce.notifications): a suggestion unanswered this long is
+# reminded to the side that must answer it; links in emails start with SITE_URL.
+SUGGESTION_REMINDER_HOURS = int(os.environ.get("SUGGESTION_REMINDER_HOURS", "72"))
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("outcomes.urls_dashboard")),
     path("readyz/", health.readyz, name="readyz"),
     path("", include("coproduce.onboarding.urls")),
+    path("", include("coproduce.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

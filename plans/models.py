@@ -124,6 +124,9 @@ class Plan(models.Model):
     # Bumped by every change to anything on the plan: open pages compare it
     # to decide, in one small query, whether they need to refresh.
     version = models.PositiveBigIntegerField(default=1)
+    # The version the person last opened (professionals' is on their
+    # CareTeamMember): "new since you last looked" and "replies for you".
+    person_last_seen_version = models.PositiveBigIntegerField(default=0)
     # The earliest day a balance agreed "until a date" ends in any of its areas
     # (plans.leadership keeps it): loading the plan already reads this row, so
     # noticing that leadership is due back costs no query at all.

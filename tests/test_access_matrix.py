@@ -34,10 +34,10 @@ out cell by cell:
   ``suggests``); every other plan page, and everything once removed, is a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 82 URLs x 12 roles x 2 methods = 1968 cells. With each answer of
+Matrix size: 85 URLs x 12 roles x 2 methods = 2040 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw), ``access_request_answer``
 (accept / decline) and ``supporter_suggestion_answer`` (take-up / decline /
-withdraw) as a case of its own: 87 cases x 12 roles x 2 methods = 2088 cells.
+withdraw) as a case of its own: 90 cases x 12 roles x 2 methods = 2160 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 26 cases x 2 roles x 2 methods = 104 cells.
 """
@@ -307,6 +307,12 @@ RULES: dict[str, Rule] = {
     "plan_hand_over": Rule(PLAN, (403, 403)),  # only the coordinator hands over
     # The lead of the team of someone on the care team; another lead: no such plan.
     "team_hand_over": Rule(LEAD, (200, 422), roles={"other_lead": (404, 404)}),
+    # --- what waits for me, and emails about it ------------------------------------
+    "for_you": Rule(SIGNED_IN, (200, 405)),
+    # Staff are emailed about nothing: an empty form saves at once.
+    "notification_settings": Rule(SIGNED_IN, (200, 422), roles={"staff": (200, 302)}),
+    # A token that is not signed: the same clear page for everyone, signed in or not.
+    "notifications_unsubscribe": Rule(PUBLIC, (400, 400)),
 }
 
 

@@ -30,6 +30,7 @@ from coproduce.middleware import (
     refuse_unless_signed_in,
     sign_in_from_viewers,
 )
+from coproduce.notifications.waiting import new_since
 from coproduce.plan_page.glance import glance_for
 from coproduce.plan_page.loader import PlanPage, load_plan_page
 from plans.access import (
@@ -42,7 +43,7 @@ from plans.access import (
 from plans.care_team import log_view
 from plans.leadership import return_due_leadership
 from plans.lifecycle import life_of
-from plans.models import CareTeamMember, LifeArea, PlanChange
+from plans.models import CareTeamMember, LifeArea, Plan, PlanChange
 
 
 def area_of_plan(access: PlanAccess, code: str | None) -> LifeArea:
@@ -84,14 +85,32 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     log_view(access, "plan")
     return_due_leadership(access.plan)
     page = load_plan_page(access.plan)
-    if access.membership_id is not None:
-        # The caseload shows "changed since you last looked" from this.
-        CareTeamMember.objects.filter(pk=access.membership_id).update(
-            last_seen_version=access.plan.version
-        )
+    seen = mark_seen(access)
+    new_items, new_areas = new_since(access.plan, seen, access.side)
     life = life_of(access, care_team=page.care_team)
-    context = page_context(access, page, life=life)
+    context = page_context(access, page, life=life, new_items=new_items, new_areas=new_areas)
     return without_blank_runs(render(request, "plans/plan_detail.html", context))
+
+
+def mark_seen(access: PlanAccess) -> int:
+    """Note that this user has now seen the plan as it is; return the version seen before.
+
+    The caseload's "changed since you last looked", the "new since you last
+    looked" markers and the replies in "For you" all count from this.
+    """
+    plan = access.plan
+    if not access.is_owner and access.membership_id is None:
+        return plan.version  # a supporter: nothing is marked new for them
+    if access.membership_id is not None:
+        member = CareTeamMember.objects.filter(pk=access.membership_id)
+        seen = member.values_list("last_seen_version", flat=True).first() or 0
+        if seen != plan.version:
+            member.update(last_seen_version=plan.version)
+        return seen
+    seen = plan.person_last_seen_version
+    if seen != plan.version:
+        Plan.objects.filter(pk=plan.pk).update(person_last_seen_version=plan.version)
+    return seen
 
 
 def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | None) -> HttpResponse:
@@ -199,6 +218,8 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     # Only an answer that carries content is a look; the 204 above writes nothing.
     one_area = changed_sections[0].area.name if len(changed_sections) == 1 else ""
     log_view(access, "update", "" if None in changed else one_area)
+    # What a live update shows has been seen: it is marked "changed just now" instead.
+    mark_seen(access)
     context = page_context(
         access,
         page,

@@ -7,13 +7,19 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
   if (!incoming || !incoming.hasAttribute("data-live")) return;
   const target = event.detail.target;
   // A reply being written counts as an open form once something is typed in it.
-  const replying = Array.from(target.querySelectorAll("form[data-reply] textarea")).some(
+  const replying = Array.from(target.querySelectorAll("form[data-reply] textarea")).find(
     (field) => field.value.trim() !== "",
   );
-  if (target.querySelector("form[data-editing]") || replying) {
+  const form = target.querySelector("form[data-editing]") || (replying && replying.closest("form"));
+  if (form) {
     event.detail.shouldSwap = false;
     const note = target.querySelector("[data-stale-note]");
-    if (note) note.hidden = false;
+    if (note) {
+      // Beside the form being written in, not at the top of a long area
+      // (on a phone that can be a screen or more away).
+      form.before(note);
+      note.hidden = false;
+    }
   }
 });
 

@@ -287,8 +287,9 @@ def test_rating_form_queries_are_bounded(
     for i in range(10):
         f.make_rating(outcome, cast.amara.user, 1 + i % 10)
     login(client, getattr(cast, who))
-    # Session and user, plan with membership, outcome; the session is saved (+2 savepoints).
-    with django_assert_max_num_queries(7):
+    # Session and user, plan with membership, outcome; the session is saved (+2 savepoints);
+    # the "For you" count in the header.
+    with django_assert_max_num_queries(8):
         assert client.get(rate_url(cast, outcome)).status_code == 200
     # Saving: sign-in, access, outcome, insert, history (with the version bump), savepoints.
     with django_assert_max_num_queries(14):

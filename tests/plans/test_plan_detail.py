@@ -97,8 +97,10 @@ def grow(cast: Cast, n: int) -> None:
 
 # session + user, plan + membership, 9 for the plan content, session save (+2 savepoints),
 # +1 all ratings of the plan's outcomes (progress charts), +1 latest reviews (outcomes extras),
-# +1 every reply on the plan, however many (right of reply)
-PLAN_PAGE_QUERIES = 19
+# +1 every reply on the plan, however many (right of reply),
+# +1 noting the version seen, +1 what changed since the last look (markers),
+# +1 the "For you" count in the header (every rule in one query)
+PLAN_PAGE_QUERIES = 22
 
 
 @pytest.mark.parametrize("size", [1, 25])

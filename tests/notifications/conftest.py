@@ -1,0 +1,1 @@
+from tests.onboarding.conftest import immediate_tasks, smtp_server  # noqa: F401
