@@ -310,7 +310,12 @@ RULES: dict[str, Rule] = {
     # --- what waits for me, and emails about it ------------------------------------
     "for_you": Rule(SIGNED_IN, (200, 405)),
     # Staff are emailed about nothing: an empty form saves at once.
-    "notification_settings": Rule(SIGNED_IN, (200, 422), roles={"staff": (200, 302)}),
+    # Staff and supporters have no kinds to choose: an empty form is a valid one.
+    "notification_settings": Rule(
+        SIGNED_IN,
+        (200, 422),
+        roles={"staff": (200, 302), "sees": (200, 302), "suggests": (200, 302), "gone": (200, 302)},
+    ),
     # A token that is not signed: the same clear page for everyone, signed in or not.
     "notifications_unsubscribe": Rule(PUBLIC, (400, 400)),
 }

@@ -951,6 +951,10 @@ def test_every_url_is_fuzzed_or_takes_no_input() -> None:
     # Onboarding's forms are fuzzed in their own module, with this module's machinery.
     # So are the plan's life's (agreeing, closing, a new plan, coordination), and the
     # crisis plan's.
+    from tests.notifications.test_hostile_notifications import (
+        NOTIFICATIONS_NO_INPUT,
+        NOTIFICATIONS_POSTED,
+    )
     from tests.onboarding.test_hostile_onboarding import ONBOARDING_NO_INPUT, ONBOARDING_POSTED
     from tests.plans.test_hostile_crisis import CRISIS_FUZZED, CRISIS_NO_INPUT
     from tests.plans.test_hostile_lifecycle import LIFECYCLE_NO_INPUT, LIFECYCLE_POSTED
@@ -960,13 +964,14 @@ def test_every_url_is_fuzzed_or_takes_no_input() -> None:
     fuzzed = {
         e.name for e in POSTED + QUERIED + ONBOARDING_POSTED + LIFECYCLE_POSTED + SUPPORTERS_POSTED
     }
-    fuzzed |= {e.name for e in CRISIS_FUZZED}
+    fuzzed |= {e.name for e in CRISIS_FUZZED + NOTIFICATIONS_POSTED}
     no_input = (
         set(NO_INPUT)
         | set(ONBOARDING_NO_INPUT)
         | set(LIFECYCLE_NO_INPUT)
         | set(SUPPORTERS_NO_INPUT)
         | set(CRISIS_NO_INPUT)
+        | set(NOTIFICATIONS_NO_INPUT)
     )
     assert names - fuzzed - no_input == set(), "new URLs: fuzz them here or list them"
     assert (fuzzed | no_input) - names == set(), "listed URLs that no longer exist"

@@ -279,7 +279,7 @@ def test_plan_page_links_to_the_crisis_plan_near_the_top(client: Client, cast: C
     login(client, cast.amara)
     page = client.get(reverse("plan_detail", args=[cast.plan.code])).content.decode()
     link = page.index(crisis_url(cast))
-    assert page.index("<h1>") < link < page.index('id="authorship"')
+    assert page.index("<h1") < link < page.index('class="cp-glance"')
 
 
 def test_crisis_lines_show_from_the_setting(client: Client, cast: Cast, settings: Any) -> None:

@@ -380,7 +380,7 @@ def test_a_commitment_names_a_supporter_an_outside_service_or_anyone(
         "walk with me": ("community", "The Tuesday walking group", "person"),
     }
     body = client.get(_plan_url(cast, "plan_detail")).content.decode()
-    assert "<strong>Citizens Advice</strong> will check my benefits" in body
+    assert "<strong>Citizens Advice:</strong> check my benefits" in body
 
 
 def test_a_supporter_not_to_be_named_is_not_offered(client: Client, cast: Cast) -> None:
