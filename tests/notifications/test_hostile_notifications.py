@@ -5,12 +5,10 @@ refused, nothing unescaped.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from hypothesis import given
 from hypothesis import strategies as st
 
 from coproduce.notifications.models import Frequency
@@ -18,14 +16,10 @@ from coproduce.notifications.sending import unsubscribe_token
 from coproduce.notifications.views import PERSON_KINDS, PROFESSIONAL_KINDS
 from tests.conftest import Cast
 from tests.test_hostile_input import (
-    FUZZ,
-    KINDS,
-    Clients,
     Endpoint,
     Request,
-    _exercise,
-    _signed_in,
     cast_draw,
+    fuzz,
 )
 
 
@@ -64,14 +58,4 @@ NOTIFICATIONS_NO_INPUT: dict[str, set[str]] = {"for_you": set()}
 
 @pytest.mark.parametrize("endpoint", NOTIFICATIONS_POSTED, ids=str)
 def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
-    acting = _signed_in(cast, endpoint.who)
-    clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
-    for kind in KINDS if endpoint.takes_fields else ["ids", "nul"]:
-
-        @FUZZ
-        @given(data=st.data())
-        def property_holds(data: Any) -> None:
-            for htmx in (False, True):
-                _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
-
-        property_holds()
+    fuzz(endpoint, cast)

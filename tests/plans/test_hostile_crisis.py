@@ -8,13 +8,11 @@ nothing unescaped on the plan, its history or the crisis plan page.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import given
 from hypothesis import strategies as st
 
 from plans import crisis as crisis_service
@@ -23,16 +21,12 @@ from plans.access import get_plan_for_user
 from plans.models import CrisisContact
 from tests.conftest import Cast
 from tests.test_hostile_input import (
-    FUZZ,
-    KINDS,
-    Clients,
     Endpoint,
     Request,
-    _exercise,
     _plan_url,
     _reply,
-    _signed_in,
     cast_draw,
+    fuzz,
 )
 
 PAGES = ("crisis_plan", "crisis_print", "crisis_card")
@@ -142,17 +136,7 @@ CRISIS_NO_INPUT: dict[str, set[str]] = {name: {"code"} for name in PAGES}
 
 @pytest.mark.parametrize("endpoint", CRISIS_FUZZED, ids=str)
 def test_hostile_input_never_hurts(endpoint: Endpoint, cast: Cast) -> None:
-    acting = _signed_in(cast, endpoint.who)
-    clients = Clients(acting, _signed_in(cast, "amara"), copy.deepcopy(acting.cookies))
-    for kind in KINDS if endpoint.takes_fields else ["ids", "nul"]:
-
-        @FUZZ
-        @given(data=st.data())
-        def property_holds(data: Any) -> None:
-            for htmx in (False, True):
-                _exercise(cast, endpoint, clients, kind, data, htmx)  # noqa: B023
-
-        property_holds()
+    fuzz(endpoint, cast)
 
 
 @pytest.mark.parametrize("name", PAGES)
