@@ -253,3 +253,44 @@ def test_supporter_ratings_change_no_dashboard_figure(cast: Cast, outcome: Value
     supporter_rates(cast, supporter, outcome, 1)
     assert Rating.objects.filter(side=SUPPORTER).count() == 2
     assert figures() == before
+
+
+# --- the export -----------------------------------------------------------------------
+
+
+def test_export_names_the_supporter_as_the_one_who_rated(
+    cast: Cast, outcome: ValuedOutcome
+) -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.bundle import Bundle
+
+    from coproduce.plan_page.fhir import plan_bundle, plan_for_export
+
+    supporter = efua(cast)
+    supporter_rates(cast, supporter, outcome, 6)
+    bundle = plan_bundle(plan_for_export(cast.plan.code))
+    Bundle.model_validate(bundle)
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    for resource in resources:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    [observation] = [r for r in resources if r["resourceType"] == "Observation"]
+    [related] = [r for r in resources if r["resourceType"] == "RelatedPerson"]
+    assert observation["performer"][0]["reference"].endswith(related["id"])
+    assert observation["valueInteger"] == 6
+
+
+def test_a_supporters_rating_is_not_replied_to(
+    client: Client, cast: Cast, outcome: ValuedOutcome
+) -> None:
+    # Replies are between the two sides (and counted as such on the dashboard).
+    rating = supporter_rates(cast, efua(cast), outcome, 6)
+    login(client, cast.ben)
+    url = reverse("reply_add", args=[cast.plan.code, "rating", rating.code])
+    assert client.post(url, {"text": "Thanks for this"}).status_code == 404
+
+
+def test_print_names_the_supporter_side(client: Client, cast: Cast, outcome: ValuedOutcome) -> None:
+    supporter_rates(cast, efua(cast), outcome, 6)
+    login(client, cast.amara)
+    page = client.get(reverse("plan_print", args=[cast.plan.code])).content.decode()
+    assert "Efua Osei (supporter)" in page
