@@ -294,3 +294,41 @@ def test_print_names_the_supporter_side(client: Client, cast: Cast, outcome: Val
     login(client, cast.amara)
     page = client.get(reverse("plan_print", args=[cast.plan.code])).content.decode()
     assert "Efua Osei (supporter)" in page
+
+
+# --- the person sets it -----------------------------------------------------------------
+
+
+def test_person_lets_a_supporter_rate_and_the_history_says_so(client: Client, cast: Cast) -> None:
+    supporter = efua(cast, may_rate=False)
+    login(client, cast.amara)
+    url = reverse("supporter_detail", args=[cast.plan.code, supporter.code])
+    page = client.get(url).content.decode()
+    assert "Rate progress from their own view" in page
+    response = client.post(url, {"may_see": "on", "may_rate": "on"})
+    assert response.status_code == 302
+    supporter.refresh_from_db()
+    assert supporter.may_rate is True
+    change = PlanChange.objects.filter(plan=cast.plan).latest("id")
+    assert "rate progress from their own view" in change.after["may"]
+
+
+def test_rating_without_seeing_is_refused_with_a_message(client: Client, cast: Cast) -> None:
+    supporter = efua(cast, may_rate=False)
+    login(client, cast.amara)
+    url = reverse("supporter_detail", args=[cast.plan.code, supporter.code])
+    for value in ("on", "true", "<script>alert(1)</script>"):
+        response = client.post(url, {"may_rate": value})
+        assert response.status_code == 422
+        assert "To rate progress they need to see your plan too." in response.content.decode()
+    supporter.refresh_from_db()
+    assert (supporter.may_see, supporter.may_rate) == (True, False)
+
+
+def test_at_a_glance_shows_the_third_view(
+    client: Client, cast: Cast, outcome: ValuedOutcome
+) -> None:
+    supporter_rates(cast, efua(cast), outcome, 6)
+    login(client, cast.amara)
+    page = client.get(plan_url(cast)).content.decode()
+    assert "People on my side: 6/10" in page
