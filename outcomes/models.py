@@ -12,7 +12,6 @@ from django.utils import timezone
 from coproduce.models import SUPPORTER, Side
 from plans.models import LifeArea, Plan, PlanItem, PlanItemQuerySet, side_check
 
-
 # Who rates: the two sides, and the person's supporters (a third view, their own,
 # shown beside the two and never counted in either side's figures).
 RATING_SIDES = [*Side.choices, (SUPPORTER, "Supporter")]

@@ -157,9 +157,11 @@ def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
         "rated_by__person", "rated_by__professional", "plan__person"
     ):
         if rating.side == SUPPORTER:
-            assert rating.plan.person.supporters.current().filter(
-                user=rating.rated_by, may_rate=True
-            ).exists()
+            assert (
+                rating.plan.person.supporters.current()
+                .filter(user=rating.rated_by, may_rate=True)
+                .exists()
+            )
         else:
             assert rating.rated_by.side == rating.side
 

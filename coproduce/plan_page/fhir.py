@@ -333,10 +333,10 @@ def _achievement(outcome: ValuedOutcome) -> Json | None:
     }
 
 
-
 def _side_label(side: str) -> str:
     """A side's name; a supporter (who rates from their own view) is not a Side."""
     return "Supporter" if side == SUPPORTER else Side(side).label
+
 
 class _Bundler:
     """Builds one plan's bundle; keeps the map from users to their resources."""

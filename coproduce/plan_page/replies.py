@@ -51,9 +51,7 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
         rating = get_or_404(
             Rating.objects.filter(
                 plan=plan, outcome__removed_at__isnull=True, side__in=Side.values
-            ).select_related(
-                "outcome__life_area"
-            ),
+            ).select_related("outcome__life_area"),
             code=target_code,
         )
         outcome = rating.outcome

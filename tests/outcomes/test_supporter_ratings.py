@@ -188,7 +188,7 @@ def test_plan_page_shows_the_third_view_beside_the_two(
 
     login(client, cast.ben)
     page = client.get(plan_url(cast)).content.decode()
-    assert "People on Amara" in page and "s side</dt>" in page, page[page.find("cp-rating--supporter") - 20 : page.find("cp-rating--supporter") + 300]
+    assert "People on Amara" in page and "s side</dt>" in page
 
 
 def test_withdrawn_supporter_rating_leaves_the_third_view(
@@ -310,6 +310,7 @@ def test_person_lets_a_supporter_rate_and_the_history_says_so(client: Client, ca
     supporter.refresh_from_db()
     assert supporter.may_rate is True
     change = PlanChange.objects.filter(plan=cast.plan).latest("id")
+    assert change.after is not None
     assert "rate progress from their own view" in change.after["may"]
 
 

@@ -252,9 +252,7 @@ def test_rating(plan_closed: bool, worked_on: bool, expected: Decision) -> None:
 # A supporter's rating is their own third view: only if the person lets them.
 RATING_BY_SIDE: dict[tuple[str, bool, bool, bool], Decision] = {
     (side, may_rate, closed, worked_on): (
-        Decision.REFUSE
-        if closed or not worked_on or (side == SUPPORTER and not may_rate)
-        else A
+        Decision.REFUSE if closed or not worked_on or (side == SUPPORTER and not may_rate) else A
     )
     for side in (PERSON, PRO, SUPPORTER)
     for may_rate in (False, True)
