@@ -94,6 +94,8 @@ def progress_from(ratings: Iterable[Any]) -> Progress:
     for rating in ratings:
         if getattr(rating, "withdrawn_at", None) is not None:
             continue  # withdrawn: kept and listed, but no longer part of the progress
+        if rating.side not in Side.values:
+            continue  # a supporter's view: shown beside the two, not charted as either
         key = (rating.created_at, rating.pk or 0)
         current = days.setdefault(rating.rated_on, {}).get(rating.side)
         if current is None or key >= current[0]:

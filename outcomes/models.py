@@ -9,15 +9,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from coproduce.models import Side
+from coproduce.models import SUPPORTER, Side
 from plans.models import LifeArea, Plan, PlanItem, PlanItemQuerySet, side_check
+
+# Who rates: the two sides, and the person's supporters (a third view, their own,
+# shown beside the two and never counted in either side's figures).
+RATING_SIDES = [*Side.choices, (SUPPORTER, "Supporter")]
 
 
 class ValuedOutcomeQuerySet(PlanItemQuerySet):
     def with_latest_ratings(self) -> ValuedOutcomeQuerySet:
-        """Annotate each side's latest score and its date: two subqueries, no extra queries."""
+        """Annotate each side's latest score and its date (and the supporters'):
+        subqueries of the one query, no extra queries."""
         annotations = {}
-        for side in Side.values:
+        for side in [*Side.values, SUPPORTER]:
             latest = (
                 Rating.objects.standing()
                 .filter(outcome=models.OuterRef("pk"), side=side)
@@ -175,7 +180,7 @@ class Rating(models.Model):
     outcome = models.ForeignKey(ValuedOutcome, on_delete=models.CASCADE, related_name="ratings")
     # Denormalised from the outcome so dashboards can aggregate by plan cheaply.
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ratings")
-    side = models.CharField(max_length=12, choices=Side.choices)
+    side = models.CharField(max_length=12, choices=RATING_SIDES)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -199,7 +204,9 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=10), name="rating_score_1_to_10"
             ),
-            side_check("side", "rating_side_valid"),
+            models.CheckConstraint(
+                condition=Q(side__in=[*Side.values, SUPPORTER]), name="rating_side_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["outcome", "side", "rated_on", "created_at"], name="rating_seq"),

@@ -55,10 +55,18 @@ def require_plan_open(access: PlanAccess) -> None:
 
 
 def require_may_rate(access: PlanAccess, outcome: ValuedOutcome) -> None:
-    """Anyone who may see the plan rates from their own side (plans.rules.decide_rating)."""
+    """Each side rates from its own view, and a supporter the person lets rate from
+    theirs (plans.rules.decide_rating)."""
     require_plan_open(access)
+    if access.is_supporter and not access.supporter_may_rate:
+        raise PermissionDenied("You can see this plan, but not rate progress on it.")
     worked_on = outcome.status == ValuedOutcome.Status.ACTIVE and outcome.removed_at is None
-    decision = rules.decide_rating(plan_closed=access.plan.is_closed, outcome_worked_on=worked_on)
+    decision = rules.decide_rating(
+        plan_closed=access.plan.is_closed,
+        outcome_worked_on=worked_on,
+        side=access.side,
+        supporter_may_rate=access.supporter_may_rate,
+    )
     if decision == rules.Decision.REFUSE:
         raise PermissionDenied("Only outcomes that are still being worked on are rated.")
 

@@ -42,6 +42,8 @@ class PlanAccess:
     supporter_id: int | None = None
     # What the person lets this supporter do (see the plan is implied).
     supporter_may_suggest: bool = False
+    # ...and whether to rate progress from their own view (a third view).
+    supporter_may_rate: bool = False
 
     @property
     def is_owner(self) -> bool:
@@ -94,6 +96,7 @@ def get_plan_for_user(user: Any, code: UUID | str, *, supporters: bool = False) 
         plans = plans.annotate(
             my_supporter_id=Subquery(standing.values("pk")[:1]),
             my_supporter_may_suggest=Subquery(standing.values("may_suggest")[:1]),
+            my_supporter_may_rate=Subquery(standing.values("may_rate")[:1]),
         )
     try:
         plan = plans.get(code=code)
@@ -117,6 +120,7 @@ def get_plan_for_user(user: Any, code: UUID | str, *, supporters: bool = False) 
             membership_id=None,
             supporter_id=plan.my_supporter_id,  # type: ignore[attr-defined]
             supporter_may_suggest=bool(plan.my_supporter_may_suggest),  # type: ignore[attr-defined]
+            supporter_may_rate=bool(plan.my_supporter_may_rate),  # type: ignore[attr-defined]
         )
     raise Http404
 

@@ -538,6 +538,10 @@ def reply_form(target_type: str, target_code: Any, data: Any = None) -> ReplyFor
 SUPPORTER_PERMISSION_HELP = {
     "may_see": "They can read your plan, as it is now.",
     "may_suggest": "They can suggest changes. Each suggestion comes to you first; only you decide.",
+    "may_rate": (
+        "They can say how close they think you are to each outcome. Their view is shown"
+        " beside yours and your care team's; it never replaces either."
+    ),
     "may_be_named": (
         "You and your care team can write them into a commitment"
         " (for example, “Efua will drive me to the appointment”)."
@@ -550,6 +554,7 @@ class SupporterPermissionsForm(forms.Form):
 
     may_see = forms.BooleanField(label="See my plan", required=False)
     may_suggest = forms.BooleanField(label="Suggest changes to me", required=False)
+    may_rate = forms.BooleanField(label="Rate progress from their own view", required=False)
     may_be_named = forms.BooleanField(label="Be named in commitments", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -561,4 +566,6 @@ class SupporterPermissionsForm(forms.Form):
         data = super().clean() or {}
         if data.get("may_suggest") and not data.get("may_see"):
             self.add_error("may_suggest", "To suggest changes they need to see your plan too.")
+        if data.get("may_rate") and not data.get("may_see"):
+            self.add_error("may_rate", "To rate progress they need to see your plan too.")
         return data

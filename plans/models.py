@@ -335,6 +335,9 @@ class Supporter(models.Model):
     may_see = models.BooleanField("See my plan", default=True)
     may_suggest = models.BooleanField("Suggest changes to me", default=False)
     may_be_named = models.BooleanField("Be named in commitments", default=True)
+    # Their own view of how close she is to each outcome: a third view beside hers
+    # and the professionals', never counted in either side's figures.
+    may_rate = models.BooleanField("Rate progress from their own view", default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -361,6 +364,11 @@ class Supporter(models.Model):
             models.CheckConstraint(
                 condition=Q(may_see=True) | Q(may_suggest=False),
                 name="supporter_acts_only_if_sees",
+            ),
+            # So does rating progress.
+            models.CheckConstraint(
+                condition=Q(may_see=True) | Q(may_rate=False),
+                name="supporter_rates_only_if_sees",
             ),
         ]
         indexes = [models.Index(fields=["user", "removed_at"], name="supporter_by_user")]

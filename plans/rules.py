@@ -246,12 +246,24 @@ def expertise_side(kind: str, *, writer_side: str) -> str:
     return Side.PERSON if kind in Expertise.CITIZEN_KINDS else Side.PROFESSIONAL
 
 
-def decide_rating(*, plan_closed: bool, outcome_worked_on: bool) -> Decision:
+def decide_rating(
+    *,
+    plan_closed: bool,
+    outcome_worked_on: bool,
+    side: str = Side.PERSON,
+    supporter_may_rate: bool = False,
+) -> Decision:
     """A rating is one side's own view: it applies at once, never as a suggestion.
 
     Only outcomes still being worked on are rated, and nothing on a closed plan.
+    A supporter rates (as themself: a third view, beside the two) only if the
+    person lets them (`supporter_may_rate`).
     """
     if plan_closed or not outcome_worked_on:
+        return Decision.REFUSE
+    if side == SUPPORTER and not supporter_may_rate:
+        return Decision.REFUSE
+    if side not in (*Side.values, SUPPORTER):
         return Decision.REFUSE
     return Decision.APPLY
 

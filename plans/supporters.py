@@ -48,11 +48,12 @@ class NoLongerFits(Exception):
         self.why = why
 
 
-PERMISSIONS = ("may_see", "may_suggest", "may_be_named")
+PERMISSIONS = ("may_see", "may_suggest", "may_rate", "may_be_named")
 # For the history: what each permission lets them do, in words.
 PERMISSION_WORDS = {
     "may_see": "see the plan",
     "may_suggest": "suggest changes",
+    "may_rate": "rate progress from their own view",
     "may_be_named": "be named in commitments",
 }
 
@@ -73,6 +74,7 @@ def _normalised(permissions: dict[str, bool]) -> dict[str, bool]:
     chosen = {name: bool(permissions.get(name)) for name in PERMISSIONS}
     if not chosen["may_see"]:
         chosen["may_suggest"] = False  # suggesting needs seeing the plan
+        chosen["may_rate"] = False  # so does rating progress
     return chosen
 
 

@@ -182,6 +182,7 @@ def make_supporter(
     may_see: bool = True,
     may_suggest: bool = False,
     may_be_named: bool = True,
+    may_rate: bool = False,
 ) -> Supporter:
     """Someone on the person's side, added the way the person adds them (plans.supporters)."""
     from plans.access import get_plan_for_user
@@ -189,5 +190,10 @@ def make_supporter(
 
     user = make_user(username, name)
     access = get_plan_for_user(plan.person.user, plan.code)
-    permissions = {"may_see": may_see, "may_suggest": may_suggest, "may_be_named": may_be_named}
+    permissions = {
+        "may_see": may_see,
+        "may_suggest": may_suggest,
+        "may_rate": may_rate,
+        "may_be_named": may_be_named,
+    }
     return add_supporter(access, user, relationship, permissions)

@@ -17,7 +17,7 @@ The roles, all looking at Amara's plan:
     other_lead  lead of Oscar's team
     staff       a superuser with no Person or Professional profile
     sees        Efua, on Amara's side: may see her plan, not suggest
-    suggests    Fola, on Amara's side: may see and suggest changes
+    suggests    Fola, on Amara's side: may see, suggest changes and rate progress
     gone        Gift, who was on Amara's side until she removed him
 
 Each cell sends one request (POST with an empty body) and asserts the exact
@@ -226,9 +226,10 @@ RULES: dict[str, Rule] = {
     "proposal_answer.withdraw": Rule(
         PLAN, (403, 403), ben=(200, 302), kwargs={"answer": "withdraw"}
     ),
-    "outcome_rate": Rule(PLAN, (200, 422)),
-    # Amara withdraws her own rating; Ben may not withdraw hers.
-    "rating_withdraw": Rule(PLAN, (200, 422), ben=(403, 403)),
+    # Fola may rate from her own view (may_rate); Efua may only look.
+    "outcome_rate": Rule(PLAN, (200, 422), sees=(403, 403), suggests=(200, 422)),
+    # Amara withdraws her own rating; Ben, Efua and Fola may not withdraw hers.
+    "rating_withdraw": Rule(PLAN, (200, 422), ben=(403, 403), sees=(403, 403)),
     # A reply to Amara's outcome: an empty POST is re-shown with a message (422).
     "reply_add": Rule(PLAN, (200, 422)),
     # Agreeing with what professionals changed is the person's alone (nothing waits: no-op).
@@ -422,7 +423,9 @@ def build_world(cast: Cast) -> World:
         {"name": "Efua Osei", "number": "07700 900123", "by_night": "on"},
     ).item
     efua = f.make_supporter(plan, "efua", "Efua Mensah")
-    fola = f.make_supporter(plan, "fola", "Fola Bello", relationship="friend", may_suggest=True)
+    fola = f.make_supporter(
+        plan, "fola", "Fola Bello", relationship="friend", may_suggest=True, may_rate=True
+    )
     gift = f.make_supporter(plan, "gift", "Gift Ade", may_suggest=True)
     plan_supporters.remove_supporter(get_plan_for_user(amara, plan.code), gift)
     # Fola suggests a resource (to Amara alone).

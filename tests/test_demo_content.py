@@ -24,7 +24,7 @@ from django.utils import timezone
 from coproduce.demo.builder import demo_usernames
 from coproduce.demo.content import DEMO_PASSWORD, DEMO_TEAM_NAME
 from coproduce.demo.synthetic import SYNTHETIC_PERSON_PREFIX, SYNTHETIC_TEAM_NAME, build_synthetic
-from coproduce.models import Person, Professional, Side, Team, User
+from coproduce.models import SUPPORTER, Person, Professional, Side, Team, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.access import get_plan_for_user
 from plans.models import (
@@ -143,10 +143,27 @@ def test_ratings_are_in_range_and_amara_has_both_sides() -> None:
     assert min(scores) >= 1
     assert max(scores) <= 10
     amara_ratings = Rating.objects.filter(plan__person__user__username="amara")
-    assert set(amara_ratings.values_list("side", flat=True)) == {Side.PERSON, Side.PROFESSIONAL}
-    # Each rating comes from the side its rater is on.
-    for rating in Rating.objects.select_related("rated_by__person", "rated_by__professional"):
-        assert rating.rated_by.side == rating.side
+    # Both sides, and Efua's own view (the person lets her rate: a third view).
+    assert set(amara_ratings.values_list("side", flat=True)) == {
+        Side.PERSON,
+        Side.PROFESSIONAL,
+        SUPPORTER,
+    }
+    efuas = amara_ratings.get(side=SUPPORTER)
+    assert efuas.rated_by.username == "efua"
+    # Each rating comes from the side its rater is on; a supporter's from someone
+    # the person lets rate.
+    for rating in Rating.objects.select_related(
+        "rated_by__person", "rated_by__professional", "plan__person"
+    ):
+        if rating.side == SUPPORTER:
+            assert (
+                rating.plan.person.supporters.current()
+                .filter(user=rating.rated_by, may_rate=True)
+                .exists()
+            )
+        else:
+            assert rating.rated_by.side == rating.side
 
 
 @pytest.mark.django_db

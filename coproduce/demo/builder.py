@@ -877,7 +877,12 @@ class _PlanStory:
             email=f"{spec.username}@demo.coproduce.invalid",
             password=self.builder.password,
         )
-        permissions = {"may_see": True, "may_suggest": spec.may_suggest, "may_be_named": True}
+        permissions = {
+            "may_see": True,
+            "may_suggest": spec.may_suggest,
+            "may_rate": spec.may_rate,
+            "may_be_named": True,
+        }
         supporter = plan_supporters.add_supporter(
             self.access(self.person_user), user, spec.relationship, permissions
         )
@@ -886,6 +891,12 @@ class _PlanStory:
             self.timeline.at(
                 moment, partial(self.supporter_suggests, user, area, name, provider, how, number)
             )
+        if spec.rating is not None:
+            score, note = spec.rating
+            self.timeline.at(
+                self.timeline_now() + timedelta(days=5, hours=2),
+                partial(self.supporter_rates, user, score, note),
+            )
         if spec.commitment is not None:
             area, what = spec.commitment
             data = _form(who=supporter.user_id, what=what, status=Commitment.Status.OPEN)
@@ -893,6 +904,21 @@ class _PlanStory:
                 self.timeline_now() + timedelta(days=4),
                 partial(self.add, self.person_user, "commitment", data, area=area),
             )
+
+    def supporter_rates(self, user: User, score: int, note: str) -> None:
+        """Their own view of her first outcome still being worked on (a third view)."""
+        outcome = (
+            ValuedOutcome.objects.current()
+            .filter(plan=self.plan, status=ValuedOutcome.Status.ACTIVE)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if outcome is None:
+            return
+        access = get_plan_for_user(user, self.plan.code, supporters=True)
+        outcome_services.rate_outcome(
+            access, outcome, score=score, note=note, rated_on=self.timeline_now().date()
+        )
 
     def supporter_suggests(
         self, user: User, area: str, name: str, provider: str, how: str, number: int

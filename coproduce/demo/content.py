@@ -1235,6 +1235,10 @@ class SupporterSpec:
     suggestions: tuple[tuple[str, str, str, str], ...]
     # A commitment the person writes naming this supporter: (life area, what).
     commitment: tuple[str, str] | None = None
+    # Whether the person lets them rate progress from their own view, and their
+    # rating of her first outcome still being worked on: (score, note).
+    may_rate: bool = False
+    rating: tuple[int, str] | None = None
 
 
 SUPPORTERS: tuple[SupporterSpec, ...] = (
@@ -1260,6 +1264,8 @@ SUPPORTERS: tuple[SupporterSpec, ...] = (
             ),
         ),
         commitment=(WORK, "come with me to the first meeting at the job centre"),
+        may_rate=True,
+        rating=(6, "She is out of the house more; the mornings are still hard."),
     ),
 )
 

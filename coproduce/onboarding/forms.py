@@ -121,7 +121,15 @@ class InviteSupporterForm(SupporterPermissionsForm):
             "invalid_choice": "Choose one of the options",
         },
     )
-    field_order = ["full_name", "email", "relationship", "may_see", "may_suggest", "may_be_named"]
+    field_order = [
+        "full_name",
+        "email",
+        "relationship",
+        "may_see",
+        "may_suggest",
+        "may_rate",
+        "may_be_named",
+    ]
 
 
 class InviteAgainForm(forms.Form):

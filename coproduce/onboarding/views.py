@@ -256,7 +256,10 @@ def supporter_invite(request: HttpRequest, code: str) -> HttpResponse:
                 data["full_name"],
                 data["email"],
                 data["relationship"],
-                {name: data[name] for name in ("may_see", "may_suggest", "may_be_named")},
+                {
+                    name: data[name]
+                    for name in ("may_see", "may_suggest", "may_rate", "may_be_named")
+                },
             )
         except services.EmailInUse:
             form.add_error("email", "This is your own email address. Enter theirs.")

@@ -61,7 +61,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coproduce.models import Side, User
+from coproduce.models import SUPPORTER, Side, User
 from outcomes.models import Rating, ValuedOutcome
 from plans.models import (
     CareTeamMember,
@@ -333,6 +333,11 @@ def _achievement(outcome: ValuedOutcome) -> Json | None:
     }
 
 
+def _side_label(side: str) -> str:
+    """A side's name; a supporter (who rates from their own view) is not a Side."""
+    return "Supporter" if side == SUPPORTER else Side(side).label
+
+
 class _Bundler:
     """Builds one plan's bundle; keeps the map from users to their resources."""
 
@@ -543,7 +548,7 @@ class _Bundler:
                     "agent": [
                         {
                             "type": _concept(PROVENANCE_PARTICIPANT_SYSTEM, "author", "Author"),
-                            "role": [_concept(SIDE_SYSTEM, by_side, Side(by_side).label)],
+                            "role": [_concept(SIDE_SYSTEM, by_side, _side_label(by_side))],
                             "who": self.ref(user_id),
                         }
                     ],

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Value
 
 from coproduce.models import Side
 from outcomes.definitions import CHANGES_COUNTED, WORDS_COUNTED
-from outcomes.models import ValuedOutcome
+from outcomes.models import Rating, ValuedOutcome
 from plans.models import (
     CareTeamMember,
     Commitment,
@@ -87,7 +87,14 @@ def load_plan_page(plan: Plan) -> PlanPage:
         .select_related(*AUTHORS)
         .with_latest_ratings()
         # Every rating of these outcomes in one query, for the progress charts.
-        .prefetch_related(Prefetch("ratings", to_attr="rating_history"))
+        # With who gave each (a join, not a query): a supporter's view is theirs by name.
+        .prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=Rating.objects.select_related("rated_by"),
+                to_attr="rating_history",
+            )
+        )
         .order_by("status", "created_at", "id")
     )
     for outcome in outcomes:

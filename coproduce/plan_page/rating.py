@@ -19,7 +19,7 @@ from plans.forms import plan_started
 @vary_on_headers("HX-Request")
 def rate_outcome(request: HtmxHttpRequest, code: str, outcome_code: str) -> HttpResponse:
     """A new rating from the signed-in user's side: inline with htmx, or a page of its own."""
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     outcome = get_or_404(
         ValuedOutcome.objects.current().select_related("life_area").filter(plan=access.plan),
         code=outcome_code,
@@ -59,7 +59,7 @@ def withdraw_rating(
 ) -> HttpResponse:
     """Withdraw one of my own ratings, with a reason: a small confirm form (inline
     with htmx, or a page of its own), then back to the plan."""
-    access = get_plan_for_user(request.user, code)
+    access = get_plan_for_user(request.user, code, supporters=True)
     outcome = get_or_404(
         ValuedOutcome.objects.current().select_related("life_area").filter(plan=access.plan),
         code=outcome_code,

@@ -47,10 +47,11 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
         target = ReplyTarget(Target.LIFE_AREA, area.code, area, area.name, area.created_side)
         return target, f"#area-{area.code}"
     if target_type == Target.RATING:
+        # Replies are between the two sides: a supporter's own view is not replied to.
         rating = get_or_404(
-            Rating.objects.filter(plan=plan, outcome__removed_at__isnull=True).select_related(
-                "outcome__life_area"
-            ),
+            Rating.objects.filter(
+                plan=plan, outcome__removed_at__isnull=True, side__in=Side.values
+            ).select_related("outcome__life_area"),
             code=target_code,
         )
         outcome = rating.outcome

@@ -8,7 +8,7 @@ from django import template
 from django.db.models import F
 from django.utils.safestring import SafeString
 
-from coproduce.models import Side
+from coproduce.models import SUPPORTER, Side
 from outcomes.charts import Progress, progress_from, progress_svg
 from outcomes.models import Review
 from plans.templatetags.plan_tags import first_name
@@ -48,6 +48,18 @@ def latest_reviews(plan: Any, limit: int = 3) -> list[Review]:
         .select_related("started_by")
         .order_by(F("completed_at").desc(nulls_first=True), "-held_on", "-id")[:limit]
     )
+
+
+@register.simple_tag
+def latest_supporter_rating(outcome: Any) -> Any:
+    """The latest standing rating by someone on the person's side (from the page's
+    prefetch, in the order the page's "latest" uses), or None."""
+    standing = [
+        r
+        for r in getattr(outcome, "rating_history", [])
+        if r.side == SUPPORTER and r.withdrawn_at is None
+    ]
+    return max(standing, key=lambda r: (r.rated_on, r.created_at, r.pk), default=None)
 
 
 @register.simple_tag

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 
-from coproduce.models import Side
+from coproduce.models import SUPPORTER, Side
 from plans import rules
 from plans.forms import reply_form
 from plans.models import Leadership
@@ -51,6 +51,8 @@ def tells_person(value: int, item: Any) -> bool:
 
 @register.filter
 def side_word(side: str) -> str:
+    if side == SUPPORTER:
+        return "supporter"
     return "person" if side == Side.PERSON else "professional"
 
 

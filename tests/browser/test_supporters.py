@@ -133,3 +133,36 @@ def test_amara_removes_efua_by_keyboard_and_efuas_open_page_says_so(
     assert response is not None and response.status == 404
     assert "Amara" not in efua_page.locator("main").inner_text()
     assert_accessible(efua_page, "the plan is not found for Efua")
+
+
+def test_efua_rates_from_her_own_view_and_amara_sees_it_beside_the_two(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    """Amara lets Efua rate; Efua's view is a third, beside Amara's and the
+    professionals', and is charted as neither."""
+    from outcomes.models import Rating
+
+    cast = browser_cast
+    f.make_supporter(cast.plan, "efua", "Efua Osei", may_rate=True)
+    outcome = f.make_outcome(cast.plan, text="Sleep through the night")
+    f.make_rating(outcome, cast.amara.user, 4)
+    efua = open_page("phone")
+    sign_in(efua, "efua")
+    item = efua.locator(f"#outcome-{outcome.code}")
+    item.get_by_role("link", name=re.compile("^Rate progress")).click()
+    form = item.locator("form[data-editing]")
+    form.wait_for()
+    assert_accessible(efua, "Efua's inline rating form")
+    form.get_by_label("7", exact=True).check()
+    form.get_by_role("button", name="Save rating").click()
+    expect(efua.locator("#live-status")).to_have_text("Your rating is saved.")
+    rating = Rating.objects.get(side="supporter")
+    assert (rating.rated_by.username, rating.score) == ("efua", 7)
+
+    amara = open_page("desktop")
+    sign_in(amara, "amara")
+    goto(amara, f"/plans/{cast.plan.code}/", "Amara's plan with Efua's view")
+    third = amara.locator(f"#outcome-{outcome.code} .cp-rating--supporter")
+    expect(third).to_contain_text("People on my side")
+    expect(third).to_contain_text("Efua Osei")
+    expect(third.locator(".cp-score")).to_have_text("7")

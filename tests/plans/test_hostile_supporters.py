@@ -46,6 +46,7 @@ def invite_supporter(cast: Cast) -> Request:
         "relationship": ["family", "friend", "carer", "advocate"],
         "may_see": ["on", ""],
         "may_suggest": ["on", ""],
+        "may_rate": ["on", ""],
         "may_be_named": ["on", ""],
     }
     return Request(reverse("supporter_invite", args=[cast.plan.code]), valid)
@@ -54,7 +55,13 @@ def invite_supporter(cast: Cast) -> Request:
 def supporter_permissions(cast: Cast) -> Request:
     code = cast_draw(st.one_of(st.just(_fola(cast).code), st.uuids()))
     url = reverse("supporter_detail", args=[cast.plan.code, code])
-    return Request(url, {"may_see": ["on", ""], "may_suggest": ["on", ""], "may_be_named": ["on"]})
+    valid = {
+        "may_see": ["on", ""],
+        "may_suggest": ["on", ""],
+        "may_rate": ["on", ""],
+        "may_be_named": ["on"],
+    }
+    return Request(url, valid)
 
 
 def remove_supporter(cast: Cast) -> Request:

@@ -248,6 +248,47 @@ def test_rating(plan_closed: bool, worked_on: bool, expected: Decision) -> None:
     assert decide_rating(plan_closed=plan_closed, outcome_worked_on=worked_on) == expected
 
 
+# (side rating, may the supporter rate, plan closed, outcome worked on) -> decision.
+# A supporter's rating is their own third view: only if the person lets them.
+RATING_BY_SIDE: dict[tuple[str, bool, bool, bool], Decision] = {
+    (side, may_rate, closed, worked_on): (
+        Decision.REFUSE if closed or not worked_on or (side == SUPPORTER and not may_rate) else A
+    )
+    for side in (PERSON, PRO, SUPPORTER)
+    for may_rate in (False, True)
+    for closed in (False, True)
+    for worked_on in (False, True)
+}
+
+
+def test_rating_by_side_table_is_as_written() -> None:
+    # Spelled out, the rows that matter: each side rates an open, worked-on outcome,
+    # a supporter only with may_rate; nobody on a closed plan.
+    assert RATING_BY_SIDE[(PERSON, False, False, True)] == A
+    assert RATING_BY_SIDE[(PRO, False, False, True)] == A
+    assert RATING_BY_SIDE[(SUPPORTER, False, False, True)] == Decision.REFUSE
+    assert RATING_BY_SIDE[(SUPPORTER, True, False, True)] == A
+    assert RATING_BY_SIDE[(SUPPORTER, True, True, True)] == Decision.REFUSE
+    assert RATING_BY_SIDE[(SUPPORTER, True, False, False)] == Decision.REFUSE
+    assert len(RATING_BY_SIDE) == 24
+
+
+@pytest.mark.parametrize(("key", "expected"), sorted(RATING_BY_SIDE.items()))
+def test_rating_by_side(key: tuple[str, bool, bool, bool], expected: Decision) -> None:
+    side, may_rate, closed, worked_on = key
+    decision = decide_rating(
+        plan_closed=closed, outcome_worked_on=worked_on, side=side, supporter_may_rate=may_rate
+    )
+    assert decision == expected
+
+
+def test_rating_refuses_an_unknown_side() -> None:
+    assert decide_rating(plan_closed=False, outcome_worked_on=True, side="") == Decision.REFUSE
+    assert decide_rating(plan_closed=False, outcome_worked_on=True, side="staff") == (
+        Decision.REFUSE
+    )
+
+
 # --- the crisis and contingency plan: the person's own, whatever the balance ------------
 
 CRISIS_TYPES = sorted(rules.CRISIS_ITEM_TYPES)
