@@ -107,7 +107,7 @@ def demo(live_server: Any, transactional_db: None) -> str:
     return str(live_server.url)
 
 
-@pytest.mark.parametrize("username", ["amara", "ben", "chloe"])
+@pytest.mark.parametrize("username", ["amara", "ben", "chloe", "efua"])
 def test_every_page_a_demo_role_reaches_is_clean_at_both_widths(
     open_page: Any, demo: str, username: str
 ) -> None:

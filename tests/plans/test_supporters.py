@@ -508,3 +508,16 @@ def test_efua_accepts_her_invitation_and_lands_on_amaras_plan(
     landing = client.get(reverse("home"))
     assert landing["Location"] == _plan_url(cast, "plan_detail")
     assert client.get(landing["Location"]).status_code == 200
+
+
+def test_a_supporter_is_not_offered_the_crisis_plan(client: Client, cast: Cast) -> None:
+    # The crisis plan says whom to tell and whom not to: it stays with Amara and
+    # her care team, so her plan page does not link a supporter to a 404.
+    efua = _efua(cast)
+    crisis = _plan_url(cast, "crisis_plan")
+    client.force_login(efua.user)
+    page = client.get(_plan_url(cast, "plan_detail")).content.decode()
+    assert crisis not in page
+    assert client.get(crisis).status_code == 404
+    login(client, cast.amara)
+    assert crisis in client.get(_plan_url(cast, "plan_detail")).content.decode()
