@@ -213,9 +213,10 @@ def join_request(request: HttpRequest) -> HttpResponse:
     cannot be used to find out who has a plan.
     """
     professional = get_professional(request.user)
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if services.too_many_join_attempts(professional):
+            form.full_clean()  # bound even when empty, so the refusal joins its errors
             form.add_error(
                 None,
                 "You have tried a lot of codes in a short time. For the person's safety,"

@@ -598,6 +598,10 @@ def test_guessing_share_codes_is_slowed_down(client: Client, cast: Cast) -> None
     assert "wait 15 minutes" in response.content.decode()
     # Even the right code is refused while throttled: nothing is asked of Amara.
     assert not AccessRequest.objects.filter(plan=cast.plan, professional=cast.oscar).exists()
+    # An empty form while throttled is refused the same way (it once was a 500).
+    response = client.post(url, {})
+    assert response.status_code == 429
+    assert "wait 15 minutes" in response.content.decode()
     cache.clear()
 
 
