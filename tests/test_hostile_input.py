@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import operator
 import os
@@ -269,27 +270,59 @@ WATCHED: list[Any] = [
 ]
 
 
+# Both checks run two or three times per example, so they are plain SQL written
+# once per process: building and compiling fifteen ORM queries each time cost
+# more than running them. Every watched model is one table behind a manager that
+# filters nothing (asserted here), so COUNT(*) of its table is `objects.count()`.
+def _table(model: Any) -> str:
+    assert not model._meta.parents, f"{model.__name__} spans several tables"
+    assert not model.objects.all().query.has_filters(), f"{model.__name__}'s manager filters"
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+@functools.cache
+def _counts_sql() -> str:
+    # Table names from the models' own metadata, quoted: no outside input.
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {_table(m)})" for m in WATCHED)  # noqa: S608
+    return f"SELECT {counts}"
+
+
 def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in WATCHED}
+    with connection.cursor() as cursor:
+        cursor.execute(_counts_sql())
+        row = cursor.fetchone()
+    return {model.__name__: int(n) for model, n in zip(WATCHED, row, strict=True)}
+
+
+@functools.cache
+def _text_columns_sql(model: Any) -> str:
+    text = [
+        fld
+        for fld in model._meta.concrete_fields
+        if isinstance(fld, models.CharField | models.TextField | models.JSONField)
+    ]
+    # As values_list() with no names: a model without text reads every column.
+    columns = ", ".join(
+        connection.ops.quote_name(fld.column) for fld in text or model._meta.concrete_fields
+    )
+    return f"SELECT {columns} FROM {_table(model)}"  # noqa: S608 (names from the model, quoted)
 
 
 def stored_nul_bytes() -> list[str]:
     """Text columns holding NUL. Only asked of SQLite: PostgreSQL refuses to store them.
 
     Read back and checked in Python: SQLite's LIKE stops at a NUL in the pattern.
+    JSON columns are read as the stored text, where a NUL is the escape \\u0000.
     """
     found = []
-    for model in WATCHED:
-        text_fields = [
-            fld.name
-            for fld in model._meta.concrete_fields
-            if isinstance(fld, models.CharField | models.TextField | models.JSONField)
-        ]
-        for row in model.objects.values_list(*text_fields):
-            # json.dumps writes NUL as \u0000, inside plain text and JSON alike.
-            if "\\u0000" in json.dumps(row, default=str):
-                found.append(model.__name__)
-                break
+    with connection.cursor() as cursor:
+        for model in WATCHED:
+            cursor.execute(_text_columns_sql(model))
+            for row in cursor.fetchall():
+                # json.dumps writes NUL as \u0000, inside plain text and JSON alike.
+                if "\\u0000" in json.dumps(row, default=str):
+                    found.append(model.__name__)
+                    break
     return found
 
 
@@ -929,6 +962,22 @@ def _fast_passwords(cast: Cast) -> Iterator[None]:
             user.set_password(f.PASSWORD)
             user.save(update_fields=["password"])
         yield
+
+
+def test_the_checks_after_each_request_see_a_new_row_and_a_nul_byte(cast: Cast) -> None:
+    """The plain-SQL checks agree with the ORM, and each can fail."""
+    assert row_counts() == {model.__name__: model.objects.count() for model in WATCHED}
+    before = row_counts()
+    f.make_outcome(cast.plan, text="plain")
+    assert row_counts() == {**before, "ValuedOutcome": before["ValuedOutcome"] + 1}
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL refuses to store NUL at all
+    assert stored_nul_bytes() == []
+    in_text = f.make_outcome(cast.plan, text="before\x00after")
+    assert stored_nul_bytes() == ["ValuedOutcome"]
+    in_text.delete()
+    f.make_outcome(cast.plan, writers={"text": "before\x00after"})
+    assert stored_nul_bytes() == ["ValuedOutcome"]
 
 
 # --- every URL is accounted for -----------------------------------------------------------
