@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,6 +93,26 @@ def cast(db: None) -> Cast:
 def login(client: Client, who: Person | Professional) -> Client:
     client.force_login(who.user)
     return client
+
+
+# --- the longest tests first ----------------------------------------------------------
+# A run in parallel ends when its last test does. The browser journeys and the
+# hostile-input fuzzing take seconds to minutes each, the rest a fraction of a
+# second: started first, the long ones overlap with everything else, and the run
+# ends on short tests (xdist's worksteal takes work from the end of a worker's
+# queue). A stable sort after pytest-randomly's shuffle: within each group the
+# order stays random.
+
+
+def _is_long(item: pytest.Item) -> bool:
+    path = Path(str(item.path))
+    browser = item.get_closest_marker("browser") is not None or "browser" in path.parts
+    return browser or path.name.startswith("test_hostile")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not _is_long(item))
 
 
 # --- browser tests that did not run -------------------------------------------------
