@@ -10,9 +10,10 @@ event (tests/test_seed_demo.py). Ratings carry no history entry here.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -170,10 +171,18 @@ def build_synthetic(
     people: int,
     *,
     batch_people: int = 500,
+    jobs: int = 1,
     today: date | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> SyntheticResult:
-    """Top the synthetic team up to `people` people, each with a full plan."""
+    """Top the synthetic team up to `people` people, each with a full plan.
+
+    With `jobs` > 1 on PostgreSQL, that many processes write batches side by
+    side, each in its own transaction: making the rows in Python takes about
+    as long as PostgreSQL takes to store them, so two processes keep both of
+    two cores busy. Each batch's content depends only on its numbering, so
+    the result is the same whatever order the batches finish in.
+    """
     today = today or timezone.localdate()
     _team, staff, library = synthetic_team()
     mine = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
@@ -191,25 +200,57 @@ def build_synthetic(
         area: by_name[name] for area, name, _ in SYNTHETIC_LIBRARY if name in by_name
     }
     to_make = people - existing
-    done = 0
-    while done < to_make:
-        size = min(batch_people, to_make - done)
-        start_index = next_index + done
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A bulk load need not wait for each commit to reach the disk:
-                # after a crash the batches that were lost are simply made again.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            counts = _synthetic_batch(
-                range(start_index, start_index + size), staff, library_by_area, password, today
-            )
+    batches = [
+        _BatchOrder(
+            range(start, min(start + batch_people, next_index + to_make)),
+            staff,
+            library_by_area,
+            password,
+            today,
+        )
+        for start in range(next_index, next_index + to_make, batch_people)
+    ]
+    for counts in _write_batches(batches, jobs):
         for name, count in counts.items():
             rows[name] = rows.get(name, 0) + count
-        done += size
         if progress:
-            progress(size)
+            progress(counts["people"])
     return SyntheticResult(existing=existing, created=to_make, rows=rows)
+
+
+@dataclass
+class _BatchOrder:
+    """What one process needs to write one batch (it is pickled to a worker)."""
+
+    numbers: range
+    staff: list[Professional]
+    library_by_area: dict[str, ResourceLibraryItem]
+    password: str
+    today: date
+
+
+def _write_batches(batches: list[_BatchOrder], jobs: int) -> Iterator[dict[str, int]]:
+    """Write each batch in its own transaction, yielding its row counts as it commits."""
+    if jobs <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite has one writer at a time; and inside a transaction (as in the
+        # tests) other processes would not see its rows.
+        yield from map(_write_batch, batches)
+        return
+    connections.close_all()  # each worker opens its own connection after the fork
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap_unordered(_write_batch, batches)
+
+
+def _write_batch(order: _BatchOrder) -> dict[str, int]:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A bulk load need not wait for each commit to reach the disk:
+            # after a crash the batches that were lost are simply made again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return _synthetic_batch(
+            order.numbers, order.staff, order.library_by_area, order.password, order.today
+        )
 
 
 def _number(plans: list[Plan], changes: list[PlanChange]) -> None:
