@@ -57,6 +57,7 @@ def _newest_per_person(plans: Any) -> list[Any]:
 
 
 CASELOAD_PAGE_SIZE = 25
+UNCOORDINATED_PAGE_SIZE = 25
 CASELOAD_FILTERS = {
     "all": "Everyone",
     "waiting": "Suggestions waiting for me",
@@ -153,18 +154,21 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     )
     # An active plan with nobody coordinating it needs the lead to act.
     coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
+    # Listed by when they started (names are for the care team only), a page
+    # at a time: a team without coordinators recorded can have thousands.
     uncoordinated = (
         caseload.filter(status=Plan.Status.ACTIVE)
         .exclude(Exists(coordinated))
-        .select_related("person__user")
-        .order_by("person__user__display_name", "pk")
+        .only("code", "created_at")
+        .order_by("created_at", "pk")
     )
+    page = Paginator(uncoordinated, UNCOORDINATED_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "team": team,
         "figures": figures,
         "members": members,
         **leadership_requests_waiting(team),
-        "uncoordinated": uncoordinated,
+        "uncoordinated": page,
     }
     return render(request, "plans/team_overview.html", context)
 
