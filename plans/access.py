@@ -224,6 +224,7 @@ def get_led_team(user: Any) -> Team:
     team = Team.objects.filter(lead=professional).first()
     if team is None:
         raise PermissionDenied("This page is for team leads.")
+    team.lead = professional  # known already: reading team.lead costs no query
     return team
 
 

@@ -138,28 +138,38 @@ def hash_of(change: PlanChange, plan_code: UUID | str, prev_hash: str) -> str:
     )
 
 
-def heads(plan_ids: Iterable[int]) -> dict[int, str]:
-    """The newest entry_hash of each plan (plans with no history are left out)."""
+def _codes_and_heads(plan_ids: Iterable[int]) -> list[tuple[int, UUID, str | None]]:
+    """Each plan's id, code and newest entry_hash (None if it has no history yet)."""
     newest = PlanChange.objects.filter(plan=OuterRef("pk")).order_by("-id").values("entry_hash")
-    rows = (
+    return list(
         Plan.objects.filter(pk__in=set(plan_ids))
         .annotate(head=Subquery(newest[:1]))
-        .values_list("pk", "head")
+        .values_list("pk", "code", "head")
     )
-    return {pk: head for pk, head in rows if head}
+
+
+def heads(plan_ids: Iterable[int]) -> dict[int, str]:
+    """The newest entry_hash of each plan (plans with no history are left out)."""
+    return {pk: head for pk, _code, head in _codes_and_heads(plan_ids) if head}
 
 
 def seal(changes: Sequence[PlanChange]) -> None:
     """Chain unsaved entries, in list order, onto their plans' histories.
 
     Save them in the same order, in the same transaction, holding the plans'
-    row locks (for one entry, ``record()`` does all of that). One query.
+    row locks (for one entry, ``record()`` does all of that). One query, for
+    any number of entries: the plans' codes come with their heads, so an entry
+    made with only a ``plan_id`` (as bulk builders make them) costs no lookup.
     """
-    head = heads(change.plan_id for change in changes)
+    code: dict[int, UUID] = {}
+    head: dict[int, str] = {}
+    for pk, plan_code, newest in _codes_and_heads(change.plan_id for change in changes):
+        code[pk] = plan_code
+        head[pk] = newest or ""
     for change in changes:
-        prev = head.get(change.plan_id, "")
+        prev = head[change.plan_id]
         change.prev_hash = prev
-        change.entry_hash = hash_of(change, change.plan.code, prev)
+        change.entry_hash = hash_of(change, code[change.plan_id], prev)
         head[change.plan_id] = change.entry_hash
 
 

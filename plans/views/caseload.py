@@ -57,11 +57,19 @@ def _newest_per_person(plans: Any) -> list[Any]:
 
 
 CASELOAD_PAGE_SIZE = 25
+UNCOORDINATED_PAGE_SIZE = 25
 CASELOAD_FILTERS = {
     "all": "Everyone",
     "waiting": "Suggestions waiting for me",
     "overdue": "Reviews overdue",
     "changed": "Changed since I last looked",
+}
+# Which figure of the caseload summary counts the rows each filter shows.
+CASELOAD_FILTER_COUNTS = {
+    "all": "total",
+    "waiting": "waiting",
+    "overdue": "overdue",
+    "changed": "changed",
 }
 
 
@@ -119,7 +127,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         F("plan__next_review_date").asc(nulls_last=True),
         "plan__person__user__display_name",
     )
-    page = Paginator(memberships, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(memberships, CASELOAD_PAGE_SIZE)
+    if not query:
+        # The summary has counted the rows of each filter already.
+        paginator.count = summary[CASELOAD_FILTER_COUNTS[shown]]
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "professional": professional,
         "page_obj": page,
@@ -139,10 +151,14 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     team = get_led_team(request.user)
     caseload = Plan.objects.for_team(team.pk)
     today = timezone.localdate()
+    # An active plan with nobody coordinating it needs the lead to act.
+    coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
+    needs_coordinator = Q(status=Plan.Status.ACTIVE) & ~Q(Exists(coordinated))
     figures = caseload.aggregate(
         people=Count("person", distinct=True),
         active=Count("id", filter=Q(status=Plan.Status.ACTIVE)),
         overdue=Count("id", filter=Plan.review_overdue_q(today)),
+        uncoordinated=Count("id", filter=needs_coordinator),
     )
     members = (
         team.members.select_related("user")
@@ -151,20 +167,20 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("user__display_name")
     )
-    # An active plan with nobody coordinating it needs the lead to act.
-    coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
+    # Listed by when they started (names are for the care team only), a page
+    # at a time: a team without coordinators recorded can have thousands.
     uncoordinated = (
-        caseload.filter(status=Plan.Status.ACTIVE)
-        .exclude(Exists(coordinated))
-        .select_related("person__user")
-        .order_by("person__user__display_name", "pk")
+        caseload.filter(needs_coordinator).only("code", "created_at").order_by("created_at", "pk")
     )
+    paginator = Paginator(uncoordinated, UNCOORDINATED_PAGE_SIZE)
+    paginator.count = figures.pop("uncoordinated")  # counted with the figures above
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "team": team,
         "figures": figures,
         "members": members,
         **leadership_requests_waiting(team),
-        "uncoordinated": uncoordinated,
+        "uncoordinated": page,
     }
     return render(request, "plans/team_overview.html", context)
 

@@ -1,0 +1,37 @@
+"""A busy professional's caseload: a page at a time, and every page reachable."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories as f
+from tests.conftest import Cast, login
+
+
+@pytest.mark.django_db
+def test_a_long_caseload_links_to_its_other_pages(
+    client: Client, cast: Cast, django_assert_max_num_queries
+) -> None:
+    for n in range(30):  # and Amara's plan: 31, so two pages of 25
+        f.add_to_care_team(
+            f.make_plan(f.make_person(f"p{n}", f"Person {n:02d}"), areas=False), cast.ben
+        )
+    login(client, cast.ben)
+    # as in test_home: session, user, profile, summary, rows, session save (+2), For you
+    with django_assert_max_num_queries(9):
+        first = client.get(reverse("caseload"))
+    assert len(first.context["rows"]) == 25
+    page = first.content.decode()
+    assert 'class="nhsuk-pagination' in page
+    assert 'href="?page=2"' in page
+    second = client.get(reverse("caseload"), {"page": "2"})
+    assert len(second.context["rows"]) == 6
+    seen = {row.plan.pk for row in first.context["rows"]} | {
+        row.plan.pk for row in second.context["rows"]
+    }
+    assert len(seen) == 31
+    # Filters are kept in the page links.
+    filtered = client.get(reverse("caseload"), {"q": "Person"}).content.decode()
+    assert "page=2" in filtered and "q=Person" in filtered

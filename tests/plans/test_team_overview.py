@@ -1,0 +1,71 @@
+"""The lead's team overview at the size of a real team: a page at a time, flat in queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Plan
+from tests import factories as f
+from tests.conftest import Cast, login
+
+
+def _uncoordinated_plans(cast: Cast, count: int) -> list[Plan]:
+    """`count` active plans on Ben's caseload with nobody coordinating them, oldest first."""
+    plans = []
+    started = timezone.now() - timedelta(days=count + 400)
+    for n in range(count):
+        plan = f.make_plan(f.make_person(f"person{n}", f"Person {n}"), areas=False)
+        f.add_to_care_team(plan, cast.ben)
+        plans.append(plan)
+    for n, plan in enumerate(plans):
+        Plan.objects.filter(pk=plan.pk).update(created_at=started + timedelta(days=n))
+    return plans
+
+
+def _hand_over_links(page: str) -> list[str]:
+    return [line for line in page.split('href="') if line.startswith("/team/")]
+
+
+@pytest.mark.django_db
+def test_plans_without_a_coordinator_are_listed_a_page_at_a_time_oldest_first(
+    client: Client, cast: Cast
+) -> None:
+    plans = _uncoordinated_plans(cast, 30)  # and Amara's, started today
+    login(client, cast.chloe)
+    first = client.get(reverse("team_overview")).content.decode()
+    assert "Active plans with no care coordinator (31)" in first
+    assert "25 to a page" in first
+    assert reverse("team_hand_over", args=[plans[0].code]) in first
+    assert reverse("team_hand_over", args=[plans[24].code]) in first
+    assert reverse("team_hand_over", args=[plans[25].code]) not in first
+    assert 'aria-label="Page 2"' in first
+
+    second = client.get(reverse("team_overview"), {"page": "2"}).content.decode()
+    assert "Active plans with no care coordinator (31)" in second
+    assert reverse("team_hand_over", args=[plans[25].code]) in second
+    assert reverse("team_hand_over", args=[cast.plan.code]) in second
+    assert reverse("team_hand_over", args=[plans[0].code]) not in second
+    # A page number that is not one falls back instead of failing.
+    for page in ("999", "x", "-1"):
+        assert client.get(reverse("team_overview"), {"page": page}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_overview_runs_as_many_queries_for_thirty_plans_as_for_one(
+    client: Client, cast: Cast, django_assert_max_num_queries
+) -> None:
+    login(client, cast.chloe)
+    client.get(reverse("team_overview"))
+    _uncoordinated_plans(cast, 30)
+    # session, user, profile, team, figures (which also count the plans with no
+    # coordinator), leadership requests (2), the page of plans with no coordinator,
+    # members, session save (+2 savepoints), "For you" count
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("team_overview"))
+    assert response.status_code == 200
+    assert response.context["figures"]["active"] == 31
