@@ -43,7 +43,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Abs, RowNumber
+from django.db.models.functions import Abs, Coalesce, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
@@ -218,6 +218,27 @@ RATING_KEY = ExpressionWrapper(
 )
 
 
+def journey_keys(f: DashboardFilter) -> dict[str, Any]:
+    """The columns of `rating_journeys` read from the outcome itself: its life area's
+    name (`area`), its person, and `closed`, its status if that changed during the
+    period (else null), for `outcomes_achieved`."""
+    start, end = f.period_bounds
+    return {
+        "area": area_group("life_area__name"),
+        "person": F("plan__person"),
+        "closed": Case(
+            When(
+                status_changed_at__gte=start,
+                status_changed_at__lt=end,
+                status__in=[ValuedOutcome.Status.ACHIEVED, ValuedOutcome.Status.LET_GO],
+                then=F("status"),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    }
+
+
 def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     """One row per caseload outcome (`caseload_outcomes`) with, for each side,
     `<side>_ratings` (how many ratings up to the end of the period), `<side>_first`
@@ -248,10 +269,50 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     return (
         caseload_outcomes(f)
         .alias(rated=rated)
-        .values("pk", "plan", area=area_group("life_area__name"), person=F("plan__person"))
+        .values("pk", "plan", **journey_keys(f))
         .annotate(
             **aggregates,
             latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
+        )
+        .order_by()
+    )
+
+
+def summaries_answer(f: DashboardFilter, today: dt.date | None = None) -> bool:
+    """Whether the rating summaries (`outcomes.summaries`) can answer this filter:
+    they hold every rating up to now, so only a period that ends today or later.
+    A period ending in the past is computed from the ratings (`rating_journeys`)."""
+    return f.end >= (today or timezone.localdate())
+
+
+def summarised_journeys(f: DashboardFilter) -> QuerySet[Any]:
+    """`rating_journeys` read from the rating summaries: the same columns, one
+    row per caseload outcome, no grouping; plus `late`, 1 when the outcome has a
+    rating dated after the end of the period (which the summary counts and
+    `rating_journeys` would not), else 0. Exact only when no row is late."""
+    after_end = (f.end - RATING_KEY_FIRST_DAY).days + 1
+    late_key = after_end * 2**40 * SCORE_BITS  # the smallest key dated after the end
+    columns: dict[str, Any] = {}
+    for side in SIDES:
+        summary = f"rating_summary__{side}"
+        columns[f"{side}_ratings"] = Coalesce(F(f"{summary}_ratings"), Value(0))
+        columns[f"{side}_first"] = F(f"{summary}_first") % SCORE_BITS
+        columns[f"{side}_latest"] = F(f"{summary}_latest") % SCORE_BITS
+    person_latest, professional_latest = (
+        F(f"rating_summary__{side}_latest") % SCORE_BITS for side in SIDES
+    )
+    late = Q(rating_summary__person_latest__gte=late_key) | Q(
+        rating_summary__professional_latest__gte=late_key
+    )
+    return (
+        caseload_outcomes(f)
+        .values(
+            "pk",
+            "plan",
+            **journey_keys(f),
+            **columns,
+            latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
+            late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
         .order_by()
     )
@@ -591,28 +652,26 @@ def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
 class OutcomeFigures:
     change: OutcomeChange
     by_area: list[LifeAreaChange]
+    achieved: OutcomesClosed | None = None
 
 
-def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
-    """`outcome_change` and `change_by_life_area` from one query: the per-outcome
-    rows of `rating_journeys`, summed once per life area name and once overall."""
-    # Django cannot group the rows of an already grouped query, so the outer
-    # GROUP BY is written by hand around the ORM's per-outcome query. Both
-    # databases read the same standard SQL; the tests run it on each.
-    journeys = rating_journeys(f)
-    inner, params = journeys.query.sql_with_params()
-    columns = _summed_journeys()
-    select = ", ".join(columns.values())
-    # Life area names are never null, so the overall row is the one without a name.
-    sql = (
-        f"WITH journey AS ({inner}) "  # noqa: S608 - only our own column names are interpolated
-        f'SELECT "area", {select} FROM journey GROUP BY "area" '
-        f"UNION ALL SELECT NULL, {select} FROM journey"
-    )
-    with connections[journeys.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
+def outcome_figures(
+    f: DashboardFilter, *, today: dt.date | None = None, summarised: bool | None = None
+) -> OutcomeFigures:
+    """`outcome_change`, `change_by_life_area` and `outcomes_achieved` from one
+    query: the per-outcome rows of `summarised_journeys` when the summaries can
+    answer the filter (`summaries_answer`), else of `rating_journeys`, summed
+    once per life area name and once overall. Should a summarised row turn out
+    late (a rating dated after the period's end: none the forms accept), the
+    figures are computed again from the ratings, so they are always exact.
+    `summarised` forces one source (the tests compare the two)."""
+    if summarised is None:
+        summarised = summaries_answer(f, today)
+    rows = _journey_sums(f, summarised)
     (total,) = (row for row in rows if row["area"] is None)
+    if summarised and total["late"]:
+        rows = _journey_sums(f, summarised=False)
+        (total,) = (row for row in rows if row["area"] is None)
     areas = sorted((row for row in rows if row["area"] is not None), key=lambda r: r["area"])
 
     def people(row: dict[str, Any], *names: str) -> dict[str, int]:
@@ -648,7 +707,34 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
         )
         for row in areas
     ]
-    return OutcomeFigures(change=change, by_area=by_area)
+    achieved = OutcomesClosed(
+        achieved=total["achieved"],
+        let_go=total["let_go"],
+        people={name: total[f"{name}__people"] for name in ("achieved", "let_go")},
+    )
+    return OutcomeFigures(change=change, by_area=by_area, achieved=achieved)
+
+
+def _journey_sums(f: DashboardFilter, summarised: bool) -> list[dict[str, Any]]:
+    """The rows of `summarised_journeys` or `rating_journeys` summed per life area
+    name and overall (the row whose "area" is None)."""
+    # Django cannot group the rows of an already grouped query, so the outer
+    # GROUP BY is written by hand around the ORM's per-outcome query. Both
+    # databases read the same standard SQL; the tests run it on each.
+    journeys = summarised_journeys(f) if summarised else rating_journeys(f)
+    inner, params = journeys.query.sql_with_params()
+    columns = _summed_journeys()
+    columns["late"] = 'SUM("late")' if summarised else "0"
+    select = ", ".join(columns.values())
+    # Life area names are never null, so the overall row is the one without a name.
+    sql = (
+        f"WITH journey AS ({inner}) "  # noqa: S608 - only our own column names are interpolated
+        f'SELECT "area", {select} FROM journey GROUP BY "area" '
+        f"UNION ALL SELECT NULL, {select} FROM journey"
+    )
+    with connections[journeys.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
 
 
 def _summed_journeys() -> dict[str, str]:
@@ -667,6 +753,8 @@ def _summed_journeys() -> dict[str, str]:
     for state, rule in AGREEMENT_RULES.items():
         counted(state, rule)
     columns["mean_gap"] = 'AVG("latest_gap")'
+    for status in (ValuedOutcome.Status.ACHIEVED, ValuedOutcome.Status.LET_GO):
+        counted(status.value, f"\"closed\" = '{status.value}'")
     return columns
 
 
@@ -1096,12 +1184,13 @@ class Dashboard:
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
     """Every figure for one team and filter: six queries on PostgreSQL, seven on SQLite."""
-    outcomes = outcome_figures(f)
+    outcomes = outcome_figures(f, today=today)
+    assert outcomes.achieved is not None
     return Dashboard(
         filter=f,
         caseload=caseload_figures(f, today=today),
         outcomes=outcomes.change,
-        achieved=outcomes_achieved(f),
+        achieved=outcomes.achieved,
         life_areas=outcomes.by_area,
         content=content_share(f),
         leadership=leadership_balance(f),

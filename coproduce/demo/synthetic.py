@@ -24,6 +24,7 @@ from django.utils import timezone
 from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from outcomes import summaries
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import care_team, history_chain
 from plans.models import (
@@ -204,6 +205,7 @@ def build_synthetic(
         done += size
         if progress:
             progress(size)
+    summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
     return SyntheticResult(existing=existing, created=to_make, rows=rows)
 
 
