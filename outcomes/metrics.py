@@ -1293,11 +1293,12 @@ class Dashboard:
 
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
-    """Every figure for one team and filter, in three queries. The outcomes' figures (`outcome_figures`, from the rating summaries for a period
-    ending today), the content's (`content_share`), and every figure that is
-    one row of aggregates over its own set (caseload, leadership, suggestions,
-    replies, power check, and on SQLite the median hours to answer), those
-    cross-joined in one statement (`aggregate_together`)."""
+    """Every figure for one team and filter, in three queries: the outcomes'
+    figures (`outcome_figures`, from the rating summaries for a period ending
+    today), the content's (`content_share`), and every figure that is one row
+    of aggregates over its own set (caseload, leadership, suggestions, replies,
+    power check, and on SQLite the median hours to answer), those cross-joined
+    in one statement (`aggregate_together`)."""
     outcomes = outcome_figures(f, today=today)
     assert outcomes.achieved is not None
     parts = {
