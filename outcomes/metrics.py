@@ -465,8 +465,9 @@ def aggregate_together(parts: dict[str, RowParts]) -> dict[str, dict[str, Any]]:
     using = "default"
     for index, (part, (source, aggregates)) in enumerate(parts.items()):
         if isinstance(source, str):  # written already, its columns named "<part>__<name>"
-            sql, part_params = source, aggregates
+            sql, part_params = source, list(aggregates)
         else:
+            assert isinstance(aggregates, dict)
             named = {f"{part}__{name}": aggregate for name, aggregate in aggregates.items()}
             row = source.order_by().annotate(**named).values(*named)
             row.query.group_by = ()  # aggregate the whole set: no GROUP BY

@@ -239,7 +239,9 @@ def get_led_team_and_members(user: Any) -> tuple[Team, Professional, list[Profes
         get_led_team(user)  # raises the refusal that fits
         raise PermissionDenied("This page is for team leads.")
     lead = next((m for m in members if m.user_id == user.pk), None) or get_professional(user)
-    return members[0].team, lead, members
+    team = members[0].team
+    assert team is not None  # members of the team the user leads
+    return team, lead, members
 
 
 def get_plan_for_lead(user: Any, code: UUID | str) -> Plan:

@@ -180,9 +180,11 @@ def test_a_rating_and_its_withdrawal_change_the_summary(cast: Cast) -> None:
     outcome_services.rate_outcome(access(cast, "amara"), outcome, score=7)
     summary = RatingSummary.objects.get(outcome=outcome)
     assert (summary.person_ratings, summary.professional_ratings) == (2, 0)
+    assert summary.person_first is not None and summary.person_latest is not None
     assert (summary.person_first % 16, summary.person_latest % 16) == (4, 7)
     outcome_services.withdraw_rating(access(cast, "amara"), rating, reason="Mistake")
     summary.refresh_from_db()
+    assert summary.person_first is not None
     assert (summary.person_ratings, summary.person_first % 16) == (1, 7)
     assert_summaries_agree(cast)
 
