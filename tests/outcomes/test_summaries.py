@@ -84,8 +84,8 @@ def journeys(rows: Any) -> list[list[tuple[str, Any]]]:
     return sorted(sorted((k, v) for k, v in row.items() if k != "late") for row in rows)
 
 
-def assert_summaries_agree(cast: Cast) -> None:
-    for f in filters(cast):
+def assert_summaries_agree(cast: Cast, *, only_default: bool = False) -> None:
+    for f in filters(cast)[:1] if only_default else filters(cast):
         assert metrics.summaries_answer(f)
         assert journeys(metrics.summarised_journeys(f)) == journeys(metrics.rating_journeys(f))
         summarised = metrics.outcome_figures(f, summarised=True)
@@ -157,12 +157,12 @@ def apply(cast: Cast, outcomes: list[ValuedOutcome], action: tuple[Any, ...]) ->
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,  # each example is a dozen service calls and their comparisons
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking replays the database: slow
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(actions=st.lists(ACTIONS, min_size=1, max_size=12))
+@given(actions=st.lists(ACTIONS, min_size=1, max_size=10))
 def test_summarised_figures_equal_the_raw_computation(cast: Cast, actions: list[Any]) -> None:
     with transaction.atomic():  # each example starts from the same plan
         outcomes = add_outcomes(cast)
@@ -170,7 +170,8 @@ def test_summarised_figures_equal_the_raw_computation(cast: Cast, actions: list[
             # A refused write (e.g. rating or editing a removed outcome) writes nothing.
             with contextlib.suppress(PermissionDenied, services.Invalid, services.Conflict):
                 apply(cast, outcomes, action)
-            assert_summaries_agree(cast)
+            assert_summaries_agree(cast, only_default=True)
+        assert_summaries_agree(cast)  # and every filter at the end
         transaction.set_rollback(True)
 
 
