@@ -43,7 +43,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Abs, RowNumber
+from django.db.models.functions import Abs, Coalesce, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
@@ -218,6 +218,27 @@ RATING_KEY = ExpressionWrapper(
 )
 
 
+def journey_keys(f: DashboardFilter) -> dict[str, Any]:
+    """The columns of `rating_journeys` read from the outcome itself: its life area's
+    name (`area`), its person, and `closed`, its status if that changed during the
+    period (else null), for `outcomes_achieved`."""
+    start, end = f.period_bounds
+    return {
+        "area": area_group("life_area__name"),
+        "person": F("plan__person"),
+        "closed": Case(
+            When(
+                status_changed_at__gte=start,
+                status_changed_at__lt=end,
+                status__in=[ValuedOutcome.Status.ACHIEVED, ValuedOutcome.Status.LET_GO],
+                then=F("status"),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    }
+
+
 def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     """One row per caseload outcome (`caseload_outcomes`) with, for each side,
     `<side>_ratings` (how many ratings up to the end of the period), `<side>_first`
@@ -248,10 +269,50 @@ def rating_journeys(f: DashboardFilter) -> QuerySet[Any]:
     return (
         caseload_outcomes(f)
         .alias(rated=rated)
-        .values("pk", "plan", area=area_group("life_area__name"), person=F("plan__person"))
+        .values("pk", "plan", **journey_keys(f))
         .annotate(
             **aggregates,
             latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
+        )
+        .order_by()
+    )
+
+
+def summaries_answer(f: DashboardFilter, today: dt.date | None = None) -> bool:
+    """Whether the rating summaries (`outcomes.summaries`) can answer this filter:
+    they hold every rating up to now, so only a period that ends today or later.
+    A period ending in the past is computed from the ratings (`rating_journeys`)."""
+    return f.end >= (today or timezone.localdate())
+
+
+def summarised_journeys(f: DashboardFilter) -> QuerySet[Any]:
+    """`rating_journeys` read from the rating summaries: the same columns, one
+    row per caseload outcome, no grouping; plus `late`, 1 when the outcome has a
+    rating dated after the end of the period (which the summary counts and
+    `rating_journeys` would not), else 0. Exact only when no row is late."""
+    after_end = (f.end - RATING_KEY_FIRST_DAY).days + 1
+    late_key = after_end * 2**40 * SCORE_BITS  # the smallest key dated after the end
+    columns: dict[str, Any] = {}
+    for side in SIDES:
+        summary = f"rating_summary__{side}"
+        columns[f"{side}_ratings"] = Coalesce(F(f"{summary}_ratings"), Value(0))
+        columns[f"{side}_first"] = F(f"{summary}_first") % SCORE_BITS
+        columns[f"{side}_latest"] = F(f"{summary}_latest") % SCORE_BITS
+    person_latest, professional_latest = (
+        F(f"rating_summary__{side}_latest") % SCORE_BITS for side in SIDES
+    )
+    late = Q(rating_summary__person_latest__gte=late_key) | Q(
+        rating_summary__professional_latest__gte=late_key
+    )
+    return (
+        caseload_outcomes(f)
+        .values(
+            "pk",
+            "plan",
+            **journey_keys(f),
+            **columns,
+            latest_gap=Abs(person_latest - professional_latest, output_field=IntegerField()),
+            late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
         .order_by()
     )
@@ -388,6 +449,45 @@ class Median(Aggregate):
         return super().as_sql(compiler, connection, **extra)
 
 
+# --- Several single-row figures in one statement -------------------------------------------
+
+# Aggregates over one queryset, to be computed in one row: (queryset, {name: aggregate}),
+# or a single-row SELECT already written: (sql, params).
+RowParts = tuple[QuerySet[Any], dict[str, Any]] | tuple[str, list[Any]]
+
+
+def aggregate_together(parts: dict[str, RowParts]) -> dict[str, dict[str, Any]]:
+    """Like `QuerySet.aggregate` for each part, all in one statement: each part is a
+    single-row aggregate (no GROUP BY, so one row even over no rows) and the parts
+    are cross-joined, one row of one row each. Returns each part's row by name."""
+    selects: list[str] = []
+    params: list[Any] = []
+    using = "default"
+    for index, (part, (source, aggregates)) in enumerate(parts.items()):
+        if isinstance(source, str):  # written already, its columns named "<part>__<name>"
+            sql, part_params = source, list(aggregates)
+        else:
+            assert isinstance(aggregates, dict)
+            named = {f"{part}__{name}": aggregate for name, aggregate in aggregates.items()}
+            row = source.order_by().annotate(**named).values(*named)
+            row.query.group_by = ()  # aggregate the whole set: no GROUP BY
+            sql, part_params = row.query.sql_with_params()
+            using = source.db
+        selects.append(f"({sql}) part_{index}")
+        params.extend(part_params)
+    # Only our own column names and the ORM's SQL are interpolated; values are parameters.
+    sql = "SELECT * FROM " + " CROSS JOIN ".join(selects)  # noqa: S608
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        values = cursor.fetchone()
+    rows: dict[str, dict[str, Any]] = {part: {} for part in parts}
+    for name, value in zip(names, values, strict=True):
+        part, _, key = name.partition("__")
+        rows[part][key] = value
+    return rows
+
+
 # --- 1. Caseload -----------------------------------------------------------------------
 
 
@@ -466,18 +566,26 @@ def caseload_rules(f: DashboardFilter, today: dt.date | None) -> dict[str, Q]:
 
 def caseload_figures(f: DashboardFilter, *, today: dt.date | None = None) -> CaseloadFigures:
     """The caseload table (`definitions.SECTIONS["caseload"]`). One query."""
-    rules = caseload_rules(f, today)
-    crisis_rules = crisis_plan_rules(f)
-    both = {**rules, **crisis_rules}
-    figures = caseload_plans(f).aggregate(
-        people=Count("person", distinct=True),
-        plans=Count("pk"),
+    return _caseload_from(f, aggregate_together({"caseload": _caseload_parts(f, today)}))
+
+
+def _caseload_parts(f: DashboardFilter, today: dt.date | None) -> RowParts:
+    both = {**caseload_rules(f, today), **crisis_plan_rules(f)}
+    return caseload_plans(f), {
+        "people": Count("person", distinct=True),
+        "plans": Count("pk"),
         **{name: Count("pk", filter=rule) for name, rule in both.items()},
         **{
             f"{name}_people": Count("person", distinct=True, filter=rule)
             for name, rule in both.items()
         },
-    )
+    }
+
+
+def _caseload_from(f: DashboardFilter, rows: dict[str, dict[str, Any]]) -> CaseloadFigures:
+    crisis_rules = crisis_plan_rules(f)
+    both = [*caseload_rules(f, None), *crisis_rules]
+    figures = dict(rows["caseload"])
     behind = {name: figures.pop(f"{name}_people") for name in both}
     crisis_figures = CrisisPlanFigures(
         **{name: figures.pop(name) for name in crisis_rules},
@@ -591,28 +699,26 @@ def change_by_life_area(f: DashboardFilter) -> list[LifeAreaChange]:
 class OutcomeFigures:
     change: OutcomeChange
     by_area: list[LifeAreaChange]
+    achieved: OutcomesClosed | None = None
 
 
-def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
-    """`outcome_change` and `change_by_life_area` from one query: the per-outcome
-    rows of `rating_journeys`, summed once per life area name and once overall."""
-    # Django cannot group the rows of an already grouped query, so the outer
-    # GROUP BY is written by hand around the ORM's per-outcome query. Both
-    # databases read the same standard SQL; the tests run it on each.
-    journeys = rating_journeys(f)
-    inner, params = journeys.query.sql_with_params()
-    columns = _summed_journeys()
-    select = ", ".join(columns.values())
-    # Life area names are never null, so the overall row is the one without a name.
-    sql = (
-        f"WITH journey AS ({inner}) "  # noqa: S608 - only our own column names are interpolated
-        f'SELECT "area", {select} FROM journey GROUP BY "area" '
-        f"UNION ALL SELECT NULL, {select} FROM journey"
-    )
-    with connections[journeys.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
+def outcome_figures(
+    f: DashboardFilter, *, today: dt.date | None = None, summarised: bool | None = None
+) -> OutcomeFigures:
+    """`outcome_change`, `change_by_life_area` and `outcomes_achieved` from one
+    query: the per-outcome rows of `summarised_journeys` when the summaries can
+    answer the filter (`summaries_answer`), else of `rating_journeys`, summed
+    once per life area name and once overall. Should a summarised row turn out
+    late (a rating dated after the period's end: none the forms accept), the
+    figures are computed again from the ratings, so they are always exact.
+    `summarised` forces one source (the tests compare the two)."""
+    if summarised is None:
+        summarised = summaries_answer(f, today)
+    rows = _journey_sums(f, summarised)
     (total,) = (row for row in rows if row["area"] is None)
+    if summarised and total["late"]:
+        rows = _journey_sums(f, summarised=False)
+        (total,) = (row for row in rows if row["area"] is None)
     areas = sorted((row for row in rows if row["area"] is not None), key=lambda r: r["area"])
 
     def people(row: dict[str, Any], *names: str) -> dict[str, int]:
@@ -648,7 +754,34 @@ def outcome_figures(f: DashboardFilter) -> OutcomeFigures:
         )
         for row in areas
     ]
-    return OutcomeFigures(change=change, by_area=by_area)
+    achieved = OutcomesClosed(
+        achieved=total["achieved"],
+        let_go=total["let_go"],
+        people={name: total[f"{name}__people"] for name in ("achieved", "let_go")},
+    )
+    return OutcomeFigures(change=change, by_area=by_area, achieved=achieved)
+
+
+def _journey_sums(f: DashboardFilter, summarised: bool) -> list[dict[str, Any]]:
+    """The rows of `summarised_journeys` or `rating_journeys` summed per life area
+    name and overall (the row whose "area" is None)."""
+    # Django cannot group the rows of an already grouped query, so the outer
+    # GROUP BY is written by hand around the ORM's per-outcome query. Both
+    # databases read the same standard SQL; the tests run it on each.
+    journeys = summarised_journeys(f) if summarised else rating_journeys(f)
+    inner, params = journeys.query.sql_with_params()
+    columns = _summed_journeys()
+    columns["late"] = 'SUM("late")' if summarised else "0"
+    select = ", ".join(columns.values())
+    # Life area names are never null, so the overall row is the one without a name.
+    sql = (
+        f"WITH journey AS ({inner}) "  # noqa: S608 - only our own column names are interpolated
+        f'SELECT "area", {select} FROM journey GROUP BY "area" '
+        f"UNION ALL SELECT NULL, {select} FROM journey"
+    )
+    with connections[journeys.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
 
 
 def _summed_journeys() -> dict[str, str]:
@@ -667,6 +800,8 @@ def _summed_journeys() -> dict[str, str]:
     for state, rule in AGREEMENT_RULES.items():
         counted(state, rule)
     columns["mean_gap"] = 'AVG("latest_gap")'
+    for status in (ValuedOutcome.Status.ACHIEVED, ValuedOutcome.Status.LET_GO):
+        counted(status.value, f"\"closed\" = '{status.value}'")
     return columns
 
 
@@ -791,13 +926,21 @@ class LeadershipBalance:
 
 def leadership_balance(f: DashboardFilter) -> LeadershipBalance:
     """The leadership table (`definitions.SECTIONS["leadership"]`). One query."""
-    row = caseload_areas(f).aggregate(
+    return _leadership_from(aggregate_together({"leadership": _leadership_parts(f)}))
+
+
+def _leadership_parts(f: DashboardFilter) -> RowParts:
+    return caseload_areas(f), {
         **{str(level): Count("pk", filter=Q(leadership=level)) for level in Leadership.values},
         **{
             f"people_{level}": Count("plan__person", distinct=True, filter=Q(leadership=level))
             for level in Leadership.values
         },
-    )
+    }
+
+
+def _leadership_from(rows: dict[str, dict[str, Any]]) -> LeadershipBalance:
+    row = rows["leadership"]
     return LeadershipBalance(
         by_level={int(level): row[str(level)] for level in Leadership.values},
         people_by_level={int(level): row[f"people_{level}"] for level in Leadership.values},
@@ -820,47 +963,75 @@ class ProposalFigures:
 def proposal_figures(f: DashboardFilter) -> dict[str, ProposalFigures]:
     """The suggestions table (`definitions.SECTIONS["proposals"]`).
     One query on PostgreSQL, two on SQLite."""
+    return _proposals_from(f, aggregate_together({"proposals": _proposal_parts(f)}))
+
+
+def _proposal_parts(f: DashboardFilter) -> RowParts:
+    """Each side's figures as columns "<side>_<figure>" of one row."""
     proposals = caseload_proposals(f)
-    aggregates: dict[str, Any] = {
-        "made": Count("pk"),
-        "made__people": Count("plan__person", distinct=True),
-        "answered__people": Count("plan__person", distinct=True, filter=Q(status__in=ANSWERED)),
-    }
-    for state, status in PROPOSAL_STATUS.items():
-        aggregates[state] = Count("pk", filter=Q(status=status))
-        aggregates[f"{state}__people"] = Count(
-            "plan__person", distinct=True, filter=Q(status=status)
-        )
     on_postgresql = connections[proposals.db].vendor == "postgresql"
-    if on_postgresql:
-        aggregates["median_hours_to_answer"] = Median(
-            HoursBetween("created_at", "answered_at"), filter=Q(status__in=ANSWERED)
-        )
-    rows = proposals.order_by().values("proposed_side").annotate(**aggregates)
-    by_side: dict[str, dict[str, Any]] = {
-        side: {**dict.fromkeys(PROPOSAL_STATES, 0), "median_hours_to_answer": None}
-        for side in SIDES
-    }
+    aggregates: dict[str, Any] = {}
     for side in SIDES:
-        by_side[side]["people"] = dict.fromkeys([*PROPOSAL_STATES, "answered"], 0)
-    for row in rows:  # at most one row per side
-        side = row.pop("proposed_side")
-        for name in [*PROPOSAL_STATES, "answered"]:
-            by_side[side]["people"][name] = row.pop(f"{name}__people")
-        by_side[side].update(row)
-    if not on_postgresql:
-        for side, median in _median_hours_by_window(proposals).items():
-            by_side[side]["median_hours_to_answer"] = median
-    return {side: ProposalFigures(**figures) for side, figures in by_side.items()}
+        theirs = Q(proposed_side=side)
+        answered = theirs & Q(status__in=ANSWERED)
+        aggregates[f"{side}_made"] = Count("pk", filter=theirs)
+        aggregates[f"{side}_made_people"] = Count("plan__person", distinct=True, filter=theirs)
+        aggregates[f"{side}_answered_people"] = Count(
+            "plan__person", distinct=True, filter=answered
+        )
+        for state, status in PROPOSAL_STATUS.items():
+            aggregates[f"{side}_{state}"] = Count("pk", filter=theirs & Q(status=status))
+            aggregates[f"{side}_{state}_people"] = Count(
+                "plan__person", distinct=True, filter=theirs & Q(status=status)
+            )
+        if on_postgresql:
+            aggregates[f"{side}_median_hours_to_answer"] = Median(
+                HoursBetween("created_at", "answered_at"), filter=answered
+            )
+    return proposals, aggregates
 
 
-def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
-    """Median hours to answer per side without an ordered-set aggregate: number
-    the answered proposals of each side by time taken and keep only the middle
-    one (odd count) or two (even count). At most four rows come back."""
+def _sqlite_median_parts(f: DashboardFilter) -> RowParts | None:
+    """On SQLite, each side's median hours to answer as one row (the middle rows
+    of `_median_hours_by_window`, averaged), to join the other figures; None on
+    PostgreSQL, whose median is an aggregate of `_proposal_parts`."""
+    proposals = caseload_proposals(f)
+    if connections[proposals.db].vendor == "postgresql":
+        return None
+    middle, params = _middle_answers(proposals).query.sql_with_params()
+    columns = ", ".join(
+        f'AVG(CASE WHEN "proposed_side" = %s THEN "hours" END) AS "median__{side}"'
+        for side in SIDES
+    )
+    # Our own column names and the ORM's SQL only; values are parameters.
+    return f"SELECT {columns} FROM ({middle}) middle", [*SIDES, *params]  # noqa: S608
+
+
+def _proposals_from(
+    f: DashboardFilter, rows: dict[str, dict[str, Any]]
+) -> dict[str, ProposalFigures]:
+    row = rows["proposals"]
+    by_side: dict[str, ProposalFigures] = {}
+    medians: dict[str, float] = {}
+    if f"{SIDES[0]}_median_hours_to_answer" not in row:  # SQLite: no ordered-set aggregate
+        if "median" in rows:
+            medians = {side: rows["median"][side] for side in SIDES}
+        else:
+            medians = _median_hours_by_window(caseload_proposals(f))
+    for side in SIDES:
+        by_side[side] = ProposalFigures(
+            **{state: row[f"{side}_{state}"] for state in PROPOSAL_STATES},
+            median_hours_to_answer=row.get(f"{side}_median_hours_to_answer", medians.get(side)),
+            people={name: row[f"{side}_{name}_people"] for name in [*PROPOSAL_STATES, "answered"]},
+        )
+    return by_side
+
+
+def _middle_answers(proposals: QuerySet[Proposal]) -> QuerySet[Any]:
+    """(side, hours to answer) of each side's middle one or two answered proposals."""
     hours = HoursBetween("created_at", "answered_at")
     side = [F("proposed_side")]
-    middle = (
+    return (
         proposals.filter(status__in=ANSWERED)
         .annotate(
             hours=hours,
@@ -870,8 +1041,14 @@ def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
         .filter(position__gte=(F("answered") + 1) / 2, position__lte=F("answered") / 2 + 1)
         .values_list("proposed_side", "hours")
     )
+
+
+def _median_hours_by_window(proposals: QuerySet[Proposal]) -> dict[str, float]:
+    """Median hours to answer per side without an ordered-set aggregate: number
+    the answered proposals of each side by time taken and keep only the middle
+    one (odd count) or two (even count). At most four rows come back."""
     by_side: dict[str, list[float]] = {}
-    for proposed_side, value in middle:
+    for proposed_side, value in _middle_answers(proposals):
         by_side.setdefault(proposed_side, []).append(value)
     return {s: sum(values) / len(values) for s, values in by_side.items()}
 
@@ -898,7 +1075,12 @@ def caseload_replies(f: DashboardFilter) -> QuerySet[Reply]:
 
 
 def reply_figures(f: DashboardFilter) -> dict[str, ReplyFigures]:
-    """The replies table (`definitions.SECTIONS["replies"]`), for each side: one query.
+    """The replies table (`definitions.SECTIONS["replies"]`), for each side: one query."""
+    return _replies_from(aggregate_together({"replies": _reply_parts(f)}))
+
+
+def _reply_parts(f: DashboardFilter) -> RowParts:
+    """The replies table's figures, "<side>_<figure>", as one row's aggregates.
 
     An open disagreement is counted on the latest reply to a thing from the side
     that did not write it, when nothing later (up to the end of the period)
@@ -922,23 +1104,25 @@ def reply_figures(f: DashboardFilter) -> dict[str, ReplyFigures]:
     )
     written = Q(created_at__gte=start)
     open_ = from_other_side & ~Exists(later_from_other_side) & ~Exists(changed_since)
-    rows = (
-        caseload_replies(f)
-        .order_by()
-        .values("author_side")
-        .annotate(
-            replies=Count("pk", filter=written),
-            open_disagreements=Count("pk", filter=open_),
-            # How many different people's plans each figure is drawn from (small cells).
-            replies_people=Count("plan__person", filter=written, distinct=True),
-            open_disagreements_people=Count("plan__person", filter=open_, distinct=True),
+    aggregates: dict[str, Any] = {}
+    for side in SIDES:
+        theirs = Q(author_side=side)
+        aggregates[f"{side}_replies"] = Count("pk", filter=theirs & written)
+        aggregates[f"{side}_open_disagreements"] = Count("pk", filter=theirs & open_)
+        # How many different people's plans each figure is drawn from (small cells).
+        aggregates[f"{side}_replies_people"] = Count(
+            "plan__person", filter=theirs & written, distinct=True
         )
-    )
+        aggregates[f"{side}_open_disagreements_people"] = Count(
+            "plan__person", filter=theirs & open_, distinct=True
+        )
+    return caseload_replies(f), aggregates
+
+
+def _replies_from(rows: dict[str, dict[str, Any]]) -> dict[str, ReplyFigures]:
+    row = rows["replies"]
     keys = ("replies", "open_disagreements", "replies_people", "open_disagreements_people")
-    by_side: dict[str, dict[str, int]] = {side: dict.fromkeys(keys, 0) for side in SIDES}
-    for row in rows:  # at most one row per side
-        by_side[row["author_side"]].update({key: row[key] for key in keys})
-    return {side: ReplyFigures(**figures) for side, figures in by_side.items()}
+    return {side: ReplyFigures(**{key: row[f"{side}_{key}"] for key in keys}) for side in SIDES}
 
 
 # --- The power check at reviews ----------------------------------------------------------
@@ -965,10 +1149,11 @@ def power_check_figures(f: DashboardFilter) -> PowerCheckFigures:
     professional's own; the person's answers are those on the plans in the
     filter, as for every other figure.
     """
-    start, end = f.period_bounds
-    reviews = Review.objects.filter(
-        plan__in=caseload_plans(f), completed_at__gte=start, completed_at__lt=end
-    )
+    return _power_check_from(aggregate_together({"power_check": _power_check_parts(f)}))
+
+
+def _power_check_counted(f: DashboardFilter) -> dict[str, tuple[str, Q | None]]:
+    """Each power check figure: what it counts, and which answers."""
     person = Q(power_checks__side=Side.PERSON)
     professional = Q(power_checks__side=Side.PROFESSIONAL)
     if f.professional_id is not None:
@@ -989,12 +1174,25 @@ def power_check_figures(f: DashboardFilter) -> PowerCheckFigures:
             "power_checks",
             professional & Q(power_checks__shared_as_agreed=value),
         )
+    return counted
+
+
+def _power_check_parts(f: DashboardFilter) -> RowParts:
+    start, end = f.period_bounds
+    reviews = Review.objects.filter(
+        plan__in=caseload_plans(f), completed_at__gte=start, completed_at__lt=end
+    )
     aggregates: dict[str, Any] = {}
-    for key, (counted_field, condition) in counted.items():
+    for key, (counted_field, condition) in _power_check_counted(f).items():
         aggregates[key] = Count(counted_field, filter=condition, distinct=counted_field == "pk")
         # How many different people each figure is drawn from (outcomes.small_cells).
         aggregates[f"{key}__people"] = Count("plan__person", filter=condition, distinct=True)
-    row = reviews.aggregate(**aggregates)
+    return reviews, aggregates
+
+
+def _power_check_from(rows: dict[str, dict[str, Any]]) -> PowerCheckFigures:
+    row = rows["power_check"]
+    counted = [key for key in row if not key.endswith("__people")]
     return PowerCheckFigures(
         reviews=row["reviews"],
         person_answered=row["person_answered"],
@@ -1092,19 +1290,38 @@ class Dashboard:
     leadership: LeadershipBalance
     proposals: dict[str, ProposalFigures]
     replies: dict[str, ReplyFigures]
+    power_check: PowerCheckFigures
 
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
-    """Every figure for one team and filter: six queries on PostgreSQL, seven on SQLite."""
-    outcomes = outcome_figures(f)
+    """Every figure for one team and filter, in three queries: the outcomes'
+    figures (`outcome_figures`, from the rating summaries for a period ending
+    today), the content's (`content_share`), and every figure that is one row
+    of aggregates over its own set (caseload, leadership, suggestions, replies,
+    power check, and on SQLite the median hours to answer), those cross-joined
+    in one statement (`aggregate_together`)."""
+    outcomes = outcome_figures(f, today=today)
+    assert outcomes.achieved is not None
+    parts = {
+        "caseload": _caseload_parts(f, today),
+        "leadership": _leadership_parts(f),
+        "proposals": _proposal_parts(f),
+        "replies": _reply_parts(f),
+        "power_check": _power_check_parts(f),
+    }
+    median = _sqlite_median_parts(f)
+    if median is not None:
+        parts["median"] = median
+    rows = aggregate_together(parts)
     return Dashboard(
         filter=f,
-        caseload=caseload_figures(f, today=today),
+        caseload=_caseload_from(f, rows),
         outcomes=outcomes.change,
-        achieved=outcomes_achieved(f),
+        achieved=outcomes.achieved,
         life_areas=outcomes.by_area,
         content=content_share(f),
-        leadership=leadership_balance(f),
-        proposals=proposal_figures(f),
-        replies=reply_figures(f),
+        leadership=_leadership_from(rows),
+        proposals=_proposals_from(f, rows),
+        replies=_replies_from(rows),
+        power_check=_power_check_from(rows),
     )

@@ -219,3 +219,30 @@ class Rating(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class RatingSummary(models.Model):
+    """What one outcome's standing ratings (person and professional side) say,
+    kept so the team dashboard need not group every rating on every request.
+
+    Written only by `outcomes.summaries`, in the same transaction as each rating
+    and withdrawal. It holds nothing but what the ratings say: the outcome's
+    plan, life area, status and removal are read from the outcome itself, so
+    edits, moves and removals need no summary update. `<side>_first` and
+    `<side>_latest` are rating keys (`outcomes.metrics.RATING_KEY`: the day,
+    the order recorded and the score in one number), so the date of the latest
+    rating can be told from them too. Null when the side has not rated.
+    """
+
+    outcome = models.OneToOneField(
+        ValuedOutcome, on_delete=models.CASCADE, primary_key=True, related_name="rating_summary"
+    )
+    person_ratings = models.PositiveIntegerField(default=0)
+    person_first = models.BigIntegerField(null=True, blank=True)
+    person_latest = models.BigIntegerField(null=True, blank=True)
+    professional_ratings = models.PositiveIntegerField(default=0)
+    professional_first = models.BigIntegerField(null=True, blank=True)
+    professional_latest = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Rating summary of outcome {self.outcome_id}"

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coproduce.models import Side
+from outcomes import summaries
 from outcomes.forms import OutcomeForm
 from outcomes.models import PowerCheck, Rating, Review, ValuedOutcome
 from plans import rules
@@ -132,6 +133,7 @@ def rate_outcome(
         after={"score": score, "rated_on": rated_on.isoformat(), "note": note},
         review=review,
     )
+    summaries.refresh(outcome)  # after the history entry: see summaries.refresh
     return rating
 
 
@@ -168,6 +170,7 @@ def withdraw_rating(access: PlanAccess, rating: Rating, *, reason: str) -> bool:
         before={"score": rating.score, "rated_on": rating.rated_on.isoformat()},
         after={"withdrawn": True, "reason": reason},
     )
+    summaries.refresh(outcome)  # after the history entry: see summaries.refresh
     return True
 
 

@@ -46,7 +46,7 @@ from outcomes.definitions import (
     PROPOSAL_LABELS,
     SECTIONS,
 )
-from plans.access import get_led_team, may_open
+from plans.access import get_led_team_and_members, may_open
 from plans.models import DEFAULT_LIFE_AREAS, Leadership
 
 DEFAULT_MONTHS = 6
@@ -142,10 +142,6 @@ def area_choices() -> list[str]:
     return [*DEFAULT_LIFE_AREAS, metrics.OWN_AREAS]
 
 
-def team_members(team: Team) -> list[Professional]:
-    return list(team.members.select_related("user").order_by("user__display_name", "pk"))
-
-
 @dataclass
 class ParsedFilter:
     form: DashboardForm
@@ -167,14 +163,12 @@ def parse_filter(request: HttpRequest) -> ParsedFilter:
     Fields left out of the query string take their defaults (the last six
     months, everyone, all life areas); fields sent empty or wrong are errors.
     """
-    team = get_led_team(request.user)
-    lead = request.user.professional  # type: ignore[union-attr]
+    team, lead, members = get_led_team_and_members(request.user)
     start, end = default_period(timezone.localdate())
     data: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
     for name in ("start", "end", "area", "professional"):
         if name in request.GET:
             data[name] = request.GET[name]
-    members = team_members(team)
     form = DashboardForm(data, area_names=area_choices(), members=members)
     parsed = ParsedFilter(form=form, team=team, lead=lead, members=members)
     if form.is_valid():
@@ -314,10 +308,7 @@ def shown_figures(
         broader.append(replace(f, life_area_name=None))
     return small_cells.suppress(
         every_figure(board, power_check),
-        [
-            every_figure(metrics.dashboard(wider), metrics.power_check_figures(wider))
-            for wider in broader
-        ],
+        [every_figure(wide, wide.power_check) for wide in map(metrics.dashboard, broader)],
     )
 
 
@@ -334,7 +325,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     board = metrics.dashboard(parsed.filter)
-    power_check = metrics.power_check_figures(parsed.filter)
+    power_check = board.power_check
     figures = shown_figures(parsed.filter, board, power_check)
     by_key = {s.key: s for s in sections(figures, parsed.querystring)}
     hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
@@ -389,7 +380,7 @@ def team_dashboard_csv(request: HttpRequest) -> HttpResponse:
     board = metrics.dashboard(parsed.filter)
     filename = csv_filename(parsed, "dashboard")
     f = parsed.filter
-    rows = dashboard_csv_rows(shown_figures(f, board, metrics.power_check_figures(f)))
+    rows = dashboard_csv_rows(shown_figures(f, board, board.power_check))
     return csv_response(filename, DASHBOARD_HEADER, rows)
 
 

@@ -228,6 +228,23 @@ def get_led_team(user: Any) -> Team:
     return team
 
 
+def get_led_team_and_members(user: Any) -> tuple[Team, Professional, list[Professional]]:
+    """The team this user leads, the lead, and the team's members with their users
+    (by name): one query for a lead; 403 for anyone else, as `get_led_team`."""
+    members = list(
+        Professional.objects.filter(team__lead__user_id=user.pk)
+        .select_related("user", "team")
+        .order_by("user__display_name", "pk")
+    )
+    if not members:
+        get_led_team(user)  # raises the refusal that fits
+        raise PermissionDenied("This page is for team leads.")
+    lead = next((m for m in members if m.user_id == user.pk), None) or get_professional(user)
+    team = members[0].team
+    assert team is not None  # members of the team the user leads
+    return team, lead, members
+
+
 def get_plan_for_lead(user: Any, code: UUID | str) -> Plan:
     """A plan on the caseload of the team this user leads (403 for others, else 404).
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 
 from plans import history_chain
@@ -25,8 +25,20 @@ class Kind(Protocol):
 
 
 def bump_version(plan: Plan) -> int:
-    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    plan.version = Plan.objects.values_list("version", flat=True).get(pk=plan.pk)
+    """Add one to the plan's version and return it: one statement (UPDATE …
+    RETURNING, on SQLite 3.35+ and PostgreSQL), which holds the plan row's lock
+    until the transaction ends."""
+    connection = connections[router.db_for_write(Plan)]
+    quote = connection.ops.quote_name
+    updated_at = Plan._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    version = quote("version")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Plan._meta.db_table)} SET {version} = {version} + 1, "  # noqa: S608
+            f"{quote('updated_at')} = %s WHERE {quote('id')} = %s RETURNING {version}",
+            [updated_at, plan.pk],
+        )
+        (plan.version,) = cursor.fetchone()
     return plan.version
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.hashers import get_hasher, make_password
 
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from outcomes import summaries
 from outcomes.models import Rating, ValuedOutcome
 from plans.models import (
     DEFAULT_LIFE_AREAS,
@@ -103,7 +104,7 @@ def make_outcome(
 def make_rating(
     outcome: ValuedOutcome, by: User, score: int, on: date | None = None, **fields: Any
 ) -> Rating:
-    return Rating.objects.create(
+    rating = Rating.objects.create(
         outcome=outcome,
         plan_id=outcome.plan_id,
         side=_side(by),
@@ -112,6 +113,10 @@ def make_rating(
         rated_on=on or date.today(),
         **fields,
     )
+    # A shortcut past outcomes.services (dates in the past, no history entry), so
+    # it keeps the dashboard's rating summary itself, as the services do.
+    summaries.refresh(outcome)
+    return rating
 
 
 def make_resource(

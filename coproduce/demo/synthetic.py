@@ -25,6 +25,7 @@ from django.utils import timezone
 from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from outcomes import summaries
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import care_team, history_chain
 from plans.models import (
@@ -215,6 +216,12 @@ def build_synthetic(
             rows[name] = rows.get(name, 0) + count
         if progress:
             progress(counts["people"])
+    summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
+    if to_make and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh statistics: until autovacuum gets round to it, the planner would
+        # take the bulk-loaded tables for nearly empty and choose slow plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return SyntheticResult(existing=existing, created=to_make, rows=rows)
 
 
