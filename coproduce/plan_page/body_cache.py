@@ -5,7 +5,7 @@ most of its queries), and on a busy plan the same viewer opens the same
 version again and again (back from an edit page, another tab, a reload). So
 the rendered body is kept in the shared cache (the database cache, or Redis
 with REDIS_URL: never one process's memory, since several app servers share
-one database), under a key made of everything the body depends on:
+one database; its own cache alias, "pages"), under a key made of everything the body depends on:
 
 - the plan (its code, a UUID never reused) and its version, which every
   write to the plan bumps (plans.history.record, and the few services that
@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -49,8 +49,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plans.access import PlanAccess
 
-# A day is plenty: today's date is in the key, so yesterday's bodies are never read.
-TIMEOUT = 24 * 60 * 60
+# The "pages" cache (settings.CACHES): apart from the sign-in counters in "default".
+CACHE = "pages"
 
 PLACEHOLDER = "__COPRODUCE_CSRF_TOKEN__"
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -102,9 +102,10 @@ def cached_body(
     if seen < access.plan.version:
         return mark_safe(tidy(render_to_string("plans/plan_detail.html#body", context(), request)))  # noqa: S308
     key = body_key(access)
-    html = cache.get(key)
+    pages = caches[CACHE]
+    html = pages.get(key)
     if html is None:
         html = render_to_string("plans/plan_detail.html#body", context(), request)
         html = without_tokens(tidy(html))
-        cache.set(key, html, TIMEOUT)
+        pages.set(key, html)
     return with_token(request, html)

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.plan_page.body_cache import PLACEHOLDER, body_key
+from coproduce.plan_page.body_cache import CACHE, PLACEHOLDER, body_key
 from outcomes.models import ValuedOutcome
 from plans import supporters
 from plans.access import get_plan_for_user
@@ -48,7 +48,7 @@ def body(response: Any) -> str:
 def uncached(client: Client, cast: Cast, user: Any) -> str:
     """The page as it would be with nothing in the cache for this viewer."""
     plan = Plan.objects.get(pk=cast.plan.pk)
-    cache.delete(body_key(get_plan_for_user(user, plan.code, supporters=True)))
+    caches[CACHE].delete(body_key(get_plan_for_user(user, plan.code, supporters=True)))
     return body(client.get(plan_url(cast)))
 
 
