@@ -87,6 +87,8 @@ def amaras_plan(host: str) -> str:
 def find_target(environment: Environment, **_: Any) -> None:
     host = environment.host or ""
     username, what = TARGETS[TARGET]
+    state["started"] = time.monotonic()
+    state["cpu"] = _cpu()
     if username is None:
         return
     session = sign_in(host, username)
