@@ -49,6 +49,8 @@ serve: setup
 
 # A mixed crowd (locust, headless) against production settings behind gunicorn,
 # on PostgreSQL; prints each endpoint's req/s, p50/p95/p99 and errors.
+# LOADTEST_MODE=targets: each target alone for 15 s instead, one table
+# (target | concurrency | req/s | p50 | p95 | p99 | errors); README, "Speed".
 loadtest: setup
 	bash scripts/loadtest.sh
 

@@ -250,7 +250,27 @@ CACHES = {
             "LOCATION": "coproduce_cache",
             "KEY_PREFIX": _CACHE_KEY_PREFIX,
         }
-    )
+    ),
+    # Rendered plan pages (coproduce.plan_page.body_cache): kept apart, so that
+    # the database cache's culling at MAX_ENTRIES can never evict the sign-in
+    # and throttling counters in "default" to make room for pages. An hour is
+    # enough: a body is read again when its viewer reloads the same version.
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
+            "TIMEOUT": 60 * 60,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coproduce_page_cache",
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
+            "TIMEOUT": 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
 # Email: printed to the console in development, SMTP in production. Sending

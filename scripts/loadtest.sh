@@ -10,6 +10,12 @@
 # count from when the last user has signed in), WEB_CONCURRENCY
 # (3) gunicorn workers, LOADTEST_PORT (8765). A benchmark, not a test: the
 # figures depend on the machine and on whatever else it is doing.
+#
+# LOADTEST_MODE=targets: instead of the crowd, each target alone for
+# LOADTEST_TIME (15s) at its concurrency, with no waits (loadtest/targets.py),
+# then one table: target | concurrency | req/s | p50 | p95 | p99 | errors, with
+# the load generator's share of a core and the load average beside each row.
+# LOADTEST_SEED=0 skips seeding (the database is already seeded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -31,8 +37,10 @@ export ADDRESS_FAILURE_LIMIT=100000
 $BIN/python manage.py migrate --no-input -v 0
 $BIN/python manage.py createcachetable
 $BIN/python manage.py collectstatic --no-input --verbosity 0
-$BIN/python manage.py seed_demo
-$BIN/python manage.py seed_demo --people "${LOADTEST_PEOPLE:-10000}"
+if [[ "${LOADTEST_SEED:-1}" != 0 ]]; then
+    $BIN/python manage.py seed_demo
+    $BIN/python manage.py seed_demo --people "${LOADTEST_PEOPLE:-10000}"
+fi
 
 $BIN/gunicorn coproduce.wsgi --config gunicorn.conf.py >"${TMPDIR:-/tmp}/loadtest-gunicorn-$port.log" 2>&1 &
 server=$!
@@ -44,6 +52,33 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 curl -fsS -o /dev/null "$host/readyz/"
+
+if [[ "${LOADTEST_MODE:-crowd}" == targets ]]; then
+    results="$(mktemp)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    for run in healthz:8 live:8 plan-amara:8 plan-amara:50 plan-ben:8 caseload-ben:8 \
+        team-overview:8 team-dashboard:8; do
+        target="${run%%:*}" users="${run##*:}"
+        LOADTEST_TARGET="$target" LOADTEST_USERS="$users" LOADTEST_RESULTS="$results" \
+            $BIN/locust -f loadtest/targets.py --headless --host "$host" \
+            --users "$users" --spawn-rate "$users" --run-time "${LOADTEST_TIME:-15s}" \
+            --reset-stats --only-summary --loglevel ERROR >/dev/null 2>"${TMPDIR:-/tmp}/loadtest-$target-$users.log" ||
+            echo "$target: locust exited with $?" >&2
+    done
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    $BIN/python - "$results" <<'TABLE'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+print("\n| target | concurrency | req/s | p50 | p95 | p99 | errors | locust CPU | load |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for r in rows:
+    print(f"| {r['target']} | {r['concurrency']} | {r['rps']:,.0f} | {r['p50']:.0f} ms "
+          f"| {r['p95']:.0f} ms | {r['p99']:.0f} ms | {r['errors']} "
+          f"| {r['generator_cpu']:.0%} | {r['load']:.1f} |")
+TABLE
+    rm -f "$results"
+    exit 0
+fi
 
 $BIN/locust -f loadtest/locustfile.py --headless --host "$host" \
     --users "${LOADTEST_USERS:-30}" --spawn-rate "${LOADTEST_SPAWN_RATE:-3}" \

@@ -31,6 +31,7 @@ from coproduce.middleware import (
     sign_in_from_viewers,
 )
 from coproduce.notifications.waiting import new_since
+from coproduce.plan_page.body_cache import cached_body
 from coproduce.plan_page.glance import glance_for
 from coproduce.plan_page.loader import PlanPage, load_plan_page
 from plans.access import (
@@ -60,12 +61,11 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
 # page. Any run of white space holding a line break becomes one line break,
 # which HTML reads exactly as it read the run (the plan page has no <pre>, and
 # its text areas start empty).
-BLANK_RUN = re.compile(rb"[ \t]*\n\s*")
+BLANK_RUN = re.compile(r"[ \t]*\n\s*")
 
 
-def without_blank_runs(response: HttpResponse) -> HttpResponse:
-    response.content = BLANK_RUN.sub(b"\n", response.content)
-    return response
+def without_blank_runs(html: str) -> str:
+    return BLANK_RUN.sub("\n", html)
 
 
 def page_context(access: PlanAccess, page: PlanPage, **more: object) -> dict[str, object]:
@@ -84,12 +84,20 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_plan_for_user(request.user, code, supporters=True)
     log_view(access, "plan")
     return_due_leadership(access.plan)
-    page = load_plan_page(access.plan)
     seen = mark_seen(access)
-    new_items, new_areas = new_since(access.plan, seen, access.side)
-    life = life_of(access, care_team=page.care_team)
-    context = page_context(access, page, life=life, new_items=new_items, new_areas=new_areas)
-    return without_blank_runs(render(request, "plans/plan_detail.html", context))
+
+    def body_context() -> dict[str, object]:
+        page = load_plan_page(access.plan)
+        new_items, new_areas = new_since(access.plan, seen, access.side)
+        life = life_of(access, care_team=page.care_team)
+        return page_context(access, page, life=life, new_items=new_items, new_areas=new_areas)
+
+    # The body comes from the cache when this viewer has had this version before
+    # (coproduce.plan_page.body_cache says what the key holds, and why).
+    body = cached_body(request, access, seen, body_context, tidy=without_blank_runs)
+    return render(
+        request, "plans/plan_detail.html", {"access": access, "plan": access.plan, "body": body}
+    )
 
 
 def mark_seen(access: PlanAccess) -> int:
