@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.plan_page.page import try_change
 from plans import crisis as crisis_service
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
@@ -229,43 +230,31 @@ def crisis_section_edit(request: HttpRequest, code: str, section: str) -> HttpRe
     crisis = crisis_service.crisis_plan_of(access.plan) or crisis_service.blank_crisis_plan(
         access.plan
     )
-    form: Any = services.build_form(access, kind, item=crisis)
-    version = getattr(crisis, kind.version_field)
-    status = 200
-    extra: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            with transaction.atomic():
-                crisis = crisis_service.start_crisis_plan(access)
-                result = services.submit_change(
-                    access, kind, crisis, request.POST, reason=request.POST.get("reason", "")
-                )
-        except services.Invalid as invalid:
-            form, status = invalid.form, 422
-            version = services.parse_version(request.POST) or version
-        except services.Conflict as conflict:
-            crisis = conflict.current
-            form = conflict.submitted or services.build_form(
-                access, kind, request.POST, item=crisis
+
+    def save() -> services.Result:
+        with transaction.atomic():
+            started = crisis_service.start_crisis_plan(access)
+            return services.submit_change(
+                access, kind, started, request.POST, reason=request.POST.get("reason", "")
             )
-            version, status = getattr(crisis, kind.version_field), 409
-            extra = {"conflict": True, "current_picture": services.describe(kind, crisis)}
-        else:
-            return _after_write(request, result, access, part.anchor)
+
+    change = try_change(request, access, kind, crisis, save)
+    if change.result is not None:
+        return _after_write(request, change.result, access, part.anchor)
     title = part.heading if access.is_owner else part.heading_other
     return _form_page(
         request,
         access,
         kind,
-        form,
+        change.form,
         title=title,
         action_url=reverse("crisis_section_edit", args=[access.plan.code, part.anchor]),
         anchor=part.anchor,
-        status=status,
+        status=change.status,
         act=rules.Act.CHANGE,
-        item=crisis,
-        version=version,
-        **extra,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 
@@ -314,40 +303,30 @@ def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> H
     access = get_plan_for_user(request.user, code)
     kind = services.KINDS["crisis_contact"]
     contact = _contact(access, contact_code)
-    form: Any = services.build_form(access, kind, item=contact)
-    version = contact.version
-    status = 200
-    extra: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            result = services.submit_change(
-                access, kind, contact, request.POST, reason=request.POST.get("reason", "")
-            )
-        except services.Invalid as invalid:
-            form, status = invalid.form, 422
-            version = services.parse_version(request.POST) or version
-        except services.Conflict as conflict:
-            contact = conflict.current
-            form = conflict.submitted or services.build_form(
-                access, kind, request.POST, item=contact
-            )
-            version, status = contact.version, 409
-            extra = {"conflict": True, "current_picture": services.describe(kind, contact)}
-        else:
-            return _after_write(request, result, access, "contact")
+    change = try_change(
+        request,
+        access,
+        kind,
+        contact,
+        lambda: services.submit_change(
+            access, kind, contact, request.POST, reason=request.POST.get("reason", "")
+        ),
+    )
+    if change.result is not None:
+        return _after_write(request, change.result, access, "contact")
     return _form_page(
         request,
         access,
         kind,
-        form,
-        title=f"Change {contact.name}",
-        action_url=reverse("crisis_contact_edit", args=[access.plan.code, contact.code]),
+        change.form,
+        title=f"Change {change.item.name}",
+        action_url=reverse("crisis_contact_edit", args=[access.plan.code, change.item.code]),
         anchor="contact",
-        status=status,
+        status=change.status,
         act=rules.Act.CHANGE,
-        item=contact,
-        version=version,
-        **extra,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from coproduce.plan_page.page import after_write, area_of_plan
+from coproduce.plan_page.page import after_write, area_of_plan, try_change
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user, require_may_change
 from plans.forms import ReasonForm
@@ -162,48 +162,37 @@ def item_edit(
         action_url = reverse("about_edit", args=[access.plan.code])
     else:
         action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
-    form: Any = services.build_form(access, kind, item=item)
-    version = getattr(item, kind.version_field)
+    change = try_change(
+        request,
+        access,
+        kind,
+        item,
+        lambda: services.submit_change(
+            access, kind, item, request.POST, reason=request.POST.get("reason", "")
+        ),
+    )
+    if change.result is not None:
+        return _after_write(request, access, change.result, area if kind.in_area else None)
     title = f"Change {kind.label}"
-    status = 200
-    conflict_context: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            result = services.submit_change(
-                access, kind, item, request.POST, reason=request.POST.get("reason", "")
+    if change.conflict:
+        title = f"Someone else changed this {kind.label}"
+        if getattr(change.item, "removed_at", None):
+            messages.error(
+                request, "Someone removed this while you were editing it. Your text is shown below."
             )
-        except services.Invalid as invalid:
-            form = invalid.form
-            version = services.parse_version(request.POST) or version
-            status = 422
-        except services.Conflict as conflict:
-            # Someone saved first: show their version beside what this user typed.
-            item = conflict.current
-            if getattr(item, "removed_at", None):
-                messages.error(
-                    request,
-                    "Someone removed this while you were editing it. Your text is shown below.",
-                )
-            form = conflict.submitted or services.build_form(access, kind, request.POST, item=item)
-            version = getattr(item, kind.version_field)
-            title = f"Someone else changed this {kind.label}"
-            status = 409
-            conflict_context = {"conflict": True, "current_picture": services.describe(kind, item)}
-        else:
-            return _after_write(request, access, result, area if kind.in_area else None)
     return _form_response(
         request,
         access,
         kind,
-        form,
+        change.form,
         act=rules.Act.CHANGE,
         area=area,
         action_url=action_url,
         title=title,
-        status=status,
-        item=item,
-        version=version,
-        **conflict_context,
+        status=change.status,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 

@@ -7,6 +7,9 @@ valued outcomes and their ratings (outcomes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,6 +36,7 @@ from coproduce.middleware import (
 from coproduce.notifications.waiting import new_since
 from coproduce.plan_page.glance import glance_for
 from coproduce.plan_page.loader import PlanPage, load_plan_page
+from plans import services
 from plans.access import (
     PlanAccess,
     get_or_404,
@@ -127,6 +131,56 @@ def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | Non
     else:
         response = render(request, "plans/plan_detail.html#everything-oob", context)
     return retarget(reswap(response, "none"), "body")
+
+
+@dataclass
+class ChangeForm:
+    """What a change form shows: the form as it stands, or the result once saved."""
+
+    item: Any
+    form: Any
+    version: int
+    status: int = 200
+    result: services.Result | None = None
+    conflict: dict[str, Any] = field(default_factory=dict)
+
+
+def try_change(
+    request: HttpRequest,
+    access: PlanAccess,
+    kind: services.ItemKind,
+    item: Any,
+    save: Callable[[], services.Result],
+) -> ChangeForm:
+    """The form to change an item, and on POST the attempt to save it.
+
+    Invalid input keeps what was typed and its version (422). If someone saved
+    first, the form shows their version beside what this user typed (409), so
+    nothing is lost and resaving merges onto the newer version.
+    """
+    change = ChangeForm(
+        item=item,
+        form=services.build_form(access, kind, item=item),
+        version=getattr(item, kind.version_field),
+    )
+    if request.method != "POST":
+        return change
+    try:
+        change.result = save()
+    except services.Invalid as invalid:
+        change.form, change.status = invalid.form, 422
+        change.version = services.parse_version(request.POST) or change.version
+    except services.Conflict as conflict:
+        change.item = conflict.current
+        change.form = conflict.submitted or services.build_form(
+            access, kind, request.POST, item=change.item
+        )
+        change.version, change.status = getattr(change.item, kind.version_field), 409
+        change.conflict = {
+            "conflict": True,
+            "current_picture": services.describe(kind, change.item),
+        }
+    return change
 
 
 def after_write(
