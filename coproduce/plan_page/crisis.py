@@ -135,12 +135,19 @@ def _context(access: PlanAccess, page: CrisisPage, **extra: Any) -> dict[str, An
     return {"access": access, "plan": access.plan, "page": page, "crisis": page.crisis, **extra}
 
 
+def _show(
+    request: HttpRequest, code: str, looked_at: str, template: str, **extra: Any
+) -> HttpResponse:
+    """One of the crisis plan's pages: a look at it (in "who has looked"), and the page."""
+    access = get_plan_for_user(request.user, code)
+    log_view(access, looked_at)
+    page = load_crisis_page(access)
+    return render(request, template, _context(access, page, **extra))
+
+
 @require_GET
 def crisis_plan(request: HttpRequest, code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis")
-    page = load_crisis_page(access)
-    return render(request, "plans/crisis_plan.html", _context(access, page))
+    return _show(request, code, "crisis", "plans/crisis_plan.html")
 
 
 @require_GET
@@ -163,20 +170,15 @@ def crisis_live(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def crisis_print(request: HttpRequest, code: str) -> HttpResponse:
     """The crisis plan on one A4 page, for printing or saving as a PDF."""
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis print")
-    page = load_crisis_page(access)
-    context = _context(access, page, printed_at=timezone.now())
-    return render(request, "plans/crisis_print.html", context)
+    return _show(
+        request, code, "crisis print", "plans/crisis_print.html", printed_at=timezone.now()
+    )
 
 
 @require_GET
 def crisis_card(request: HttpRequest, code: str) -> HttpResponse:
     """The few things needed first, on a card the size of a bank card."""
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis card")
-    page = load_crisis_page(access)
-    return render(request, "plans/crisis_card.html", _context(access, page))
+    return _show(request, code, "crisis card", "plans/crisis_card.html")
 
 
 def _after_write(
@@ -303,15 +305,7 @@ def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> H
     access = get_plan_for_user(request.user, code)
     kind = services.KINDS["crisis_contact"]
     contact = _contact(access, contact_code)
-    change = try_change(
-        request,
-        access,
-        kind,
-        contact,
-        lambda: services.submit_change(
-            access, kind, contact, request.POST, reason=request.POST.get("reason", "")
-        ),
-    )
+    change = try_change(request, access, kind, contact)
     if change.result is not None:
         return _after_write(request, change.result, access, "contact")
     return _form_page(

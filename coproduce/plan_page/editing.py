@@ -162,15 +162,7 @@ def item_edit(
         action_url = reverse("about_edit", args=[access.plan.code])
     else:
         action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
-    change = try_change(
-        request,
-        access,
-        kind,
-        item,
-        lambda: services.submit_change(
-            access, kind, item, request.POST, reason=request.POST.get("reason", "")
-        ),
-    )
+    change = try_change(request, access, kind, item)
     if change.result is not None:
         return _after_write(request, access, change.result, area if kind.in_area else None)
     title = f"Change {kind.label}"

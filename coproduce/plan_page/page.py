@@ -150,9 +150,10 @@ def try_change(
     access: PlanAccess,
     kind: services.ItemKind,
     item: Any,
-    save: Callable[[], services.Result],
+    save: Callable[[], services.Result] | None = None,
 ) -> ChangeForm:
-    """The form to change an item, and on POST the attempt to save it.
+    """The form to change an item, and on POST the attempt to save it (by
+    default services.submit_change, with the reason given).
 
     Invalid input keeps what was typed and its version (422). If someone saved
     first, the form shows their version beside what this user typed (409), so
@@ -165,8 +166,12 @@ def try_change(
     )
     if request.method != "POST":
         return change
+    reason = request.POST.get("reason", "")
     try:
-        change.result = save()
+        if save is None:
+            change.result = services.submit_change(access, kind, item, request.POST, reason=reason)
+        else:
+            change.result = save()
     except services.Invalid as invalid:
         change.form, change.status = invalid.form, 422
         change.version = services.parse_version(request.POST) or change.version
