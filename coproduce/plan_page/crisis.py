@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.plan_page.page import try_change
+from coproduce.plan_page.page import try_change, try_remove
 from plans import crisis as crisis_service
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
@@ -329,18 +329,12 @@ def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) ->
     access = get_plan_for_user(request.user, code)
     kind = services.KINDS["crisis_contact"]
     contact = _contact(access, contact_code)
-    reason_form: Any = None
-    status = 200
-    if request.method == "POST":
-        try:
-            result = services.submit_remove(access, kind, contact, request.POST)
-        except services.Invalid as invalid:
-            reason_form, status = invalid.form, 422
-        except services.Conflict:
-            messages.info(request, "Someone changed this contact meanwhile. Look again.")
-            return redirect(crisis_url(access, "#contact"))
-        else:
-            return _after_write(request, result, access, "contact")
+    removal = try_remove(request, access, kind, contact)
+    if removal.result is not None:
+        return _after_write(request, removal.result, access, "contact")
+    if removal.conflict is not None:
+        messages.info(request, "Someone changed this contact meanwhile. Look again.")
+        return redirect(crisis_url(access, "#contact"))
     will_propose = (
         services.decision_for(access, kind, rules.Act.REMOVE, None, contact)
         == rules.Decision.PROPOSE
@@ -349,11 +343,11 @@ def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) ->
         "access": access,
         "plan": access.plan,
         "contact": contact,
-        "reason_form": reason_form,
+        "reason_form": removal.reason_form,
         "will_propose": will_propose,
         "back_url": crisis_url(access, "#contact"),
     }
-    return render(request, "plans/crisis_remove.html", context, status=status)
+    return render(request, "plans/crisis_remove.html", context, status=removal.status)
 
 
 @require_POST

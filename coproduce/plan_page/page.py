@@ -188,6 +188,33 @@ def try_change(
     return change
 
 
+@dataclass
+class RemoveForm:
+    """What a "remove this?" page shows: the reason form as posted, or the outcome."""
+
+    reason_form: Any = None
+    status: int = 200
+    result: services.Result | None = None
+    conflict: services.Conflict | None = None
+
+
+def try_remove(
+    request: HttpRequest, access: PlanAccess, kind: services.ItemKind, item: Any
+) -> RemoveForm:
+    """On POST, the attempt to remove an item: invalid input is re-shown (422);
+    a conflict (changed or removed meanwhile) is for the caller to explain (409)."""
+    removal = RemoveForm()
+    if request.method != "POST":
+        return removal
+    try:
+        removal.result = services.submit_remove(access, kind, item, request.POST)
+    except services.Invalid as invalid:
+        removal.reason_form, removal.status = invalid.form, 422
+    except services.Conflict as conflict:
+        removal.conflict, removal.status = conflict, 409
+    return removal
+
+
 def after_write(
     request: HtmxHttpRequest,
     access: PlanAccess,
