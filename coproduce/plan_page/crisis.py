@@ -260,16 +260,19 @@ def crisis_section_edit(request: HttpRequest, code: str, section: str) -> HttpRe
     )
 
 
-def _contact(access: PlanAccess, contact_code: str) -> CrisisContact:
+def _contact(
+    request: HttpRequest, code: str, contact_code: str
+) -> tuple[PlanAccess, services.ItemKind, CrisisContact]:
+    """The plan, the contact kind, and one current contact on it (else 404)."""
+    access = get_plan_for_user(request.user, code)
+    kind = services.KINDS["crisis_contact"]
     try:
-        contact = services.find_item(
-            services.KINDS["crisis_contact"], access.plan, str(contact_code)
-        )
+        contact = services.find_item(kind, access.plan, str(contact_code))
     except (ValueError, ValidationError):
         contact = None
     if contact is None:
         raise Http404
-    return contact
+    return access, kind, contact
 
 
 @require_http_methods(["GET", "POST"])
@@ -302,9 +305,7 @@ def crisis_contact_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    kind = services.KINDS["crisis_contact"]
-    contact = _contact(access, contact_code)
+    access, kind, contact = _contact(request, code, contact_code)
     change = try_change(request, access, kind, contact)
     if change.result is not None:
         return _after_write(request, change.result, access, "contact")
@@ -326,9 +327,7 @@ def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> H
 
 @require_http_methods(["GET", "POST"])
 def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    kind = services.KINDS["crisis_contact"]
-    contact = _contact(access, contact_code)
+    access, kind, contact = _contact(request, code, contact_code)
     removal = try_remove(request, access, kind, contact)
     if removal.result is not None:
         return _after_write(request, removal.result, access, "contact")
