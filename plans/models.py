@@ -381,7 +381,28 @@ class Supporter(models.Model):
         return self.removed_at is None
 
 
-class SupporterSuggestion(models.Model):
+class PendingEdit(models.Model):
+    """What a proposal and a supporter's suggestion both hold: one edit of one
+    item (or a new one), kept as submitted until someone answers it.
+
+    Abstract, so each keeps its own table, choices, constraints and rules.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item_type = models.CharField(max_length=20)
+    item_code = models.UUIDField(null=True, blank=True)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    # {"data": the submitted form fields, "before": ..., "after": ...}
+    payload = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SupporterSuggestion(PendingEdit):
     """A supporter's suggestion, for the person alone to answer.
 
     It is not on the plan (nor in its history, nor seen by the care team)
@@ -402,23 +423,14 @@ class SupporterSuggestion(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="supporter_suggestions")
     supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="suggestions")
     life_area = models.ForeignKey(
         "LifeArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=8, choices=Action.choices)
-    item_type = models.CharField(max_length=20)
-    item_code = models.UUIDField(null=True, blank=True)
-    base_version = models.PositiveIntegerField(null=True, blank=True)
-    # {"data": the submitted form fields, "before": ..., "after": ...}
-    payload = models.JSONField(default=dict, blank=True)
     summary = models.CharField(max_length=300)
-    reason = models.TextField(blank=True, max_length=1000)
-    created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -889,7 +901,7 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         )
 
 
-class Proposal(models.Model):
+class Proposal(PendingEdit):
     """An edit by the side that does not lead an area, or a new balance of leadership."""
 
     class Action(models.TextChoices):
@@ -904,17 +916,11 @@ class Proposal(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="proposals")
     life_area = models.ForeignKey(
         LifeArea, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
     )
     action = models.CharField(max_length=12, choices=Action.choices)
-    item_type = models.CharField(max_length=20)
-    item_code = models.UUIDField(null=True, blank=True)
-    base_version = models.PositiveIntegerField(null=True, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True, max_length=1000)
     # For a new balance: the balance suggested, and for how long it is agreed
     # (until a date, until the next review, or with neither: until changed).
     proposed_leadership = models.PositiveSmallIntegerField(
@@ -926,7 +932,6 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_made"
     )
     proposed_side = models.CharField(max_length=12, choices=Side.choices)
-    created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -935,7 +940,6 @@ class Proposal(models.Model):
         null=True,
         blank=True,
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
     answer_reason = models.TextField(blank=True, max_length=1000)
 
     objects = ProposalQuerySet.as_manager()

@@ -173,6 +173,16 @@ def _as_form_data(suggestion: SupporterSuggestion) -> QueryDict:
     return data
 
 
+def _answer(suggestion: SupporterSuggestion, status: str) -> None:
+    """Pending → `status`, in one UPDATE: NotPending if it was answered meanwhile
+    (in another tab, or by the supporter withdrawing it)."""
+    answered = SupporterSuggestion.objects.filter(
+        pk=suggestion.pk, status=SupporterSuggestion.Status.PENDING
+    ).update(status=status, answered_at=timezone.now())
+    if not answered:
+        raise NotPending
+
+
 def take_up(access: PlanAccess, suggestion: SupporterSuggestion) -> services.Result:
     """The person says yes: the supporter's suggestion becomes her own edit (see above)."""
     if not rules.may_answer_supporter_suggestion(
@@ -186,11 +196,7 @@ def take_up(access: PlanAccess, suggestion: SupporterSuggestion) -> services.Res
         raise NoLongerFits("This kind of suggestion can no longer be taken up.")
     data = _as_form_data(suggestion)
     with transaction.atomic():
-        answered = SupporterSuggestion.objects.filter(
-            pk=suggestion.pk, status=SupporterSuggestion.Status.PENDING
-        ).update(status=SupporterSuggestion.Status.ACCEPTED, answered_at=timezone.now())
-        if not answered:
-            raise NotPending
+        _answer(suggestion, SupporterSuggestion.Status.ACCEPTED)
         try:
             if suggestion.action == SupporterSuggestion.Action.ADD:
                 area = suggestion.life_area if kind.in_area else None
@@ -224,11 +230,7 @@ def decline(access: PlanAccess, suggestion: SupporterSuggestion) -> None:
         access.side, pending=True, plan_closed=access.plan.is_closed
     ):
         raise PermissionDenied("Only the person answers a supporter's suggestion.")
-    answered = SupporterSuggestion.objects.filter(
-        pk=suggestion.pk, status=SupporterSuggestion.Status.PENDING
-    ).update(status=SupporterSuggestion.Status.DECLINED, answered_at=timezone.now())
-    if not answered:
-        raise NotPending
+    _answer(suggestion, SupporterSuggestion.Status.DECLINED)
 
 
 def withdraw(access: PlanAccess, suggestion: SupporterSuggestion) -> None:
@@ -236,8 +238,4 @@ def withdraw(access: PlanAccess, suggestion: SupporterSuggestion) -> None:
         access.side, own=suggestion.supporter_id == access.supporter_id, pending=True
     ):
         raise PermissionDenied("Only the supporter who made a suggestion can withdraw it.")
-    answered = SupporterSuggestion.objects.filter(
-        pk=suggestion.pk, status=SupporterSuggestion.Status.PENDING
-    ).update(status=SupporterSuggestion.Status.WITHDRAWN, answered_at=timezone.now())
-    if not answered:
-        raise NotPending
+    _answer(suggestion, SupporterSuggestion.Status.WITHDRAWN)

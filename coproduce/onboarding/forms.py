@@ -51,6 +51,28 @@ def _email(label: str, *, required: bool = True, help_text: str = "") -> forms.E
     )
 
 
+def _password(
+    label: str, *, required: str, autocomplete: str, help_text: str = ""
+) -> forms.CharField:
+    """A password box: kept exactly as typed (no stripping), up to Django's own limit."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        strip=False,
+        max_length=4096,
+        error_messages={"required": required},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class _AccountForm(forms.Form):
+    """A form about one user's own account, which it checks against."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
 class TeamForm(forms.Form):
     name = _text("Team name", max_length=120)
     lead_name = _text("Team lead's full name")
@@ -139,7 +161,7 @@ class InviteAgainForm(forms.Form):
     )
 
 
-class ChooseSignInForm(forms.Form):
+class ChooseSignInForm(_AccountForm):
     """Accepting an invitation: a username and a new password, typed twice."""
 
     username = forms.CharField(
@@ -150,25 +172,15 @@ class ChooseSignInForm(forms.Form):
         error_messages={"required": "Choose a username"},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
-    new_password1 = forms.CharField(
-        label="Choose a password",
+    new_password1 = _password(
+        "Choose a password",
         help_text="At least 8 characters. Not something easy to guess.",
-        strip=False,
-        max_length=4096,
-        error_messages={"required": "Choose a password"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required="Choose a password",
+        autocomplete="new-password",
     )
-    new_password2 = forms.CharField(
-        label="Type the password again",
-        strip=False,
-        max_length=4096,
-        error_messages={"required": "Type the password again"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    new_password2 = _password(
+        "Type the password again", required="Type the password again", autocomplete="new-password"
     )
-
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -202,19 +214,11 @@ class LetterCodeForm(forms.Form):
     )
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(_AccountForm):
     email = _email("New email address", help_text="We send a link to it, to check it is yours.")
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        max_length=4096,
-        error_messages={"required": "Enter your password"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    password = _password(
+        "Your password", required="Enter your password", autocomplete="current-password"
     )
-
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.plan_page.page import try_change, try_remove
 from plans import crisis as crisis_service
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
@@ -134,12 +135,19 @@ def _context(access: PlanAccess, page: CrisisPage, **extra: Any) -> dict[str, An
     return {"access": access, "plan": access.plan, "page": page, "crisis": page.crisis, **extra}
 
 
+def _show(
+    request: HttpRequest, code: str, looked_at: str, template: str, **extra: Any
+) -> HttpResponse:
+    """One of the crisis plan's pages: a look at it (in "who has looked"), and the page."""
+    access = get_plan_for_user(request.user, code)
+    log_view(access, looked_at)
+    page = load_crisis_page(access)
+    return render(request, template, _context(access, page, **extra))
+
+
 @require_GET
 def crisis_plan(request: HttpRequest, code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis")
-    page = load_crisis_page(access)
-    return render(request, "plans/crisis_plan.html", _context(access, page))
+    return _show(request, code, "crisis", "plans/crisis_plan.html")
 
 
 @require_GET
@@ -162,20 +170,15 @@ def crisis_live(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def crisis_print(request: HttpRequest, code: str) -> HttpResponse:
     """The crisis plan on one A4 page, for printing or saving as a PDF."""
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis print")
-    page = load_crisis_page(access)
-    context = _context(access, page, printed_at=timezone.now())
-    return render(request, "plans/crisis_print.html", context)
+    return _show(
+        request, code, "crisis print", "plans/crisis_print.html", printed_at=timezone.now()
+    )
 
 
 @require_GET
 def crisis_card(request: HttpRequest, code: str) -> HttpResponse:
     """The few things needed first, on a card the size of a bank card."""
-    access = get_plan_for_user(request.user, code)
-    log_view(access, "crisis card")
-    page = load_crisis_page(access)
-    return render(request, "plans/crisis_card.html", _context(access, page))
+    return _show(request, code, "crisis card", "plans/crisis_card.html")
 
 
 def _after_write(
@@ -229,56 +232,47 @@ def crisis_section_edit(request: HttpRequest, code: str, section: str) -> HttpRe
     crisis = crisis_service.crisis_plan_of(access.plan) or crisis_service.blank_crisis_plan(
         access.plan
     )
-    form: Any = services.build_form(access, kind, item=crisis)
-    version = getattr(crisis, kind.version_field)
-    status = 200
-    extra: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            with transaction.atomic():
-                crisis = crisis_service.start_crisis_plan(access)
-                result = services.submit_change(
-                    access, kind, crisis, request.POST, reason=request.POST.get("reason", "")
-                )
-        except services.Invalid as invalid:
-            form, status = invalid.form, 422
-            version = services.parse_version(request.POST) or version
-        except services.Conflict as conflict:
-            crisis = conflict.current
-            form = conflict.submitted or services.build_form(
-                access, kind, request.POST, item=crisis
+
+    def save() -> services.Result:
+        with transaction.atomic():
+            started = crisis_service.start_crisis_plan(access)
+            return services.submit_change(
+                access, kind, started, request.POST, reason=request.POST.get("reason", "")
             )
-            version, status = getattr(crisis, kind.version_field), 409
-            extra = {"conflict": True, "current_picture": services.describe(kind, crisis)}
-        else:
-            return _after_write(request, result, access, part.anchor)
+
+    change = try_change(request, access, kind, crisis, save)
+    if change.result is not None:
+        return _after_write(request, change.result, access, part.anchor)
     title = part.heading if access.is_owner else part.heading_other
     return _form_page(
         request,
         access,
         kind,
-        form,
+        change.form,
         title=title,
         action_url=reverse("crisis_section_edit", args=[access.plan.code, part.anchor]),
         anchor=part.anchor,
-        status=status,
+        status=change.status,
         act=rules.Act.CHANGE,
-        item=crisis,
-        version=version,
-        **extra,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 
-def _contact(access: PlanAccess, contact_code: str) -> CrisisContact:
+def _contact(
+    request: HttpRequest, code: str, contact_code: str
+) -> tuple[PlanAccess, services.ItemKind, CrisisContact]:
+    """The plan, the contact kind, and one current contact on it (else 404)."""
+    access = get_plan_for_user(request.user, code)
+    kind = services.KINDS["crisis_contact"]
     try:
-        contact = services.find_item(
-            services.KINDS["crisis_contact"], access.plan, str(contact_code)
-        )
+        contact = services.find_item(kind, access.plan, str(contact_code))
     except (ValueError, ValidationError):
         contact = None
     if contact is None:
         raise Http404
-    return contact
+    return access, kind, contact
 
 
 @require_http_methods(["GET", "POST"])
@@ -311,63 +305,35 @@ def crisis_contact_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def crisis_contact_edit(request: HttpRequest, code: str, contact_code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    kind = services.KINDS["crisis_contact"]
-    contact = _contact(access, contact_code)
-    form: Any = services.build_form(access, kind, item=contact)
-    version = contact.version
-    status = 200
-    extra: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            result = services.submit_change(
-                access, kind, contact, request.POST, reason=request.POST.get("reason", "")
-            )
-        except services.Invalid as invalid:
-            form, status = invalid.form, 422
-            version = services.parse_version(request.POST) or version
-        except services.Conflict as conflict:
-            contact = conflict.current
-            form = conflict.submitted or services.build_form(
-                access, kind, request.POST, item=contact
-            )
-            version, status = contact.version, 409
-            extra = {"conflict": True, "current_picture": services.describe(kind, contact)}
-        else:
-            return _after_write(request, result, access, "contact")
+    access, kind, contact = _contact(request, code, contact_code)
+    change = try_change(request, access, kind, contact)
+    if change.result is not None:
+        return _after_write(request, change.result, access, "contact")
     return _form_page(
         request,
         access,
         kind,
-        form,
-        title=f"Change {contact.name}",
-        action_url=reverse("crisis_contact_edit", args=[access.plan.code, contact.code]),
+        change.form,
+        title=f"Change {change.item.name}",
+        action_url=reverse("crisis_contact_edit", args=[access.plan.code, change.item.code]),
         anchor="contact",
-        status=status,
+        status=change.status,
         act=rules.Act.CHANGE,
-        item=contact,
-        version=version,
-        **extra,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code)
-    kind = services.KINDS["crisis_contact"]
-    contact = _contact(access, contact_code)
-    reason_form: Any = None
-    status = 200
-    if request.method == "POST":
-        try:
-            result = services.submit_remove(access, kind, contact, request.POST)
-        except services.Invalid as invalid:
-            reason_form, status = invalid.form, 422
-        except services.Conflict:
-            messages.info(request, "Someone changed this contact meanwhile. Look again.")
-            return redirect(crisis_url(access, "#contact"))
-        else:
-            return _after_write(request, result, access, "contact")
+    access, kind, contact = _contact(request, code, contact_code)
+    removal = try_remove(request, access, kind, contact)
+    if removal.result is not None:
+        return _after_write(request, removal.result, access, "contact")
+    if removal.conflict is not None:
+        messages.info(request, "Someone changed this contact meanwhile. Look again.")
+        return redirect(crisis_url(access, "#contact"))
     will_propose = (
         services.decision_for(access, kind, rules.Act.REMOVE, None, contact)
         == rules.Decision.PROPOSE
@@ -376,11 +342,11 @@ def crisis_contact_remove(request: HttpRequest, code: str, contact_code: str) ->
         "access": access,
         "plan": access.plan,
         "contact": contact,
-        "reason_form": reason_form,
+        "reason_form": removal.reason_form,
         "will_propose": will_propose,
         "back_url": crisis_url(access, "#contact"),
     }
-    return render(request, "plans/crisis_remove.html", context, status=status)
+    return render(request, "plans/crisis_remove.html", context, status=removal.status)
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from coproduce.plan_page.page import after_write, area_of_plan
+from coproduce.plan_page.page import after_write, area_of_plan, try_change, try_remove
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user, require_may_change
 from plans.forms import ReasonForm
@@ -162,48 +162,29 @@ def item_edit(
         action_url = reverse("about_edit", args=[access.plan.code])
     else:
         action_url = reverse("item_edit", args=[access.plan.code, kind.name, item.code])
-    form: Any = services.build_form(access, kind, item=item)
-    version = getattr(item, kind.version_field)
+    change = try_change(request, access, kind, item)
+    if change.result is not None:
+        return _after_write(request, access, change.result, area if kind.in_area else None)
     title = f"Change {kind.label}"
-    status = 200
-    conflict_context: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            result = services.submit_change(
-                access, kind, item, request.POST, reason=request.POST.get("reason", "")
+    if change.conflict:
+        title = f"Someone else changed this {kind.label}"
+        if getattr(change.item, "removed_at", None):
+            messages.error(
+                request, "Someone removed this while you were editing it. Your text is shown below."
             )
-        except services.Invalid as invalid:
-            form = invalid.form
-            version = services.parse_version(request.POST) or version
-            status = 422
-        except services.Conflict as conflict:
-            # Someone saved first: show their version beside what this user typed.
-            item = conflict.current
-            if getattr(item, "removed_at", None):
-                messages.error(
-                    request,
-                    "Someone removed this while you were editing it. Your text is shown below.",
-                )
-            form = conflict.submitted or services.build_form(access, kind, request.POST, item=item)
-            version = getattr(item, kind.version_field)
-            title = f"Someone else changed this {kind.label}"
-            status = 409
-            conflict_context = {"conflict": True, "current_picture": services.describe(kind, item)}
-        else:
-            return _after_write(request, access, result, area if kind.in_area else None)
     return _form_response(
         request,
         access,
         kind,
-        form,
+        change.form,
         act=rules.Act.CHANGE,
         area=area,
         action_url=action_url,
         title=title,
-        status=status,
-        item=item,
-        version=version,
-        **conflict_context,
+        status=change.status,
+        item=change.item,
+        version=change.version,
+        **change.conflict,
     )
 
 
@@ -220,29 +201,19 @@ def item_remove(
         raise Http404
     item = _item(access, kind, item_code)
     area = services.area_of(kind, item)
-    reason_form: Any = None
-    status = 200
-    if request.method == "POST":
-        try:
-            result = services.submit_remove(access, kind, item, request.POST)
-        except services.Invalid as invalid:
-            reason_form = invalid.form
-            status = 422
-        except services.Conflict as conflict:
-            if conflict.current.removed_at is not None:
-                messages.info(request, "Someone else has already removed this.")
-                if request.htmx:
-                    return HttpResponseClientRedirect(
-                        reverse("plan_detail", args=[access.plan.code])
-                    )
-                return redirect("plan_detail", code=access.plan.code)
-            # Changed since they opened it: show the newer version, keep their reason,
-            # and let them decide again.
-            item = conflict.current
-            reason_form = ReasonForm(request.POST)
-            status = 409
-        else:
-            return _after_write(request, access, result, area if kind.in_area else None)
+    removal = try_remove(request, access, kind, item)
+    if removal.result is not None:
+        return _after_write(request, access, removal.result, area if kind.in_area else None)
+    if removal.conflict is not None:
+        if removal.conflict.current.removed_at is not None:
+            messages.info(request, "Someone else has already removed this.")
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("plan_detail", args=[access.plan.code]))
+            return redirect("plan_detail", code=access.plan.code)
+        # Changed since they opened it: show the newer version, keep their reason,
+        # and let them decide again.
+        item = removal.conflict.current
+        removal.reason_form = ReasonForm(request.POST)
     context = {
         "access": access,
         "plan": access.plan,
@@ -251,10 +222,12 @@ def item_remove(
         "area": area,
         "picture": services.describe(kind, item),
         "will_propose": _will_propose(access, kind, rules.Act.REMOVE, area, item),
-        "reason_form": reason_form,
-        "changed_meanwhile": status == 409,
+        "reason_form": removal.reason_form,
+        "changed_meanwhile": removal.status == 409,
     }
-    return page_or_fragment(request, "plans/item_remove.html", "confirm", context, status=status)
+    return page_or_fragment(
+        request, "plans/item_remove.html", "confirm", context, status=removal.status
+    )
 
 
 @require_POST

@@ -7,6 +7,9 @@ valued outcomes and their ratings (outcomes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +37,7 @@ from coproduce.notifications.waiting import new_since
 from coproduce.plan_page.body_cache import cached_body
 from coproduce.plan_page.glance import glance_for
 from coproduce.plan_page.loader import PlanPage, load_plan_page
+from plans import services
 from plans.access import (
     PlanAccess,
     get_or_404,
@@ -135,6 +139,88 @@ def area_response(request: HttpRequest, access: PlanAccess, area: LifeArea | Non
     else:
         response = render(request, "plans/plan_detail.html#everything-oob", context)
     return retarget(reswap(response, "none"), "body")
+
+
+@dataclass
+class ChangeForm:
+    """What a change form shows: the form as it stands, or the result once saved."""
+
+    item: Any
+    form: Any
+    version: int
+    status: int = 200
+    result: services.Result | None = None
+    conflict: dict[str, Any] = field(default_factory=dict)
+
+
+def try_change(
+    request: HttpRequest,
+    access: PlanAccess,
+    kind: services.ItemKind,
+    item: Any,
+    save: Callable[[], services.Result] | None = None,
+) -> ChangeForm:
+    """The form to change an item, and on POST the attempt to save it (by
+    default services.submit_change, with the reason given).
+
+    Invalid input keeps what was typed and its version (422). If someone saved
+    first, the form shows their version beside what this user typed (409), so
+    nothing is lost and resaving merges onto the newer version.
+    """
+    change = ChangeForm(
+        item=item,
+        form=services.build_form(access, kind, item=item),
+        version=getattr(item, kind.version_field),
+    )
+    if request.method != "POST":
+        return change
+    reason = request.POST.get("reason", "")
+    try:
+        if save is None:
+            change.result = services.submit_change(access, kind, item, request.POST, reason=reason)
+        else:
+            change.result = save()
+    except services.Invalid as invalid:
+        change.form, change.status = invalid.form, 422
+        change.version = services.parse_version(request.POST) or change.version
+    except services.Conflict as conflict:
+        change.item = conflict.current
+        change.form = conflict.submitted or services.build_form(
+            access, kind, request.POST, item=change.item
+        )
+        change.version, change.status = getattr(change.item, kind.version_field), 409
+        change.conflict = {
+            "conflict": True,
+            "current_picture": services.describe(kind, change.item),
+        }
+    return change
+
+
+@dataclass
+class RemoveForm:
+    """What a "remove this?" page shows: the reason form as posted, or the outcome."""
+
+    reason_form: Any = None
+    status: int = 200
+    result: services.Result | None = None
+    conflict: services.Conflict | None = None
+
+
+def try_remove(
+    request: HttpRequest, access: PlanAccess, kind: services.ItemKind, item: Any
+) -> RemoveForm:
+    """On POST, the attempt to remove an item: invalid input is re-shown (422);
+    a conflict (changed or removed meanwhile) is for the caller to explain (409)."""
+    removal = RemoveForm()
+    if request.method != "POST":
+        return removal
+    try:
+        removal.result = services.submit_remove(access, kind, item, request.POST)
+    except services.Invalid as invalid:
+        removal.reason_form, removal.status = invalid.form, 422
+    except services.Conflict as conflict:
+        removal.conflict, removal.status = conflict, 409
+    return removal
 
 
 def after_write(

@@ -8,6 +8,7 @@ may not see the plan gets 404 (plans.access).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -63,16 +64,38 @@ class JoinRequestForm(forms.Form):
 # --- the care team -----------------------------------------------------------------
 
 
-def _owner_access(request: HttpRequest, code: str) -> PlanAccess:
+def owner_access(request: HttpRequest, code: str) -> PlanAccess:
+    """The plan, for its person alone: 403 for her care team, 404 for anyone else."""
     access = get_plan_for_user(request.user, code)
     access.require_owner()
     return access
 
 
+def confirm_removal(
+    request: HttpRequest,
+    access: PlanAccess,
+    name: str,
+    remove: Callable[[], object],
+    already_gone: type[Exception],
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """Take someone off the people who help the person, after a plain confirmation
+    (a professional on the care team, or a supporter): effective on their next request.
+    """
+    if request.method == "POST":
+        # Removed a moment ago in another tab? The outcome is the same.
+        with contextlib.suppress(already_gone):
+            remove()
+        messages.success(request, f"{name} can no longer see your plan.")
+        return redirect("care_team", code=access.plan.code)
+    return render(request, template, {"access": access, "plan": access.plan, **context})
+
+
 @require_GET
 def care_team(request: HttpRequest, code: str) -> HttpResponse:
     """ "People who help me": who can see the plan, who is asking to, and the share code."""
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     members = (
         CareTeamMember.objects.filter(plan=access.plan)
         .select_related("professional__user", "professional__team", "added_by", "removed_by")
@@ -114,7 +137,7 @@ DIRECTORY_PAGE_SIZE = 20
 @require_http_methods(["GET", "POST"])
 def care_team_invite(request: HttpRequest, code: str) -> HttpResponse:
     """Find a professional by name and team, and invite them onto the care team."""
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     if request.method == "POST":
         form = InviteForm(request.POST)
         if not form.is_valid():
@@ -163,23 +186,24 @@ def _current_member(access: PlanAccess, member_id: int) -> CareTeamMember:
 @require_http_methods(["GET", "POST"])
 def care_team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     """Take a professional off the care team, after a plain confirmation."""
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     member = _current_member(access, member_id)
-    if request.method == "POST":
-        # Removed a moment ago in another tab? The outcome is the same.
-        with contextlib.suppress(services.NotOnTeam):
-            services.remove(access, member)
-        messages.success(request, f"{member.professional.user.name} can no longer see your plan.")
-        return redirect("care_team", code=access.plan.code)
-    context = {"access": access, "plan": access.plan, "member": member}
-    return render(request, "plans/care_team/remove.html", context)
+    return confirm_removal(
+        request,
+        access,
+        member.professional.user.name,
+        lambda: services.remove(access, member),
+        services.NotOnTeam,
+        "plans/care_team/remove.html",
+        {"member": member},
+    )
 
 
 @require_POST
 def access_request_answer(
     request: HttpRequest, code: str, request_code: str, decision: str
 ) -> HttpResponse:
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     access_request = get_or_404(
         AccessRequest.objects.select_related("professional__user", "professional__team").filter(
             plan=access.plan
@@ -246,7 +270,7 @@ VIEWS_PAGE_SIZE = 25
 
 @require_GET
 def who_has_looked(request: HttpRequest, code: str) -> HttpResponse:
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     views = (
         PlanView.objects.filter(plan=access.plan)
         .select_related("viewer__professional__team")

@@ -8,8 +8,6 @@ A supporter reaches only their own suggestions here.
 
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,12 +19,7 @@ from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.forms import SupporterPermissionsForm
 from plans.models import Supporter, SupporterSuggestion
 from plans.templatetags.plan_tags import first_name
-
-
-def _owner_access(request: HttpRequest, code: str) -> PlanAccess:
-    access = get_plan_for_user(request.user, code)
-    access.require_owner()
-    return access
+from plans.views.care_team import confirm_removal, owner_access
 
 
 def _current_supporter(access: PlanAccess, supporter_code: str) -> Supporter:
@@ -39,7 +32,7 @@ def _current_supporter(access: PlanAccess, supporter_code: str) -> Supporter:
 @require_http_methods(["GET", "POST"])
 def supporter_detail(request: HttpRequest, code: str, supporter_code: str) -> HttpResponse:
     """What one supporter may do: the person ticks and unticks, and saves."""
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     supporter = _current_supporter(access, supporter_code)
     if request.method == "POST":
         form = SupporterPermissionsForm(request.POST)
@@ -67,16 +60,17 @@ def supporter_detail(request: HttpRequest, code: str, supporter_code: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def supporter_remove(request: HttpRequest, code: str, supporter_code: str) -> HttpResponse:
     """Remove a supporter, after a plain confirmation: effective on their next request."""
-    access = _owner_access(request, code)
+    access = owner_access(request, code)
     supporter = _current_supporter(access, supporter_code)
-    if request.method == "POST":
-        # Removed a moment ago in another tab? The outcome is the same.
-        with contextlib.suppress(services.NotCurrent):
-            services.remove_supporter(access, supporter)
-        messages.success(request, f"{supporter.user.name} can no longer see your plan.")
-        return redirect("care_team", code=access.plan.code)
-    context = {"access": access, "plan": access.plan, "supporter": supporter}
-    return render(request, "plans/supporters/remove.html", context)
+    return confirm_removal(
+        request,
+        access,
+        supporter.user.name,
+        lambda: services.remove_supporter(access, supporter),
+        services.NotCurrent,
+        "plans/supporters/remove.html",
+        {"supporter": supporter},
+    )
 
 
 def _suggestions_for(access: PlanAccess) -> list[SupporterSuggestion]:
