@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, F, Func, IntegerField, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -272,13 +283,105 @@ def _count(rows: QuerySet[Any]) -> Coalesce:
 
 
 def count_for(user: User, now: Now | None = None) -> int:
-    """How many things wait for this user: every rule, one query."""
+    """How many things wait for this user: every rule, one query.
+
+    It is in the header of every signed-in page. Building its SQL with the ORM
+    (some twenty subqueries) cost more than running it, so the SQL is compiled
+    once per process, database and setting (`_compiled_count`) and only the
+    values change: the user, and the moments the rules compare with.
+    """
     now = now or Now.current()
+    compiled = _compiled_count()
+    if compiled is None:
+        return _count_query(user.pk, now)
+    sql, slots = compiled
+    values = _count_values(user.pk, now)
+    params = [values[slot] if slot else value for slot, value in slots]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _count_rows(user_id: int, now: Now) -> QuerySet[Any]:
+    """The count as the ORM builds it: the reference the compiled SQL is checked against."""
     total: Any = Value(0)
     for rule in RULES:
         if not rule.reminder:
-            total = total + _count(rule.rows(now).filter(recipient=user.pk))
-    return int(User.objects.filter(pk=user.pk).values_list(total, flat=True)[0])  # type: ignore[arg-type]
+            total = total + _count(rule.rows(now).filter(recipient=user_id))
+    return User.objects.filter(pk=user_id).values_list(total, flat=True)
+
+
+def _count_query(user_id: int, now: Now) -> int:
+    rows = _count_rows(user_id, now)
+    return int(rows[0]) if rows else 0
+
+
+def _count_sql(user_id: int, now: Now) -> tuple[str, list[Any]]:
+    sql, params = _count_rows(user_id, now).query.sql_with_params()
+    return sql, list(params)
+
+
+def _moments(now: Now) -> dict[str, Any]:
+    """Every moment a counted rule compares with, each a function of now."""
+    return {
+        "at": now.at,
+        "today": now.today,
+        "commitment_soon": now.today + COMMITMENT_SOON,
+        "review_soon": now.today + REVIEW_SOON,
+        "leadership_due": now.at - datetime.timedelta(days=settings.LEADERSHIP_ESCALATION_DAYS),
+    }
+
+
+def _count_values(user_id: int, now: Now) -> dict[str, Any]:
+    """The values as the database takes them (a date is text on SQLite, and so on)."""
+    values: dict[str, Any] = {"user": user_id}
+    for name, moment in _moments(now).items():
+        field = DateTimeField() if isinstance(moment, datetime.datetime) else DateField()
+        values[name] = field.get_db_prep_value(moment, connection)
+    return values
+
+
+# Two sets of stand-ins: the SQL is compiled with the first and checked with the second.
+_STAND_INS = (
+    (
+        987_654_321,
+        Now(
+            datetime.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC),
+            datetime.date(2001, 2, 3),
+        ),
+    ),
+    (
+        987_654_329,
+        Now(
+            datetime.datetime(2003, 5, 7, 8, 9, 10, 11, tzinfo=datetime.UTC),
+            datetime.date(2003, 5, 9),
+        ),
+    ),
+)
+_compiled: dict[tuple[Any, ...], tuple[str, list[tuple[str, Any]]] | None] = {}
+
+
+def _compiled_count() -> tuple[str, list[tuple[str, Any]]] | None:
+    """The count's SQL, and for each parameter which value goes there ("" = fixed).
+
+    None if a parameter cannot be told apart from the stand-ins (then every call
+    builds the query afresh): the compiled SQL is used only once a second build
+    with other stand-ins gives the same SQL and exactly the parameters it predicts.
+    """
+    key = (connection.vendor, settings.LEADERSHIP_ESCALATION_DAYS, COMMITMENT_SOON, REVIEW_SOON)
+    if key in _compiled:
+        return _compiled[key]
+    (user_a, now_a), (user_b, now_b) = _STAND_INS
+    sql, params = _count_sql(user_a, now_a)
+    slot_of = {repr(value): slot for slot, value in _count_values(user_a, now_a).items()}
+    slots = [(slot_of.get(repr(value), ""), value) for value in params]
+    check_sql, check_params = _count_sql(user_b, now_b)
+    predicted_values = _count_values(user_b, now_b)
+    predicted = [predicted_values[slot] if slot else value for slot, value in slots]
+    sound = check_sql == sql and predicted == check_params and "user" in {s for s, _ in slots}
+    _compiled[key] = (sql, slots) if sound else None
+    return _compiled[key]
 
 
 @dataclass(frozen=True)
