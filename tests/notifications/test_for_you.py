@@ -241,3 +241,34 @@ def test_live_update_sends_the_count_and_the_notice(client: Client, cast: Cast) 
     assert '<div id="live-news" hx-swap-oob="innerHTML">' in body
     assert "Work and learning</a> changed." in body
     assert "Changed just now" in body
+
+
+def test_the_compiled_count_is_the_orms_count_at_every_moment(cast: Cast) -> None:
+    """The header's count runs SQL compiled once (`waiting._compiled_count`): for
+    each user and at moments either side of every threshold it counts exactly
+    what the ORM's query counts."""
+    from coproduce.notifications import waiting
+    from tests.plans.test_leadership_requests_overdue import request_more
+
+    assert waiting._compiled_count() is not None, "the count's SQL could not be compiled"
+    today = timezone.localdate()
+    ben_suggests(cast)
+    request_more(cast, days_ago=10)
+    f.make_commitment(cast.plan, cast.ben.user, due_date=today + datetime.timedelta(days=5))
+    f.make_commitment(cast.plan, cast.amara.user, due_date=today + datetime.timedelta(days=20))
+    Plan.objects.filter(pk=cast.plan.pk).update(
+        next_review_date=today + datetime.timedelta(days=12)
+    )
+    CareTeamMember.objects.filter(plan=cast.plan, professional=cast.ben).update(is_coordinator=True)
+    cast.chloe.team.refresh_from_db()
+    users = [cast.amara.user, cast.ben.user, cast.chloe.user, cast.priya.user, cast.oscar.user]
+    counts: set[int] = set()
+    for days in (-3, 0, 2, 3, 4, 5, 6, 8, 13, 18, 19, 21, 40):
+        at = timezone.now() + datetime.timedelta(days=days, hours=1)
+        now = Now(at, timezone.localtime(at).date())
+        for user in users:
+            compiled = count_for(user, now)
+            assert compiled == waiting._count_query(user.pk, now), (user.username, days)
+            counts.add(compiled)
+    # The moments move the count: suggestions, reminders and overdue ones come and go.
+    assert len(counts) >= 3, counts
