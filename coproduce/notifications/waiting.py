@@ -337,7 +337,9 @@ def _count_values(user_id: int, now: Now) -> dict[str, Any]:
     """The values as the database takes them (a date is text on SQLite, and so on)."""
     values: dict[str, Any] = {"user": user_id}
     for name, moment in _moments(now).items():
-        field = DateTimeField() if isinstance(moment, datetime.datetime) else DateField()
+        field: DateField[Any, Any] = (
+            DateTimeField() if isinstance(moment, datetime.datetime) else DateField()
+        )
         values[name] = field.get_db_prep_value(moment, connection)
     return values
 
