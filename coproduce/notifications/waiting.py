@@ -371,7 +371,7 @@ def _compiled_count() -> tuple[str, list[tuple[str, Any]]] | None:
     builds the query afresh): the compiled SQL is used only once a second build
     with other stand-ins gives the same SQL and exactly the parameters it predicts.
     """
-    key = (connection.vendor, settings.LEADERSHIP_ESCALATION_DAYS, COMMITMENT_SOON, REVIEW_SOON)
+    key = (connection.vendor, settings.LEADERSHIP_ESCALATION_DAYS)
     if key in _compiled:
         return _compiled[key]
     (user_a, now_a), (user_b, now_b) = _STAND_INS
