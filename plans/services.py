@@ -349,6 +349,24 @@ def parse_version(data: Any) -> int | None:
     return value if value > 0 else None
 
 
+def _require_version(
+    kind: ItemKind,
+    item: Any,
+    form: forms.BaseForm,
+    base_version: int | None,
+    current_version: int,
+    *,
+    submitted: forms.BaseForm | None = None,
+) -> None:
+    """The form was written against the item as it stands now, or the user is told."""
+    if base_version is None:
+        # Without the version we cannot tell whether they saw the latest text.
+        form.add_error(None, "This form is missing its version. Reload the page and try again.")
+        raise Invalid(form)
+    if base_version != current_version:
+        raise Conflict(kind.model.objects.get(pk=item.pk), submitted=submitted)
+
+
 def _checked_reason(form: forms.BaseForm, reason: str) -> str:
     """The optional "why" sent with a suggestion is checked like any other text."""
     checked = ReasonForm({"reason": reason})
@@ -395,7 +413,7 @@ def _apply_or_propose(
     kind: ItemKind,
     act: str,
     decision: rules.Decision,
-    form: forms.ModelForm,
+    form: forms.ModelForm | None,
     *,
     area: LifeArea | None,
     proposal_area: LifeArea | None,
@@ -404,9 +422,17 @@ def _apply_or_propose(
     base_version: int | None = None,
     before: dict[str, Any] | None = None,
 ) -> Result:
-    """An add or a change as the rules decided: applied, opened as a suggestion,
-    or (a supporter's) kept for the person alone."""
+    """An add, a change or a removal (no form) as the rules decided: applied,
+    opened as a suggestion, or (a supporter's) kept for the person alone."""
+
+    def pictures() -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        # Only a suggestion shows them, so an applied edit does not pay for them.
+        if form is None:
+            return describe(kind, item), {}
+        return before, describe(kind, form.save(commit=False), m2m=form.cleaned_data)
+
     if decision == rules.Decision.SUGGEST_TO_PERSON:
+        shown_before, after = pictures()
         return _suggest_to_person(
             access,
             kind,
@@ -416,16 +442,19 @@ def _apply_or_propose(
             reason=reason,
             item=item,
             base_version=base_version,
-            before=before,
-            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
+            before=shown_before,
+            after=after,
         )
     with transaction.atomic():
         if rules.applies(decision):
             awaiting_agreement = decision == rules.Decision.APPLY_UNAGREED
-            if act == rules.Act.ADD:
+            if act == rules.Act.REMOVE:
+                _remove(access, kind, item, base_version, awaiting_agreement=awaiting_agreement)
+            elif act == rules.Act.ADD:
+                assert form is not None
                 item = _create(access, kind, form, area, awaiting_agreement=awaiting_agreement)
             else:
-                assert before is not None
+                assert form is not None and before is not None
                 _save_change(
                     access,
                     kind,
@@ -436,6 +465,7 @@ def _apply_or_propose(
                     awaiting_agreement=awaiting_agreement,
                 )
             return Result(applied=True, item=item)
+        shown_before, after = pictures()
         proposal = _propose(
             access,
             kind,
@@ -445,8 +475,8 @@ def _apply_or_propose(
             item=item,
             base_version=base_version,
             reason=reason,
-            before=before,
-            after=describe(kind, form.save(commit=False), m2m=form.cleaned_data),
+            before=shown_before,
+            after=after,
         )
         return Result(applied=False, proposal=proposal)
 
@@ -512,11 +542,7 @@ def submit_change(
     if not form.is_valid():
         raise Invalid(form)
     reason = _checked_reason(form, reason)
-    if base_version is None:
-        form.add_error(None, "This form is missing its version. Reload the page and try again.")
-        raise Invalid(form)
-    if base_version != current_version:
-        raise Conflict(kind.model.objects.get(pk=item.pk), submitted=form)
+    _require_version(kind, item, form, base_version, current_version, submitted=form)
     return _apply_or_propose(
         access,
         kind,
@@ -612,56 +638,21 @@ def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> R
     reason_form = ReasonForm({"reason": data.get("reason", "")})
     if not reason_form.is_valid():
         raise Invalid(reason_form)
-    reason = reason_form.cleaned_data["reason"]
-    if base_version is None:
-        # Without the version we cannot tell whether they saw the latest text.
-        reason_form.add_error(
-            None, "This form is missing its version. Reload the page and try again."
-        )
-        raise Invalid(reason_form)
-    if base_version != item.version:
-        raise Conflict(kind.model.objects.get(pk=item.pk))
+    _require_version(kind, item, reason_form, base_version, item.version)
     area = area_of(kind, item)
     decision = _unless_refused(access, decision_for(access, kind, rules.Act.REMOVE, area, item))
-    if decision == rules.Decision.SUGGEST_TO_PERSON:
-        return _suggest_to_person(
-            access,
-            kind,
-            rules.Act.REMOVE,
-            None,
-            area=area,
-            reason=reason,
-            item=item,
-            base_version=item.version,
-            before=describe(kind, item),
-            after={},
-        )
-    with transaction.atomic():
-        if rules.applies(decision):
-            _remove(
-                access,
-                kind,
-                item,
-                base_version,
-                awaiting_agreement=decision == rules.Decision.APPLY_UNAGREED,
-            )
-            return Result(applied=True, item=item)
-        before = describe(kind, item)
-        proposal = open_proposal(
-            access,
-            action=Proposal.Action.REMOVE,
-            item_type=kind.name,
-            summary=f"Suggested removing {kind.label}: {kind.summary(item)}",
-            area=area,
-            reason=reason,
-            data={},
-            before=before,
-            after={},
-            item=item,
-            kind=kind,
-            base_version=item.version,
-        )
-        return Result(applied=False, proposal=proposal)
+    return _apply_or_propose(
+        access,
+        kind,
+        rules.Act.REMOVE,
+        decision,
+        None,
+        area=area,
+        proposal_area=area,
+        reason=reason_form.cleaned_data["reason"],
+        item=item,
+        base_version=base_version,
+    )
 
 
 def _remove(
@@ -791,7 +782,7 @@ def _propose(
     access: PlanAccess,
     kind: ItemKind,
     act: str,
-    form: forms.ModelForm,
+    form: forms.ModelForm | None,
     *,
     area: LifeArea | None,
     reason: str,
@@ -808,7 +799,7 @@ def _propose(
         summary=f"Suggested {verb} {kind.label}: {_summary_from(kind, after, item)}",
         area=area,
         reason=reason,
-        data=raw_data(form),
+        data=raw_data(form) if form is not None else {},
         before=before,
         after=after,
         item=item,
