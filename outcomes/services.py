@@ -33,9 +33,7 @@ from plans.services import ItemKind
 OUTCOME = ItemKind(
     "outcome",
     "outcome",
-    ValuedOutcome,
     OutcomeForm,
-    ("text", "why_it_matters", "target_date", "status"),
     summary_field="text",
     form_takes_writer_side=True,
     words=ValuedOutcome.WORDS,

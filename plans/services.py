@@ -38,8 +38,6 @@ from plans.history import record
 from plans.leadership import agree_term, term_words
 from plans.models import (
     Commitment,
-    CrisisContact,
-    CrisisPlan,
     Expertise,
     Leadership,
     LifeArea,
@@ -57,9 +55,8 @@ class ItemKind:
 
     name: str
     label: str
-    model: Any
+    # The form says which model the kind is and which of its fields people write.
     form: type[forms.ModelForm]
-    fields: tuple[str, ...]
     version_field: str = "version"
     in_area: bool = True
     removable: bool = True
@@ -70,6 +67,14 @@ class ItemKind:
     # wrote each of them (plans.models.PlanItem.writers): the plan's authorship.
     words: tuple[str, ...] = ()
     writers_field: str = "writers"
+
+    @property
+    def model(self) -> Any:
+        return self.form._meta.model
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.form._meta.fields or ())
 
     def summary(self, item: Any) -> str:
         text = (
@@ -86,30 +91,14 @@ class ItemKind:
 KINDS: dict[str, ItemKind] = {
     kind.name: kind
     for kind in [
+        ItemKind("resource", "resource", ResourceForm, summary_field="name", words=Resource.WORDS),
         ItemKind(
-            "resource",
-            "resource",
-            Resource,
-            ResourceForm,
-            ("name", "provider", "how_to_access", "control", "outcomes"),
-            summary_field="name",
-            words=Resource.WORDS,
-        ),
-        ItemKind(
-            "commitment",
-            "commitment",
-            Commitment,
-            CommitmentForm,
-            ("who", "who_name", "what", "due_date", "status"),
-            summary_field="what",
-            words=Commitment.WORDS,
+            "commitment", "commitment", CommitmentForm, summary_field="what", words=Commitment.WORDS
         ),
         ItemKind(
             "expertise",
             "expertise",
-            Expertise,
             ExpertiseForm,
-            ("kind", "life_area", "text"),
             in_area=False,
             summary_field="text",
             words=Expertise.WORDS,
@@ -117,9 +106,7 @@ KINDS: dict[str, ItemKind] = {
         ItemKind(
             "about",
             "about me",
-            Plan,
             AboutForm,
-            ("about_admire", "about_matters", "about_support"),
             version_field="about_version",
             in_area=False,
             removable=False,
@@ -129,9 +116,7 @@ KINDS: dict[str, ItemKind] = {
         ItemKind(
             "life_area",
             "part of life",
-            LifeArea,
             LifeAreaForm,
-            ("name",),
             in_area=False,
             removable=False,
             summary_field="name",
@@ -142,37 +127,23 @@ KINDS: dict[str, ItemKind] = {
             ItemKind(
                 name,
                 label,
-                CrisisPlan,
                 form,
-                fields,
                 version_field=f"{name.removeprefix('crisis_')}_version",
                 in_area=False,
                 removable=False,
             )
-            for name, label, form, fields in [
-                ("crisis_signs", "early warning signs", CrisisSignsForm, ("warning_signs",)),
-                ("crisis_helps", "what helps", CrisisHelpsForm, ("helps", "does_not_help")),
-                ("crisis_tell", "who to tell", CrisisTellForm, ("tell", "do_not_tell")),
-                (
-                    "crisis_treatment",
-                    "treatment preferences",
-                    CrisisTreatmentForm,
-                    ("treatment_preferences", "do_not_want"),
-                ),
-                (
-                    "crisis_practical",
-                    "practical things",
-                    CrisisPracticalForm,
-                    ("children", "pets", "bills", "keys"),
-                ),
+            for name, label, form in [
+                ("crisis_signs", "early warning signs", CrisisSignsForm),
+                ("crisis_helps", "what helps", CrisisHelpsForm),
+                ("crisis_tell", "who to tell", CrisisTellForm),
+                ("crisis_treatment", "treatment preferences", CrisisTreatmentForm),
+                ("crisis_practical", "practical things", CrisisPracticalForm),
             ]
         ],
         ItemKind(
             "crisis_contact",
             "crisis contact",
-            CrisisContact,
             CrisisContactForm,
-            ("name", "relationship", "number", "by_day", "by_night", "at_weekends"),
             in_area=False,
             summary_field="name",
         ),
