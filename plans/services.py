@@ -190,6 +190,26 @@ class Result:
     supporter_suggestion: SupporterSuggestion | None = None
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """An add, change or removal that the rules made a suggestion, as it was asked for."""
+
+    kind: ItemKind
+    act: str
+    form: forms.ModelForm | None
+    area: LifeArea | None
+    reason: str
+    after: dict[str, Any]
+    item: Any = None
+    base_version: int | None = None
+    before: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """What the user typed, to fill the form in again when it is taken up."""
+        return raw_data(self.form) if self.form is not None else {}
+
+
 # --- describing items for history and proposals ---------------------------------
 
 
@@ -396,26 +416,27 @@ def _apply_or_propose(
     """An add, a change or a removal (no form) as the rules decided: applied,
     opened as a suggestion, or (a supporter's) kept for the person alone."""
 
-    def pictures() -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        # Only a suggestion shows them, so an applied edit does not pay for them.
+    def suggested() -> Suggested:
+        # Only a suggestion describes the edit, so an applied one does not pay for it.
         if form is None:
-            return describe(kind, item), {}
-        return before, describe(kind, form.save(commit=False), m2m=form.cleaned_data)
-
-    if decision == rules.Decision.SUGGEST_TO_PERSON:
-        shown_before, after = pictures()
-        return _suggest_to_person(
-            access,
+            after: dict[str, Any] = {}
+        else:
+            after = describe(kind, form.save(commit=False), m2m=form.cleaned_data)
+        return Suggested(
             kind,
             act,
             form,
             area=proposal_area,
             reason=reason,
+            after=after,
             item=item,
             base_version=base_version,
-            before=shown_before,
-            after=after,
+            # A removal shows the item as it stands.
+            before=describe(kind, item) if form is None else before,
         )
+
+    if decision == rules.Decision.SUGGEST_TO_PERSON:
+        return _suggest_to_person(access, suggested())
     with transaction.atomic():
         if rules.applies(decision):
             awaiting_agreement = decision == rules.Decision.APPLY_UNAGREED
@@ -436,19 +457,7 @@ def _apply_or_propose(
                     awaiting_agreement=awaiting_agreement,
                 )
             return Result(applied=True, item=item)
-        shown_before, after = pictures()
-        proposal = _propose(
-            access,
-            kind,
-            act,
-            form,
-            area=proposal_area,
-            item=item,
-            base_version=base_version,
-            reason=reason,
-            before=shown_before,
-            after=after,
-        )
+        proposal = _propose(access, suggested())
         return Result(applied=False, proposal=proposal)
 
 
@@ -667,41 +676,26 @@ def _remove(
     )
 
 
-def _suggest_to_person(
-    access: PlanAccess,
-    kind: ItemKind,
-    act: str,
-    form: forms.ModelForm | None,
-    *,
-    area: LifeArea | None,
-    reason: str,
-    after: dict[str, Any],
-    item: Any = None,
-    base_version: int | None = None,
-    before: dict[str, Any] | None = None,
-) -> Result:
+def _suggest_to_person(access: PlanAccess, edit: Suggested) -> Result:
     """A supporter's edit, kept for the person alone (plans.supporters answers it).
 
     Nothing on the plan changes and nothing goes in its history: the care team
     does not see it. If the person takes it up, it becomes her own edit.
     """
     assert access.supporter_id is not None
-    verb = {"add": "Add", "change": "Change", "remove": "Remove"}[act]
+    verb = {"add": "Add", "change": "Change", "remove": "Remove"}[edit.act]
+    picture = edit.after or edit.before or {}
     suggestion = SupporterSuggestion.objects.create(
         plan=access.plan,
         supporter_id=access.supporter_id,
-        life_area=area,
-        action=act,
-        item_type=kind.name,
-        item_code=getattr(item, "code", None),
-        base_version=base_version,
-        payload={
-            "data": raw_data(form) if form is not None else {},
-            "before": before or {},
-            "after": after,
-        },
-        summary=f"{verb} {kind.label}: {_summary_from(kind, after or before or {}, item)}"[:300],
-        reason=reason[:1000],
+        life_area=edit.area,
+        action=edit.act,
+        item_type=edit.kind.name,
+        item_code=getattr(edit.item, "code", None),
+        base_version=edit.base_version,
+        payload={"data": edit.data, "before": edit.before or {}, "after": edit.after},
+        summary=f"{verb} {edit.kind.label}: {_summary_from(edit.kind, picture, edit.item)}"[:300],
+        reason=edit.reason[:1000],
     )
     return Result(applied=False, supporter_suggestion=suggestion)
 
@@ -749,33 +743,22 @@ def open_proposal(
     return proposal
 
 
-def _propose(
-    access: PlanAccess,
-    kind: ItemKind,
-    act: str,
-    form: forms.ModelForm | None,
-    *,
-    area: LifeArea | None,
-    reason: str,
-    after: dict[str, Any],
-    item: Any = None,
-    base_version: int | None = None,
-    before: dict[str, Any] | None = None,
-) -> Proposal:
-    verb = {"add": "adding", "change": "changing", "remove": "removing"}[act]
+def _propose(access: PlanAccess, edit: Suggested) -> Proposal:
+    verb = {"add": "adding", "change": "changing", "remove": "removing"}[edit.act]
+    summary = _summary_from(edit.kind, edit.after, edit.item)
     return open_proposal(
         access,
-        action=act,
-        item_type=kind.name,
-        summary=f"Suggested {verb} {kind.label}: {_summary_from(kind, after, item)}",
-        area=area,
-        reason=reason,
-        data=raw_data(form) if form is not None else {},
-        before=before,
-        after=after,
-        item=item,
-        kind=kind,
-        base_version=base_version,
+        action=edit.act,
+        item_type=edit.kind.name,
+        summary=f"Suggested {verb} {edit.kind.label}: {summary}",
+        area=edit.area,
+        reason=edit.reason,
+        data=edit.data,
+        before=edit.before,
+        after=edit.after,
+        item=edit.item,
+        kind=edit.kind,
+        base_version=edit.base_version,
     )
 
 
