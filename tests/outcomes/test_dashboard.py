@@ -37,7 +37,6 @@ from tests.outcomes.test_metrics import (
     Caseload,
     Staff,
     build_caseload,
-    make_staff,
 )
 
 PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
@@ -50,16 +49,6 @@ def every_figure_shown(settings: Any) -> None:
     people, so no cell is small here (a threshold of 1 hides nothing); hiding
     small cells is tested in tests/outcomes/test_small_cells.py."""
     settings.SMALL_CELL_THRESHOLD = 1
-
-
-@pytest.fixture
-def staff(db: None) -> Staff:
-    return make_staff()
-
-
-@pytest.fixture
-def caseload(staff: Staff) -> Caseload:
-    return build_caseload(staff)
 
 
 @pytest.fixture

@@ -292,16 +292,6 @@ def build_caseload(staff: Staff, tag: str = "") -> Caseload:
     return Caseload(plans={"A": a, "A_old": a_old, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g})
 
 
-@pytest.fixture
-def staff(db: None) -> Staff:
-    return make_staff()
-
-
-@pytest.fixture
-def caseload(staff: Staff) -> Caseload:
-    return build_caseload(staff)
-
-
 def north(staff: Staff, **options: object) -> DashboardFilter:
     fields: dict[str, object] = {"team_id": staff.north.pk, "start": START, "end": END}
     fields.update(options)
