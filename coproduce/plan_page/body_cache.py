@@ -10,7 +10,8 @@ one database; its own cache alias, "pages"), under a key made of everything the 
 - the plan (its code, a UUID never reused) and its version, which every
   write to the plan bumps (plans.history.record, and the few services that
   bump it directly): items, ratings, replies, suggestions, leadership, care
-  team, supporters, agreements, reviews. It is also what the live check
+  team, supporters, agreements, reviews; and a user's new name, on every
+  plan that shows it (plans/names.py). It is also what the live check
   compares, so a write that forgot to bump it would already be missed by
   every open page;
 - the viewer: their user, side, care-team membership, supporter standing and

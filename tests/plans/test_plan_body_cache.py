@@ -144,7 +144,17 @@ WRITES: dict[str, tuple[Callable[[Cast, dict[str, Any], ValuedOutcome], Any], st
         ),
         "Oscar Lind",
     ),
+    # Names are changed in the admin, which saves the user as below.
+    "a name on the plan": (
+        lambda cast, c, o: _rename(cast.ben.user, "Benedict Mensah-Clarke"),
+        "Benedict Mensah-Clarke",
+    ),
 }
+
+
+def _rename(user: Any, name: str) -> None:
+    user.display_name = name
+    user.save()
 
 
 @pytest.mark.parametrize("write", list(WRITES))
@@ -243,3 +253,14 @@ def test_warm_plan_page_queries(
     client.get(plan_url(cast))
     with django_assert_max_num_queries(WARM_PROFESSIONAL_QUERIES):
         assert client.get(plan_url(cast)).status_code == 200
+
+
+def test_saving_a_user_without_a_new_name_changes_no_plan(cast: Cast) -> None:
+    version = cast.plan.version
+    user = cast.ben.user
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    user.email = "ben.new@example.org"
+    user.save()
+    cast.plan.refresh_from_db()
+    assert cast.plan.version == version
