@@ -69,3 +69,44 @@ def test_the_overview_runs_as_many_queries_for_thirty_plans_as_for_one(
         response = client.get(reverse("team_overview"))
     assert response.status_code == 200
     assert response.context["figures"]["active"] == 31
+
+
+@pytest.mark.django_db
+def test_the_caseload_named_by_its_members_is_the_caseload_of_the_team(cast: Cast) -> None:
+    # Plans reached only through a removed membership or another team's
+    # professional are not the team's; a plan with two of its members counts once.
+    hana = f.make_professional("hana", "Hana Novak", cast.team)
+    shared = f.make_plan(f.make_person("sam", "Sam Reid"), areas=False)
+    f.add_to_care_team(shared, cast.ben)
+    f.add_to_care_team(shared, hana)
+    f.add_to_care_team(shared, cast.oscar)
+    left = f.make_plan(f.make_person("lee", "Lee Park"), areas=False)
+    gone = f.add_to_care_team(left, hana)
+    gone.removed_at = timezone.now()
+    gone.save()
+    f.add_to_care_team(left, cast.oscar)
+    members = [cast.chloe.pk, cast.ben.pk, hana.pk]
+
+    by_team = set(Plan.objects.for_team(cast.team.pk))
+    assert by_team == {cast.plan, shared}
+    assert set(Plan.objects.for_team(cast.team.pk, members=members)) == by_team
+    assert set(Plan.objects.for_team(cast.other_team.pk, members=[cast.oscar.pk])) == {
+        cast.priya_plan,
+        shared,
+        left,
+    }
+
+
+@pytest.mark.django_db
+def test_each_member_is_shown_with_the_plans_they_are_on_now(client: Client, cast: Cast) -> None:
+    hana = f.make_professional("hana", "Hana Novak", cast.team)
+    for n in range(3):
+        f.add_to_care_team(f.make_plan(f.make_person(f"p{n}", f"Person {n}"), areas=False), hana)
+    gone = f.add_to_care_team(f.make_plan(f.make_person("lee", "Lee Park"), areas=False), hana)
+    gone.removed_at = timezone.now()
+    gone.save()
+    login(client, cast.chloe)
+    response = client.get(reverse("team_overview"))
+    shown = [(m.user.name, m.plans) for m in response.context["members"]]
+    assert shown == [("Ben Okafor", 1), ("Chloe Adeyemi", 0), ("Hana Novak", 3)]
+    assert response.context["figures"] == {"people": 4, "active": 4, "overdue": 0}
