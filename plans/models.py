@@ -980,6 +980,13 @@ class Proposal(PendingEdit):
         indexes = [
             models.Index(fields=["plan", "status"], name="proposal_by_plan_status"),
             models.Index(fields=["created_at"], name="proposal_created"),
+            # The suggestions still waiting on each plan (caseloads, "For you"):
+            # the answered ones, which only accumulate, are not in it.
+            models.Index(
+                fields=["plan", "proposed_side"],
+                condition=Q(status="pending"),
+                name="proposal_pending_by_plan",
+            ),
             # A person's requests for more leadership still waiting: a handful
             # among all the suggestions (leadership_requests_overdue).
             models.Index(

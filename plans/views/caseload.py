@@ -153,10 +153,11 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     members = list(
         team.members.select_related("user")
         .annotate(
-            # Counted member by member from the index on (professional, removed_at).
+            # Counted member by member, from the index on (professional, removed_at)
+            # alone (COUNT(*): no column the index does not hold).
             plans=Coalesce(
                 Subquery(
-                    current.order_by().values("professional").annotate(n=Count("pk")).values("n")
+                    current.order_by().values("professional").annotate(n=Count("*")).values("n")
                 ),
                 0,
             ),
