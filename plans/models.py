@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -68,14 +69,24 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             )
         )
 
-    def for_team(self, team_id: int) -> PlanQuerySet:
-        """The team's caseload: plans with a current care team member from the team."""
+    def for_team(self, team_id: int, members: Iterable[int] | None = None) -> PlanQuerySet:
+        """The team's caseload: plans with a current care team member from the team.
+
+        `members`: the ids of the team's professionals, when the caller has read
+        them already. The same plans; but named one by one, the database can
+        tell a small team's few memberships from a large team's thousands (by
+        the team alone it guesses an average team, and reads every membership
+        even for a team of four).
+        """
+        in_team = (
+            Q(professional__team_id=team_id)
+            if members is None
+            else Q(professional_id__in=list(members))
+        )
         return self.filter(
             models.Exists(
                 CareTeamMember.objects.filter(
-                    plan=models.OuterRef("pk"),
-                    removed_at__isnull=True,
-                    professional__team_id=team_id,
+                    in_team, plan=models.OuterRef("pk"), removed_at__isnull=True
                 )
             )
         )
@@ -155,7 +166,11 @@ class Plan(models.Model):
                 name="plan_closed_reason_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_review_date"], name="plan_review_due")]
+        indexes = [
+            models.Index(fields=["status", "next_review_date"], name="plan_review_due"),
+            # The team overview lists plans by when they started, a page at a time.
+            models.Index(fields=["created_at", "id"], name="plan_by_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Plan for {self.person}"
@@ -965,6 +980,20 @@ class Proposal(PendingEdit):
         indexes = [
             models.Index(fields=["plan", "status"], name="proposal_by_plan_status"),
             models.Index(fields=["created_at"], name="proposal_created"),
+            # The suggestions still waiting on each plan (caseloads, "For you"):
+            # the answered ones, which only accumulate, are not in it.
+            models.Index(
+                fields=["plan", "proposed_side"],
+                condition=Q(status="pending"),
+                name="proposal_pending_by_plan",
+            ),
+            # A person's requests for more leadership still waiting: a handful
+            # among all the suggestions (leadership_requests_overdue).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="pending", action="leadership", proposed_side="person"),
+                name="proposal_leadership_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
