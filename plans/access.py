@@ -17,7 +17,7 @@ Rules of thumb (see DOMAIN.md, "Power and control"):
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import DateField, Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from coproduce.compiled_query import CompiledQuery
 from coproduce.models import SUPPORTER, Person, Professional, Side, Team
 from plans import rules
 from plans.models import CareTeamMember, Plan, Proposal, Supporter
@@ -140,19 +141,18 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     Building that query with the ORM cost several times what running it does
     (the busiest URL there is, every few seconds from every open page), so
     its SQL is compiled once per process and database and only the values
-    change (`_live_check_sql`): the same SQL, the same rows, the same access.
+    change (`coproduce.compiled_query`): the same SQL, the same rows, the
+    same access.
     """
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.utils import timezone
 
     try:
         code = code if isinstance(code, UUID) else UUID(str(code))
     except ValueError:
         raise Http404 from None
-    sql, slots = _live_check_sql(connection.vendor, session_key is not None)
-    values = _live_check_values(code, session_key, timezone.now())
-    params = [values[slot] if slot else value for slot, value in slots]
+    query = _LIVE_CHECK_WITH_SESSION if session_key is not None else _LIVE_CHECK
+    sql, params = query.sql_with_params(_LiveCheck(code, session_key, timezone.now()))
     viewers: list[Any] = list(get_user_model().objects.raw(sql, params))
     returns_on: DateField[Any, Any] = DateField()
     for viewer in viewers:
@@ -161,36 +161,31 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     return viewers
 
 
-# What stands for each value while the query is compiled; recognised afterwards
-# among its parameters, whatever form the database gives them.
-_SENTINEL_CODE = UUID("00000000-0000-4000-8000-00000000c0de")
-_SENTINEL_SESSION = "live-check-session-key-sentinel"
-_SENTINEL_NOW = datetime.datetime(2000, 1, 1, 0, 0, 7, 123456, tzinfo=datetime.UTC)
-_compiled_live_check: dict[tuple[str, bool], tuple[str, list[tuple[str, Any]]]] = {}
+@dataclass(frozen=True)
+class _LiveCheck:
+    code: UUID
+    session_key: str | None
+    now: datetime.datetime
 
 
-def _live_check_values(code: UUID, session_key: str | None, now: Any) -> dict[str, Any]:
+def _live_check_values(inputs: _LiveCheck) -> dict[str, Any]:
     """The values as the database takes them (a UUID is text on SQLite, and so on)."""
     from django.contrib.sessions.models import Session
     from django.db import connection
 
-    expire = Session._meta.get_field("expire_date")
-    return {
-        "code": Plan._meta.get_field("code").get_db_prep_value(code, connection),
-        "session": session_key,
-        "now": expire.get_db_prep_value(now, connection),
-    }
+    values = {"code": Plan._meta.get_field("code").get_db_prep_value(inputs.code, connection)}
+    if inputs.session_key is not None:
+        expire = Session._meta.get_field("expire_date")
+        values["session"] = inputs.session_key
+        values["now"] = expire.get_db_prep_value(inputs.now, connection)
+    return values
 
 
-def _live_check_sql(vendor: str, with_session: bool) -> tuple[str, list[tuple[str, Any]]]:
-    """The live check's SQL, and for each parameter which value goes there ("" = fixed)."""
-    compiled = _compiled_live_check.get((vendor, with_session))
-    if compiled is not None:
-        return compiled
+def _live_check_query(inputs: _LiveCheck) -> QuerySet[Any]:
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
 
-    code = _SENTINEL_CODE
+    code = inputs.code
     plan = Plan.objects.filter(code=code)
     membership = CareTeamMember.objects.filter(
         plan__code=code, professional__user=OuterRef("pk"), removed_at__isnull=True
@@ -213,24 +208,35 @@ def _live_check_sql(vendor: str, with_session: bool) -> tuple[str, list[tuple[st
             live_membership_id=Subquery(membership.values("pk")[:1]),
         )
     )
-    if with_session:
-        session = Session.objects.filter(
-            session_key=_SENTINEL_SESSION, expire_date__gt=_SENTINEL_NOW
-        )
+    if inputs.session_key is not None:
+        session = Session.objects.filter(session_key=inputs.session_key, expire_date__gt=inputs.now)
         viewers = viewers.annotate(live_session_data=Subquery(session.values("session_data")[:1]))
-    sql, params = viewers.query.sql_with_params()
-    sentinels = {
-        repr(value): slot
-        for slot, value in _live_check_values(
-            _SENTINEL_CODE, _SENTINEL_SESSION, _SENTINEL_NOW
-        ).items()
-    }
-    slots = [(sentinels.get(repr(value), ""), value) for value in params]
-    found = {slot for slot, _ in slots}
-    if "code" not in found or (with_session and not {"session", "now"} <= found):
-        raise RuntimeError("the live check's compiled query lost one of its values")
-    _compiled_live_check[(vendor, with_session)] = (sql, slots)
-    return sql, slots
+    return viewers
+
+
+# Stand-ins for the values while the query is compiled, recognised afterwards
+# among its parameters whatever form the database gives them.
+_STAND_INS = (
+    _LiveCheck(
+        UUID("00000000-0000-4000-8000-00000000c0de"),
+        "live-check-session-key-stand-in-1",
+        datetime.datetime(2000, 1, 1, 0, 0, 7, 123456, tzinfo=datetime.UTC),
+    ),
+    _LiveCheck(
+        UUID("00000000-0000-4000-8000-0000000c0de2"),
+        "live-check-session-key-stand-in-2",
+        datetime.datetime(2003, 5, 7, 8, 9, 10, 11, tzinfo=datetime.UTC),
+    ),
+)
+_LIVE_CHECK = CompiledQuery(
+    _live_check_query,
+    _live_check_values,
+    (replace(_STAND_INS[0], session_key=None), replace(_STAND_INS[1], session_key=None)),
+    required={"code"},
+)
+_LIVE_CHECK_WITH_SESSION = CompiledQuery(
+    _live_check_query, _live_check_values, _STAND_INS, required={"code", "session", "now"}
+)
 
 
 def live_check_access(viewer: Any) -> PlanAccess:

@@ -768,7 +768,15 @@ class Commitment(PlanItem):
                 name="commitment_who_named",
             ),
         ]
-        indexes = [models.Index(fields=["plan", "removed_at"], name="commitment_by_plan")]
+        indexes = [
+            models.Index(fields=["plan", "removed_at"], name="commitment_by_plan"),
+            # A professional's open commitments, for what waits for them ("For you").
+            models.Index(
+                fields=["who", "due_date"],
+                condition=Q(status="open", removed_at__isnull=True),
+                name="commitment_open_by_who",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.what[:60]
@@ -987,11 +995,12 @@ class Proposal(PendingEdit):
                 condition=Q(status="pending"),
                 name="proposal_pending_by_plan",
             ),
-            # A person's requests for more leadership still waiting: a handful
-            # among all the suggestions (leadership_requests_overdue).
+            # Requests for leadership still waiting (few): a lead's "For you" and
+            # the team's overdue requests (leadership_requests_overdue) start here,
+            # not from every plan of the team.
             models.Index(
                 fields=["created_at"],
-                condition=Q(status="pending", action="leadership", proposed_side="person"),
+                condition=Q(status="pending", action="leadership"),
                 name="proposal_leadership_waiting",
             ),
         ]
@@ -1095,6 +1104,12 @@ class PlanChange(models.Model):
         indexes = [
             models.Index(fields=["plan", "-at"], name="planchange_recent"),
             models.Index(fields=["plan", "plan_version"], name="planchange_by_version"),
+            # Replies since someone's last look, for "For you" (not every change since).
+            models.Index(
+                fields=["plan", "plan_version"],
+                condition=Q(action="reply"),
+                name="planchange_reply_by_version",
+            ),
             models.Index(fields=["plan", "-id"], name="planchange_chain_head"),
         ]
 

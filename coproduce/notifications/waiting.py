@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.compiled_query import CompiledQuery
 from coproduce.models import Side, User
 from coproduce.notifications.models import Kind
 from outcomes.models import ValuedOutcome
@@ -287,24 +288,18 @@ def count_for(user: User, now: Now | None = None) -> int:
 
     It is in the header of every signed-in page. Building its SQL with the ORM
     (some twenty subqueries) cost more than running it, so the SQL is compiled
-    once per process, database and setting (`_compiled_count`) and only the
-    values change: the user, and the moments the rules compare with.
+    once per process, database and setting (`COUNT`, `coproduce.compiled_query`)
+    and only the values change: the user, and the moments the rules compare
+    with. Planning it cost PostgreSQL more than running it too, so there it is
+    a prepared statement, planned once per connection.
     """
-    now = now or Now.current()
-    compiled = _compiled_count()
-    if compiled is None:
-        return _count_query(user.pk, now)
-    sql, slots = compiled
-    values = _count_values(user.pk, now)
-    params = [values[slot] if slot else value for slot, value in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = COUNT.fetchone((user.pk, now or Now.current()))
     return int(row[0]) if row else 0
 
 
-def _count_rows(user_id: int, now: Now) -> QuerySet[Any]:
-    """The count as the ORM builds it: the reference the compiled SQL is checked against."""
+def _count_rows(inputs: tuple[int, Now]) -> QuerySet[Any]:
+    """The count as the ORM builds it: what the compiled SQL is and is checked against."""
+    user_id, now = inputs
     total: Any = Value(0)
     for rule in RULES:
         if not rule.reminder:
@@ -313,13 +308,9 @@ def _count_rows(user_id: int, now: Now) -> QuerySet[Any]:
 
 
 def _count_query(user_id: int, now: Now) -> int:
-    rows = _count_rows(user_id, now)
+    """The count run as the ORM builds it, afresh (the reference the tests compare with)."""
+    rows = _count_rows((user_id, now))
     return int(rows[0]) if rows else 0
-
-
-def _count_sql(user_id: int, now: Now) -> tuple[str, list[Any]]:
-    sql, params = _count_rows(user_id, now).query.sql_with_params()
-    return sql, list(params)
 
 
 def _moments(now: Now) -> dict[str, Any]:
@@ -333,8 +324,9 @@ def _moments(now: Now) -> dict[str, Any]:
     }
 
 
-def _count_values(user_id: int, now: Now) -> dict[str, Any]:
+def _count_values(inputs: tuple[int, Now]) -> dict[str, Any]:
     """The values as the database takes them (a date is text on SQLite, and so on)."""
+    user_id, now = inputs
     values: dict[str, Any] = {"user": user_id}
     for name, moment in _moments(now).items():
         field: DateField[Any, Any] = (
@@ -344,46 +336,29 @@ def _count_values(user_id: int, now: Now) -> dict[str, Any]:
     return values
 
 
-# Two sets of stand-ins: the SQL is compiled with the first and checked with the second.
-_STAND_INS = (
-    (
-        987_654_321,
-        Now(
-            datetime.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC),
-            datetime.date(2001, 2, 3),
+COUNT = CompiledQuery(
+    _count_rows,
+    _count_values,
+    stand_ins=(
+        (
+            987_654_321,
+            Now(
+                datetime.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC),
+                datetime.date(2001, 2, 3),
+            ),
+        ),
+        (
+            987_654_329,
+            Now(
+                datetime.datetime(2003, 5, 7, 8, 9, 10, 11, tzinfo=datetime.UTC),
+                datetime.date(2003, 5, 9),
+            ),
         ),
     ),
-    (
-        987_654_329,
-        Now(
-            datetime.datetime(2003, 5, 7, 8, 9, 10, 11, tzinfo=datetime.UTC),
-            datetime.date(2003, 5, 9),
-        ),
-    ),
+    required={"user"},
+    # The escalation days decide whether two moments coincide.
+    key=lambda: settings.LEADERSHIP_ESCALATION_DAYS,
 )
-_compiled: dict[tuple[Any, ...], tuple[str, list[tuple[str, Any]]] | None] = {}
-
-
-def _compiled_count() -> tuple[str, list[tuple[str, Any]]] | None:
-    """The count's SQL, and for each parameter which value goes there ("" = fixed).
-
-    None if a parameter cannot be told apart from the stand-ins (then every call
-    builds the query afresh): the compiled SQL is used only once a second build
-    with other stand-ins gives the same SQL and exactly the parameters it predicts.
-    """
-    key = (connection.vendor, settings.LEADERSHIP_ESCALATION_DAYS)
-    if key in _compiled:
-        return _compiled[key]
-    (user_a, now_a), (user_b, now_b) = _STAND_INS
-    sql, params = _count_sql(user_a, now_a)
-    slot_of = {repr(value): slot for slot, value in _count_values(user_a, now_a).items()}
-    slots = [(slot_of.get(repr(value), ""), value) for value in params]
-    check_sql, check_params = _count_sql(user_b, now_b)
-    predicted_values = _count_values(user_b, now_b)
-    predicted = [predicted_values[slot] if slot else value for slot, value in slots]
-    sound = check_sql == sql and predicted == check_params and "user" in {s for s, _ in slots}
-    _compiled[key] = (sql, slots) if sound else None
-    return _compiled[key]
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,4 @@ class Migration(migrations.Migration):
             model_name='proposal',
             index=models.Index(condition=models.Q(('status', 'pending')), fields=['plan', 'proposed_side'], name='proposal_pending_by_plan'),
         ),
-        migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(condition=models.Q(('action', 'leadership'), ('proposed_side', 'person'), ('status', 'pending')), fields=['created_at'], name='proposal_leadership_waiting'),
-        ),
     ]

@@ -244,13 +244,13 @@ def test_live_update_sends_the_count_and_the_notice(client: Client, cast: Cast) 
 
 
 def test_the_compiled_count_is_the_orms_count_at_every_moment(cast: Cast) -> None:
-    """The header's count runs SQL compiled once (`waiting._compiled_count`): for
+    """The header's count runs SQL compiled once (`waiting.COUNT`): for
     each user and at moments either side of every threshold it counts exactly
     what the ORM's query counts."""
     from coproduce.notifications import waiting
     from tests.plans.test_leadership_requests_overdue import request_more
 
-    assert waiting._compiled_count() is not None, "the count's SQL could not be compiled"
+    assert waiting.COUNT.recorded() is not None, "the count's SQL could not be compiled"
     today = timezone.localdate()
     ben_suggests(cast)
     request_more(cast, days_ago=10)

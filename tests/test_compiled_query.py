@@ -1,0 +1,136 @@
+"""A query compiled once and run with new values (`coproduce.compiled_query`).
+
+The recorded SQL is used only when a second build with other stand-ins
+agrees with it; otherwise every run builds the query afresh. Either way the
+rows are the ORM's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import DateTimeField, QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from coproduce.compiled_query import CompiledQuery
+from coproduce.models import User
+from tests import factories as f
+
+Inputs = tuple[int, datetime.datetime]
+
+STAND_INS: tuple[Inputs, Inputs] = (
+    (987_654_321, datetime.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)),
+    (987_654_329, datetime.datetime(2003, 5, 7, 8, 9, 10, 11, tzinfo=datetime.UTC)),
+)
+
+
+def joined_by(inputs: Inputs) -> QuerySet[Any]:
+    user_id, at = inputs
+    return User.objects.filter(pk=user_id, date_joined__lte=at).values_list("username")
+
+
+def values(inputs: Inputs) -> dict[str, Any]:
+    user_id, at = inputs
+    return {"user": user_id, "at": DateTimeField().get_db_prep_value(at, connection)}
+
+
+def compiled(build: Callable[[Inputs], QuerySet[Any]], **options: Any) -> CompiledQuery[Inputs]:
+    return CompiledQuery(build, options.pop("values", values), STAND_INS, **options)
+
+
+def users() -> tuple[User, User]:
+    return f.make_user("ada"), f.make_user("bo")
+
+
+def cases(ada: User, bo: User) -> list[Inputs]:
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)
+    before = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    return [(ada.pk, later), (bo.pk, later), (ada.pk, before), (-1, later)]
+
+
+def orms(build: Callable[[Inputs], QuerySet[Any]], inputs: Inputs) -> tuple[Any, ...] | None:
+    rows = list(build(inputs))
+    return tuple(rows[0]) if rows else None
+
+
+@pytest.mark.django_db
+def test_a_sound_query_is_recorded_once_and_runs_as_one_query() -> None:
+    ada, bo = users()
+    query = compiled(joined_by, required={"user", "at"})
+    recorded = query.recorded()
+    assert recorded is not None
+    assert {slot for slot, _ in recorded.slots} == {"user", "at"}
+    for inputs in cases(ada, bo):
+        with CaptureQueriesContext(connection) as ran:
+            row = query.fetchone(inputs)
+        assert row == orms(joined_by, inputs), inputs
+        assert len(ran.captured_queries) == 1
+    assert query.fetchone((ada.pk, cases(ada, bo)[0][1])) == ("ada",)
+    if connection.vendor == "postgresql":
+        # Prepared in the session, the constants written in: only the values are parameters.
+        assert recorded.prepared is not None
+        assert sorted(recorded.prepared[1]) == ["at", "user"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        ours = [s for s in statements if '"coproduce_user"."date_joined" <= $' in s]
+        assert ours, statements
+        assert all("$2" in s and "$3" not in s for s in ours), ours
+
+
+def test_sql_that_changes_with_the_values_is_built_afresh(db: None) -> None:
+    def build(inputs: Inputs) -> QuerySet[Any]:
+        rows = joined_by(inputs)
+        return rows.filter(is_active=True) if inputs[0] % 10 == 1 else rows
+
+    ada, bo = users()
+    query = compiled(build)
+    assert query.recorded() is None
+    for inputs in cases(ada, bo):
+        assert query.fetchone(inputs) == orms(build, inputs), inputs
+
+
+def test_a_value_that_cannot_be_told_from_a_constant_is_built_afresh(db: None) -> None:
+    def build(inputs: Inputs) -> QuerySet[Any]:
+        # The first stand-in's user also appears as a constant.
+        return joined_by(inputs).exclude(pk=STAND_INS[0][0])
+
+    ada, bo = users()
+    query = compiled(build)
+    assert query.recorded() is None
+    for inputs in cases(ada, bo):
+        assert query.fetchone(inputs) == orms(build, inputs), inputs
+
+
+def test_a_query_that_lost_a_value_it_must_hold_is_not_recorded(db: None) -> None:
+    def build(inputs: Inputs) -> QuerySet[Any]:
+        return User.objects.filter(date_joined__lte=inputs[1]).values_list("username")
+
+    assert compiled(build, required={"user"}).recorded() is None
+    assert compiled(build).recorded() is not None
+
+
+def test_two_values_alike_in_the_stand_ins_are_not_recorded(db: None) -> None:
+    def alike(inputs: Inputs) -> dict[str, Any]:
+        return {**values(inputs), "again": inputs[0]}
+
+    ada, bo = users()
+    query = compiled(joined_by, values=alike)
+    assert query.recorded() is None
+    for inputs in cases(ada, bo):
+        assert query.fetchone(inputs) == orms(joined_by, inputs), inputs
+
+
+def test_the_live_check_and_the_for_you_count_are_recorded(db: None) -> None:
+    """Both fall back to building their query at every run if unsound: slower, not
+    wrong. This says they are not falling back."""
+    from coproduce.notifications.waiting import COUNT
+    from plans.access import _LIVE_CHECK, _LIVE_CHECK_WITH_SESSION
+
+    assert _LIVE_CHECK.recorded() is not None
+    assert _LIVE_CHECK_WITH_SESSION.recorded() is not None
+    assert COUNT.recorded() is not None
