@@ -17,7 +17,9 @@ Rules of thumb (see DOMAIN.md, "Power and control"):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -26,7 +28,7 @@ from django.db.models import DateField, Exists, Model, OuterRef, QuerySet, Subqu
 from django.http import Http404
 
 from coproduce.compiled_query import CompiledQuery
-from coproduce.models import SUPPORTER, Person, Professional, Side, Team
+from coproduce.models import SUPPORTER, Person, Professional, Side, Team, User
 from plans import rules
 from plans.models import CareTeamMember, Plan, Proposal, Supporter
 
@@ -82,49 +84,140 @@ def get_plan_for_user(user: Any, code: UUID | str, *, supporters: bool = False) 
     so even the live-update check costs a single round trip. `supporters`: this
     page is open to the person's supporters who may see the plan (the query
     then also reads their standing, still in one round trip).
+
+    Every page of a plan asks this first, and building the query with the ORM
+    cost a hundred times what running it does, so its SQL is compiled once
+    per process and database (`coproduce.compiled_query`); the rows become the
+    plan, its person and their user as the ORM would have made them.
     """
     if not user.is_authenticated:
         raise Http404
+    try:
+        code = code if isinstance(code, UUID) else UUID(str(code))
+    except ValueError:
+        raise Http404 from None
+    query = _ACCESS_WITH_SUPPORTERS if supporters else _ACCESS
+    row = query.fetchone(_Asking(code, user.pk))
+    if row is None:
+        raise Http404
+    plan = _plan_from(row)
+    membership_id, *standing = row[len(_ACCESS_COLUMNS) :]
+
+    if plan.person.user_id == user.pk:
+        return PlanAccess(plan=plan, user=user, side=Side.PERSON, membership_id=None)
+    if membership_id is not None:
+        return PlanAccess(plan=plan, user=user, side=Side.PROFESSIONAL, membership_id=membership_id)
+    if supporters and standing[0] is not None:
+        supporter_id, may_suggest, may_rate = standing
+        return PlanAccess(
+            plan=plan,
+            user=user,
+            side=SUPPORTER,
+            membership_id=None,
+            supporter_id=supporter_id,
+            supporter_may_suggest=bool(may_suggest),
+            supporter_may_rate=bool(may_rate),
+        )
+    raise Http404
+
+
+@dataclass(frozen=True)
+class _Asking:
+    code: UUID
+    user_id: int
+
+
+# The plan's columns, its person's and their user's, in this order; then the annotations.
+_ROW_MODELS: tuple[tuple[type[Model], str], ...] = (
+    (Plan, ""),
+    (Person, "person__"),
+    (User, "person__user__"),
+)
+_ACCESS_COLUMNS = [
+    prefix + field.attname for model, prefix in _ROW_MODELS for field in model._meta.concrete_fields
+]
+
+
+def _access_query(asking: _Asking, *, supporters: bool) -> QuerySet[Any]:
     membership = CareTeamMember.objects.filter(
-        plan=OuterRef("pk"), professional__user=user, removed_at__isnull=True
+        plan=OuterRef("pk"), professional__user_id=asking.user_id, removed_at__isnull=True
     ).values("pk")[:1]
-    plans = Plan.objects.select_related("person__user").annotate(
-        my_membership_id=Subquery(membership)
-    )
+    plans = Plan.objects.filter(code=asking.code).annotate(my_membership_id=Subquery(membership))
+    annotations = ["my_membership_id"]
     if supporters:
         standing = Supporter.objects.current().filter(
-            person=OuterRef("person"), user=user, may_see=True
+            person=OuterRef("person"), user_id=asking.user_id, may_see=True
         )
         plans = plans.annotate(
             my_supporter_id=Subquery(standing.values("pk")[:1]),
             my_supporter_may_suggest=Subquery(standing.values("may_suggest")[:1]),
             my_supporter_may_rate=Subquery(standing.values("may_rate")[:1]),
         )
-    try:
-        plan = plans.get(code=code)
-    except (Plan.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+        annotations += ["my_supporter_id", "my_supporter_may_suggest", "my_supporter_may_rate"]
+    # Annotations last, in the order they were made: the SQL's columns are in this order.
+    return plans.values_list(*_ACCESS_COLUMNS, *annotations)[:1]
 
-    if plan.person.user_id == user.pk:
-        return PlanAccess(plan=plan, user=user, side=Side.PERSON, membership_id=None)
-    if plan.my_membership_id is not None:  # type: ignore[attr-defined]
-        return PlanAccess(
-            plan=plan,
-            user=user,
-            side=Side.PROFESSIONAL,
-            membership_id=plan.my_membership_id,  # type: ignore[attr-defined]
-        )
-    if supporters and plan.my_supporter_id is not None:  # type: ignore[attr-defined]
-        return PlanAccess(
-            plan=plan,
-            user=user,
-            side=SUPPORTER,
-            membership_id=None,
-            supporter_id=plan.my_supporter_id,  # type: ignore[attr-defined]
-            supporter_may_suggest=bool(plan.my_supporter_may_suggest),  # type: ignore[attr-defined]
-            supporter_may_rate=bool(plan.my_supporter_may_rate),  # type: ignore[attr-defined]
-        )
-    raise Http404
+
+def _access_values(asking: _Asking) -> dict[str, Any]:
+    from django.db import connection
+
+    code = Plan._meta.get_field("code").get_db_prep_value(asking.code, connection)
+    return {"code": code, "user": asking.user_id}
+
+
+def _plan_from(row: tuple[Any, ...]) -> Plan:
+    """The plan, with its person and their user, from one row of the access query."""
+    from django.db import connection
+
+    values = [read(value) for read, value in zip(_readers(connection.vendor), row, strict=False)]
+    made: list[Any] = []
+    start = 0
+    for model, _ in _ROW_MODELS:
+        names = [field.attname for field in model._meta.concrete_fields]
+        made.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
+        start += len(names)
+    plan, person, user = made
+    person.user = user
+    plan.person = person
+    return plan  # type: ignore[no-any-return]
+
+
+@cache
+def _readers(vendor: str) -> list[Callable[[Any], Any]]:
+    """For each of the plan's, person's and user's columns, how the ORM reads its
+    value from this database (a UUID from SQLite's text, a JSON field, ...)."""
+    from django.db import connection
+
+    def reader(field: Any) -> Callable[[Any], Any]:
+        col = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+        def read(value: Any) -> Any:
+            for converter in converters:
+                value = converter(value, col, connection)
+            return value
+
+        return read
+
+    return [reader(field) for model, _ in _ROW_MODELS for field in model._meta.concrete_fields]
+
+
+_ACCESS_STAND_INS = (
+    _Asking(UUID("00000000-0000-4000-8000-00000000a001"), 987_654_301),
+    _Asking(UUID("00000000-0000-4000-8000-00000000a002"), 987_654_302),
+)
+_ACCESS = CompiledQuery(
+    lambda asking: _access_query(asking, supporters=False),
+    _access_values,
+    _ACCESS_STAND_INS,
+    required={"code", "user"},
+)
+_ACCESS_WITH_SUPPORTERS = CompiledQuery(
+    lambda asking: _access_query(asking, supporters=True),
+    _access_values,
+    _ACCESS_STAND_INS,
+    required={"code", "user"},
+)
 
 
 def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list[Any]:
