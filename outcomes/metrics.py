@@ -921,7 +921,8 @@ def _content_from(rows: dict[str, dict[str, Any]]) -> ContentShare:
         for name in names:
             for side in SIDES:
                 column = content_column(kind, name, side)
-                by_kind[kind][side] += words.get(column) or 0
+                # PostgreSQL sums integers as numeric: back to int (0 over no rows).
+                by_kind[kind][side] += int(words.get(column) or 0)
                 # Each field is counted apart: a kind has at least as many people as its largest.
                 people_by_kind[kind][side] = max(
                     people_by_kind[kind][side], words.get(f"{column}_people") or 0
