@@ -11,3 +11,5 @@ class OutcomesConfig(AppConfig):
         from plans.services import register_kind
 
         register_kind(OUTCOME)
+        # Its receiver keeps the content summaries as each history entry is written.
+        from outcomes import summaries  # noqa: F401

@@ -38,6 +38,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
     Window,
@@ -47,7 +48,14 @@ from django.db.models.functions import Abs, Coalesce, RowNumber
 from django.utils import timezone
 
 from coproduce.models import Side
-from outcomes.models import PowerCheck, Review, ValuedOutcome
+from outcomes.models import (
+    CONTENT_WORDS,
+    ContentSummary,
+    PowerCheck,
+    Review,
+    ValuedOutcome,
+    content_column,
+)
 from plans import crisis
 from plans.models import (
     DEFAULT_LIFE_AREAS,
@@ -854,7 +862,85 @@ def caseload_about(f: DashboardFilter) -> PlanQuerySet:
 
 
 def content_share(f: DashboardFilter) -> ContentShare:
-    """The content table (`definitions.SECTIONS["content"]`). One query."""
+    """The content table (`definitions.SECTIONS["content"]`), the words counted from
+    the content summaries (`outcomes.summaries`, always up to date: the words are
+    counted as they read now, whatever the period) and the changes from the
+    history. One query."""
+    return _content_from(aggregate_together(_content_parts(f)))
+
+
+def _content_parts(f: DashboardFilter) -> dict[str, RowParts]:
+    """Two rows: the words, summed per person over the caseload's content summaries
+    and then over people ("<column>" and "<column>_people", how many people have
+    any); and each side's changes in the period ("<side>", "<side>_people")."""
+    rows = ContentSummary.objects.filter(plan__in=caseload_plans(f))
+    if f.life_area_name is not None:  # "about me" belongs to no life area
+        rows = rows.filter(area_named(f, "life_area__name"))
+    kinds = [kind for kind in CONTENT_WORDS if kind != "about" or f.life_area_name is None]
+    columns = [
+        content_column(kind, name, side)
+        for kind in kinds
+        for name in CONTENT_WORDS[kind]
+        for side in SIDES
+    ]
+    by_person = (
+        rows.order_by()
+        .values("plan__person")
+        .annotate(**{f"summed_{column}": Sum(column) for column in columns})
+    )
+    inner, params = by_person.query.sql_with_params()
+    select = ", ".join(
+        f'SUM("summed_{column}") AS "words__{column}", '
+        f'COUNT(CASE WHEN "summed_{column}" > 0 THEN 1 END) AS "words__{column}_people"'
+        for column in columns
+    )
+    changes = caseload_changes(f)
+    return {
+        # Our own column names and the ORM's SQL only; values are parameters.
+        "words": (f"SELECT {select} FROM ({inner}) by_person", list(params)),  # noqa: S608
+        "changes": (
+            changes,
+            {
+                **{side: Count("pk", filter=Q(actor_side=side)) for side in SIDES},
+                **{
+                    f"{side}_people": Count(
+                        "plan__person", distinct=True, filter=Q(actor_side=side)
+                    )
+                    for side in SIDES
+                },
+            },
+        ),
+    }
+
+
+def _content_from(rows: dict[str, dict[str, Any]]) -> ContentShare:
+    words, changes = rows["words"], rows["changes"]
+    by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_WORDS}
+    people_by_kind = {kind: dict.fromkeys(SIDES, 0) for kind in CONTENT_WORDS}
+    for kind, names in CONTENT_WORDS.items():
+        for name in names:
+            for side in SIDES:
+                column = content_column(kind, name, side)
+                # PostgreSQL sums integers as numeric: back to int (0 over no rows).
+                by_kind[kind][side] += int(words.get(column) or 0)
+                # Each field is counted apart: a kind has at least as many people as its largest.
+                people_by_kind[kind][side] = max(
+                    people_by_kind[kind][side], words.get(f"{column}_people") or 0
+                )
+    return ContentShare(
+        person=sum(counts[Side.PERSON] for counts in by_kind.values()),
+        professional=sum(counts[Side.PROFESSIONAL] for counts in by_kind.values()),
+        by_kind=by_kind,
+        people_by_kind=people_by_kind,
+        changes={side: changes[side] for side in SIDES},
+        people_changing={side: changes[f"{side}_people"] for side in SIDES},
+    )
+
+
+def content_share_from_items(f: DashboardFilter) -> ContentShare:
+    """`content_share` computed from the items themselves, reading who last wrote
+    each field from its `writers`: the reference the content summaries must
+    agree with (the tests compare the two). One query."""
 
     def counted(qs: QuerySet[Any], kind: str, side: str, person: str) -> QuerySet[Any]:
         return (
@@ -1294,12 +1380,12 @@ class Dashboard:
 
 
 def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
-    """Every figure for one team and filter, in three queries: the outcomes'
+    """Every figure for one team and filter, in two queries: the outcomes'
     figures (`outcome_figures`, from the rating summaries for a period ending
-    today), the content's (`content_share`), and every figure that is one row
-    of aggregates over its own set (caseload, leadership, suggestions, replies,
-    power check, and on SQLite the median hours to answer), those cross-joined
-    in one statement (`aggregate_together`)."""
+    today), and every figure that is one row of aggregates over its own set
+    (caseload, leadership, suggestions, replies, power check, the content's
+    words from the content summaries and its changes, and on SQLite the median
+    hours to answer), those cross-joined in one statement (`aggregate_together`)."""
     outcomes = outcome_figures(f, today=today)
     assert outcomes.achieved is not None
     parts = {
@@ -1308,6 +1394,7 @@ def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
         "proposals": _proposal_parts(f),
         "replies": _reply_parts(f),
         "power_check": _power_check_parts(f),
+        **_content_parts(f),
     }
     median = _sqlite_median_parts(f)
     if median is not None:
@@ -1319,7 +1406,7 @@ def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
         outcomes=outcomes.change,
         achieved=outcomes.achieved,
         life_areas=outcomes.by_area,
-        content=content_share(f),
+        content=_content_from(rows),
         leadership=_leadership_from(rows),
         proposals=_proposals_from(f, rows),
         replies=_replies_from(rows),

@@ -10,7 +10,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.models import SUPPORTER, Side
-from plans.models import LifeArea, Plan, PlanItem, PlanItemQuerySet, side_check
+from plans.models import (
+    Commitment,
+    Expertise,
+    LifeArea,
+    Plan,
+    PlanItem,
+    PlanItemQuerySet,
+    Resource,
+    side_check,
+)
 
 # Who rates: the two sides, and the person's supporters (a third view, their own,
 # shown beside the two and never counted in either side's figures).
@@ -246,3 +255,64 @@ class RatingSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Rating summary of outcome {self.outcome_id}"
+
+
+# The words the team dashboard counts by who wrote them (outcomes.metrics.content_share):
+# each kind's written fields, as `ContentSummary` columns "<kind>_<field>_<side>".
+CONTENT_WORDS: dict[str, tuple[str, ...]] = {
+    "outcomes": ValuedOutcome.WORDS,
+    "expertise": Expertise.WORDS,
+    "resources": Resource.WORDS,
+    "commitments": Commitment.WORDS,
+    "about": Plan.ABOUT_WORDS,
+}
+
+
+def content_column(kind: str, name: str, side: str) -> str:
+    """The `ContentSummary` column counting one written field of a kind from one side."""
+    return f"{kind}_{name.removeprefix('about_')}_{side}"
+
+
+class ContentSummary(models.Model):
+    """Who wrote the words on one plan as they read now, in one life area (or,
+    with no life area, the plan's "about me" and the expertise in no area):
+    for each written field of each kind (`CONTENT_WORDS`), how many current
+    items have words there last written by each side.
+
+    Kept so the team dashboard need not read every item's `writers` on every
+    request. Written only by `outcomes.summaries`, recomputed from the items
+    themselves whenever the plan's history records a change (in that same
+    transaction), and rebuilt in bulk after bulk loads. A plan with no words
+    has no rows.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    outcomes_text_person = models.PositiveIntegerField(default=0)
+    outcomes_text_professional = models.PositiveIntegerField(default=0)
+    outcomes_why_it_matters_person = models.PositiveIntegerField(default=0)
+    outcomes_why_it_matters_professional = models.PositiveIntegerField(default=0)
+    expertise_text_person = models.PositiveIntegerField(default=0)
+    expertise_text_professional = models.PositiveIntegerField(default=0)
+    resources_name_person = models.PositiveIntegerField(default=0)
+    resources_name_professional = models.PositiveIntegerField(default=0)
+    resources_provider_person = models.PositiveIntegerField(default=0)
+    resources_provider_professional = models.PositiveIntegerField(default=0)
+    resources_how_to_access_person = models.PositiveIntegerField(default=0)
+    resources_how_to_access_professional = models.PositiveIntegerField(default=0)
+    commitments_what_person = models.PositiveIntegerField(default=0)
+    commitments_what_professional = models.PositiveIntegerField(default=0)
+    about_admire_person = models.PositiveIntegerField(default=0)
+    about_admire_professional = models.PositiveIntegerField(default=0)
+    about_matters_person = models.PositiveIntegerField(default=0)
+    about_matters_professional = models.PositiveIntegerField(default=0)
+    about_support_person = models.PositiveIntegerField(default=0)
+    about_support_professional = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "life_area"], name="content_summary_by_plan")]
+
+    def __str__(self) -> str:
+        return f"Content summary of plan {self.plan_id}, area {self.life_area_id}"

@@ -1018,10 +1018,17 @@ class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
         """Every addition, change and removal of what the plan says: valued outcomes,
         resources, commitments, expertise and "about me" (an accepted suggestion's
         change is recorded as the suggester's)."""
-        return self.filter(
-            action__in=["create", "edit", "remove"],
-            item_type__in=["outcome", "resource", "commitment", "expertise", "about"],
-        )
+        return self.filter(content_change())
+
+
+# What the plan says, and what doing to it changes it (PlanChangeQuerySet.content_changes).
+CONTENT_ITEM_TYPES = ("outcome", "resource", "commitment", "expertise", "about")
+CONTENT_ACTIONS = ("create", "edit", "remove")
+
+
+def content_change() -> Q:
+    """History entries that add, change or remove what the plan says."""
+    return Q(action__in=CONTENT_ACTIONS, item_type__in=CONTENT_ITEM_TYPES)
 
 
 class PlanChange(models.Model):
@@ -1111,6 +1118,12 @@ class PlanChange(models.Model):
                 name="planchange_reply_by_version",
             ),
             models.Index(fields=["plan", "-id"], name="planchange_chain_head"),
+            # The team dashboard counts the changes to what plans say in a period.
+            models.Index(
+                fields=["at", "plan", "actor_side"],
+                condition=content_change(),
+                name="planchange_content_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import get_hasher, make_password
 
@@ -91,14 +91,25 @@ def _side(user: User) -> str:
     return Side.PERSON if hasattr(user, "person") else Side.PROFESSIONAL
 
 
+Item = TypeVar("Item", ValuedOutcome, Resource, Commitment, Expertise)
+
+
+def written(item: Item) -> Item:
+    """An item made past the services (no history entry): keep the dashboard's
+    content summary of its plan as the services do."""
+    summaries.refresh_content(item.plan_id)
+    return item
+
+
 def make_outcome(
     plan: Plan, by: User | None = None, area_name: str = "Work and learning", **fields: Any
 ) -> ValuedOutcome:
     by = by or plan.person.user
     fields.setdefault("text", f"Outcome {next(_counter)}")
-    return ValuedOutcome.objects.create(
+    outcome = ValuedOutcome.objects.create(
         plan=plan, life_area=area(plan, area_name), created_by=by, created_side=_side(by), **fields
     )
+    return written(outcome)
 
 
 def make_rating(
@@ -124,9 +135,10 @@ def make_resource(
 ) -> Resource:
     fields.setdefault("name", f"Resource {next(_counter)}")
     fields.setdefault("control", ResourceControl.OUR_SERVICE)
-    return Resource.objects.create(
+    resource = Resource.objects.create(
         plan=plan, life_area=area(plan, area_name), created_by=by, created_side=_side(by), **fields
     )
+    return written(resource)
 
 
 def make_commitment(
@@ -138,7 +150,7 @@ def make_commitment(
 ) -> Commitment:
     who = who or by
     fields.setdefault("what", f"Do thing {next(_counter)}")
-    return Commitment.objects.create(
+    commitment = Commitment.objects.create(
         plan=plan,
         life_area=area(plan, area_name),
         created_by=by,
@@ -147,12 +159,14 @@ def make_commitment(
         who_side=_side(who),
         **fields,
     )
+    return written(commitment)
 
 
 def make_expertise(plan: Plan, by: User, kind: str, text: str = "Something I know") -> Expertise:
-    return Expertise.objects.create(
+    expertise = Expertise.objects.create(
         plan=plan, created_by=by, created_side=_side(by), kind=kind, text=text
     )
+    return written(expertise)
 
 
 def make_reply(

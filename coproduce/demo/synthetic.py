@@ -217,6 +217,7 @@ def build_synthetic(
         if progress:
             progress(counts["people"])
     summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
+    summaries.rebuild_content(Plan.objects.filter(person__in=mine))  # and the items
     if to_make and connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics: until autovacuum gets round to it, the planner would
         # take the bulk-loaded tables for nearly empty and choose slow plans.

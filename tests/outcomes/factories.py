@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coproduce.models import Professional, Side, Team, User
 from plans.models import CareTeamMember, Expertise, LifeArea, Plan, Proposal
-from tests.factories import area
+from tests.factories import area, written
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
@@ -62,7 +62,7 @@ def make_area_expertise(
 ) -> Expertise:
     """Expertise about one life area, or about the whole plan when area_name is None."""
     fields.setdefault("text", "Something I know")
-    return Expertise.objects.create(
+    expertise = Expertise.objects.create(
         plan=plan,
         life_area=area(plan, area_name) if area_name else None,
         created_by=by,
@@ -70,6 +70,7 @@ def make_area_expertise(
         kind=kind,
         **fields,
     )
+    return written(expertise)
 
 
 def make_proposal(
