@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0024_supporter_may_rate'),
+        ('plans', '0026_for_you_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
