@@ -65,12 +65,13 @@ def test_the_plan_person_and_user_are_the_orms(cast: Cast, viewer: str) -> None:
 
 def test_others_and_bad_codes_are_a_404(cast: Cast) -> None:
     supporter = f.make_supporter(cast.plan, "efua", "Efua Osei")
-    for user, code, supporters in [
+    cases: list[tuple[Any, Any, bool]] = [
         (cast.oscar.user, cast.plan.code, True),  # not on the care team
         (cast.priya.user, cast.plan.code, True),  # another person
         (supporter.user, cast.plan.code, False),  # a page not open to supporters
         (cast.amara.user, "not-a-code", True),
         (cast.amara.user, cast.priya_plan.code, True),
-    ]:
+    ]
+    for user, code, supporters in cases:
         with pytest.raises(Http404):
             get_plan_for_user(user, code, supporters=supporters)
