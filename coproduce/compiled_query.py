@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -46,7 +46,9 @@ class Recorded:
 @dataclass
 class CompiledQuery(Generic[Inputs]):
     # The query for these inputs, as the ORM builds it.
-    build: Callable[[Inputs], QuerySet[Any]]
+    # (Or, for a statement the ORM cannot say alone, its SQL and parameters
+    # assembled from querysets' own.)
+    build: Callable[[Inputs], QuerySet[Any] | tuple[str, Sequence[Any]]]
     # The named values for these inputs, as the database takes them (each
     # field's `get_db_prep_value`: a date is text on SQLite, and so on).
     values: Callable[[Inputs], dict[str, Any]]
@@ -90,7 +92,8 @@ class CompiledQuery(Generic[Inputs]):
         return self._recorded[key]
 
     def _built(self, inputs: Inputs) -> tuple[str, list[Any]]:
-        sql, params = self.build(inputs).query.sql_with_params()
+        built = self.build(inputs)
+        sql, params = built.query.sql_with_params() if isinstance(built, QuerySet) else built
         return sql, list(params)
 
     def _record(self) -> Recorded | None:

@@ -253,3 +253,10 @@ def test_rebuild_from_nothing_restores_every_content_summary(cast: Cast) -> None
     summaries.rebuild_content()
     assert sorted(ContentSummary.objects.values_list(*columns), key=repr) == before
     assert_summaries_agree(cast)
+
+
+def test_one_plans_refresh_is_compiled_once_and_sound(db: None) -> None:
+    # Otherwise every content write would build the INSERT … SELECT afresh.
+    from outcomes.summaries import _ONE_PLAN
+
+    assert _ONE_PLAN.recorded() is not None
