@@ -14,6 +14,7 @@ import multiprocessing
 import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from coproduce.demo import bulk_indexes
 from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
@@ -96,6 +98,26 @@ PROPOSAL_REASON = "I think it would help to meet more often for a while."
 DECLINE_REASON = "Not now: let's see how the next month goes first."
 REVIEWS_PER_PLAN = 5  # five reviews, both sides rating: about ten ratings per outcome
 ROW_BATCH = 2000
+# From this many people to add, PostgreSQL loads the tables below without their
+# plain indexes and builds them once at the end (coproduce.demo.bulk_indexes).
+DROP_INDEXES_FROM = 20_000
+# The tables with several rows per person. (Users, people and plans are one row
+# each, and their indexes are what the load itself looks rows up by.)
+BULK_LOADED = (
+    LifeArea,
+    CareTeamMember,
+    Review,
+    ValuedOutcome,
+    Rating,
+    Expertise,
+    Resource,
+    Resource.outcomes.through,
+    Commitment,
+    Proposal,
+    PlanChange,
+)
+# history_chain.seal reads each plan's newest entry by this one, once per batch.
+KEPT_DURING_LOAD = frozenset({"planchange_chain_head"})
 
 
 @dataclass
@@ -175,6 +197,7 @@ def build_synthetic(
     jobs: int = 1,
     today: date | None = None,
     progress: Callable[[int], Any] | None = None,
+    drop_indexes: bool | None = None,
 ) -> SyntheticResult:
     """Top the synthetic team up to `people` people, each with a full plan.
 
@@ -183,8 +206,15 @@ def build_synthetic(
     as long as PostgreSQL takes to store them, so two processes keep both of
     two cores busy. Each batch's content depends only on its numbering, so
     the result is the same whatever order the batches finish in.
+
+    On PostgreSQL, adding `DROP_INDEXES_FROM` people or more (or any number
+    with `drop_indexes=True`) drops the plain indexes of the bulk-loaded
+    tables first and builds them again at the end, however the load ends;
+    any still missing from a load cut short are made first, on every run.
     """
     today = today or timezone.localdate()
+    if connection.vendor == "postgresql":
+        bulk_indexes.restore(BULK_LOADED)  # a large load cut short before its end
     _team, staff, library = synthetic_team()
     mine = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
     existing = mine.count()
@@ -211,11 +241,19 @@ def build_synthetic(
         )
         for start in range(next_index, next_index + to_make, batch_people)
     ]
-    for counts in _write_batches(batches, jobs):
-        for name, count in counts.items():
-            rows[name] = rows.get(name, 0) + count
-        if progress:
-            progress(counts["people"])
+    if drop_indexes is None:
+        drop_indexes = to_make >= DROP_INDEXES_FROM
+    without_indexes = (
+        bulk_indexes.dropped(BULK_LOADED, keep=KEPT_DURING_LOAD)
+        if drop_indexes and connection.vendor == "postgresql"
+        else nullcontext()
+    )
+    with without_indexes:
+        for counts in _write_batches(batches, jobs):
+            for name, count in counts.items():
+                rows[name] = rows.get(name, 0) + count
+            if progress:
+                progress(counts["people"])
     summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
     if to_make and connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics: until autovacuum gets round to it, the planner would
