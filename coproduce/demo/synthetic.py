@@ -102,8 +102,8 @@ ROW_BATCH = 2000
 # From this many people to add, PostgreSQL loads the tables below without their
 # plain indexes and builds them once at the end (coproduce.demo.bulk_indexes).
 DROP_INDEXES_FROM = 20_000
-# The tables with several rows per person. (Users, people and plans are one row
-# each, and their indexes are what the load itself looks rows up by.)
+# The tables with several rows per person. (Users, people and plans have one
+# row a person each: little to gain there.)
 BULK_LOADED = (
     LifeArea,
     CareTeamMember,
