@@ -8,11 +8,14 @@ is tested in tests/test_demo_content.py, on top of that module's one demo.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
-from coproduce.demo import synthetic
+from coproduce.demo import bulk_indexes, synthetic
 from coproduce.models import Discipline, Side
 from outcomes import services as outcome_services
 from plans import care_team, services
@@ -162,3 +165,90 @@ def test_the_synthetic_caseload_writes_only_those_entries_numbered_like_the_serv
     )
     services.accept_proposal(answerer, waiting)
     assert Commitment.objects.filter(plan=waiting.plan, what=synthetic.PROPOSED_COMMITMENT).exists()
+
+
+# --- a large load on PostgreSQL, without the plain indexes ------------------------------
+
+
+def index_definitions() -> dict[str, str]:
+    tables = [model._meta.db_table for model in synthetic.BULK_LOADED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables]
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture
+def postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL loads without indexes (DATABASE_URL=postgres://…).")
+
+
+def watch_indexes_during_load(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The plain indexes missing while the batches are written, once per load."""
+    seen: list[list[str]] = []
+    write = synthetic._write_batches
+
+    def watching(*args: Any) -> Any:
+        seen.append(bulk_indexes.missing(synthetic.BULK_LOADED))
+        yield from write(*args)
+
+    monkeypatch.setattr(synthetic, "_write_batches", watching)
+    return seen
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("postgresql")
+def test_a_large_load_goes_in_without_the_plain_indexes_and_leaves_every_index_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = index_definitions()
+    plain = bulk_indexes.plain_indexes(synthetic.BULK_LOADED)
+    assert set(plain) <= set(before)  # the names the migrations gave them
+    seen = watch_indexes_during_load(monkeypatch)
+    monkeypatch.setattr(synthetic, "DROP_INDEXES_FROM", 10)
+
+    synthetic.build_synthetic(12, batch_people=5)
+
+    assert seen == [sorted(set(plain) - synthetic.KEPT_DURING_LOAD)]
+    assert index_definitions() == before
+    out, err = StringIO(), StringIO()
+    call_command("verify_history", stdout=out, stderr=err)
+    assert "every chain is intact" in out.getvalue() + err.getvalue()
+    changes = PlanChange.objects.filter(plan__person__user__username__startswith="synthetic_")
+    assert changes.count() > 12 * 10
+    assert not changes.filter(entry_hash="").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("postgresql")
+def test_a_small_load_keeps_its_indexes(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = watch_indexes_during_load(monkeypatch)
+    synthetic.build_synthetic(3)
+    assert seen == [[]]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("postgresql")
+def test_indexes_dropped_by_a_load_that_failed_or_was_cut_short_are_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = index_definitions()
+
+    def failing(*args: Any) -> dict[str, int]:
+        raise RuntimeError("the load stopped here")
+
+    monkeypatch.setattr(synthetic, "_synthetic_batch", failing)
+    with pytest.raises(RuntimeError):
+        synthetic.build_synthetic(3, drop_indexes=True)
+    assert index_definitions() == before
+
+    # Killed before its `finally`: the next run makes what is missing first.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX rating_seq")
+        cursor.execute("DROP INDEX planchange_recent")
+    assert bulk_indexes.missing(synthetic.BULK_LOADED) == ["planchange_recent", "rating_seq"]
+    monkeypatch.undo()
+    synthetic.build_synthetic(0)
+    assert index_definitions() == before

@@ -10,18 +10,21 @@ event (tests/test_seed_demo.py). Ratings carry no history entry here.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from coproduce.demo import bulk_indexes
 from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
@@ -96,6 +99,26 @@ PROPOSAL_REASON = "I think it would help to meet more often for a while."
 DECLINE_REASON = "Not now: let's see how the next month goes first."
 REVIEWS_PER_PLAN = 5  # five reviews, both sides rating: about ten ratings per outcome
 ROW_BATCH = 2000
+# From this many people to add, PostgreSQL loads the tables below without their
+# plain indexes and builds them once at the end (coproduce.demo.bulk_indexes).
+DROP_INDEXES_FROM = 20_000
+# The tables with several rows per person. (Users, people and plans have one
+# row a person each: little to gain there.)
+BULK_LOADED = (
+    LifeArea,
+    CareTeamMember,
+    Review,
+    ValuedOutcome,
+    Rating,
+    Expertise,
+    Resource,
+    Resource.outcomes.through,
+    Commitment,
+    Proposal,
+    PlanChange,
+)
+# history_chain.seal reads each plan's newest entry by this one, once per batch.
+KEPT_DURING_LOAD = frozenset({"planchange_chain_head"})
 
 
 @dataclass
@@ -175,6 +198,7 @@ def build_synthetic(
     jobs: int = 1,
     today: date | None = None,
     progress: Callable[[int], Any] | None = None,
+    drop_indexes: bool | None = None,
 ) -> SyntheticResult:
     """Top the synthetic team up to `people` people, each with a full plan.
 
@@ -183,8 +207,15 @@ def build_synthetic(
     as long as PostgreSQL takes to store them, so two processes keep both of
     two cores busy. Each batch's content depends only on its numbering, so
     the result is the same whatever order the batches finish in.
+
+    On PostgreSQL, adding `DROP_INDEXES_FROM` people or more (or any number
+    with `drop_indexes=True`) drops the plain indexes of the bulk-loaded
+    tables first and builds them again at the end, however the load ends;
+    any still missing from a load cut short are made first, on every run.
     """
     today = today or timezone.localdate()
+    if connection.vendor == "postgresql":
+        bulk_indexes.restore(BULK_LOADED)  # a large load cut short before its end
     _team, staff, library = synthetic_team()
     mine = Person.objects.filter(user__username__startswith=SYNTHETIC_PERSON_PREFIX)
     existing = mine.count()
@@ -211,11 +242,19 @@ def build_synthetic(
         )
         for start in range(next_index, next_index + to_make, batch_people)
     ]
-    for counts in _write_batches(batches, jobs):
-        for name, count in counts.items():
-            rows[name] = rows.get(name, 0) + count
-        if progress:
-            progress(counts["people"])
+    if drop_indexes is None:
+        drop_indexes = to_make >= DROP_INDEXES_FROM
+    without_indexes = (
+        bulk_indexes.dropped(BULK_LOADED, keep=KEPT_DURING_LOAD)
+        if drop_indexes and connection.vendor == "postgresql"
+        else nullcontext()
+    )
+    with without_indexes:
+        for counts in _write_batches(batches, jobs):
+            for name, count in counts.items():
+                rows[name] = rows.get(name, 0) + count
+            if progress:
+                progress(counts["people"])
     summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
     summaries.rebuild_content(Plan.objects.filter(person__in=mine))  # and the items
     if to_make and connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -271,14 +310,27 @@ def _number(plans: list[Plan], changes: list[PlanChange]) -> None:
         for number, change in enumerate(mine, start=2):
             change.plan_version = number
         plan.version = len(mine) + 1
-    Plan.objects.bulk_update(plans, ["version"], batch_size=ROW_BATCH)
+    db = connections[Plan.objects.db]
+    if db.vendor != "postgresql":
+        Plan.objects.bulk_update(plans, ["version"], batch_size=ROW_BATCH)
+        return
+    # The same update as bulk_update's, which builds a CASE of 500 branches
+    # (in Python, then PostgreSQL parses it): a join with two arrays instead.
+    table = db.ops.quote_name(Plan._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET version = numbered.version "  # noqa: S608 (our table's name)
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS numbered (id, version) "
+            f"WHERE {table}.id = numbered.id",
+            [[plan.pk for plan in plans], [plan.version for plan in plans]],
+        )
 
 
 def _bulk(model: Any, objs: Sequence[Any]) -> list[Any]:
     return model.objects.bulk_create(objs, batch_size=ROW_BATCH)
 
 
-def _append(model: Any, objs: Sequence[Any]) -> None:
+def _append(model: Any, objs: Sequence[Any], *, numbered: bool = False) -> None:
     """Insert rows whose ids nothing here needs back: the same rows as `_bulk`.
 
     On PostgreSQL through COPY, which skips building and parsing an INSERT
@@ -289,12 +341,17 @@ def _append(model: Any, objs: Sequence[Any]) -> None:
     takes as it is (text, numbers, dates, UUIDs, ids) skips Django's
     preparation, which would return it unchanged at twice the cost of the
     COPY itself. Elsewhere, bulk_create.
+
+    `numbered`: the objects do need their ids. On PostgreSQL they are taken
+    from the table's own sequence first (one query), set on the objects and
+    copied with the rows, which costs less than an INSERT that returns them.
     """
     db = connections[model.objects.db]  # the connection itself, not the per-thread proxy
     if db.vendor != "postgresql" or not objs:
         _bulk(model, objs)
         return
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    pk = model._meta.pk
+    fields = [f for f in model._meta.local_concrete_fields if numbered or not f.primary_key]
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     table = db.ops.quote_name(model._meta.db_table)
     as_is = [
@@ -305,17 +362,57 @@ def _append(model: Any, objs: Sequence[Any]) -> None:
         else None
         for f in fields
     ]
-    with db.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for obj in objs:
-            values = obj.__dict__
-            copy.write_row(
-                [
-                    values[attname]
-                    if attname is not None
-                    else f.get_db_prep_save(f.pre_save(obj, True), db)
-                    for f, attname in zip(fields, as_is, strict=True)
-                ]
+    with db.cursor() as cursor:
+        if numbered:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk.column, len(objs)],
             )
+            for obj, (number,) in zip(objs, sorted(cursor.fetchall()), strict=True):
+                obj.pk = number
+                obj._state.adding = False  # as bulk_create leaves them
+                obj._state.db = db.alias
+            as_is[fields.index(pk)] = pk.attname
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                values = obj.__dict__
+                copy.write_row(
+                    [
+                        values[attname]
+                        if attname is not None
+                        else f.get_db_prep_save(f.pre_save(obj, True), db)
+                        for f, attname in zip(fields, as_is, strict=True)
+                    ]
+                )
+
+
+def _append_values(model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows given as {attname: value}, every other field from its default:
+    the rows `_append` inserts for `model(**values)`, without making the objects.
+
+    Making a model object costs more than copying its row, and the largest
+    tables take millions. Each missing value is the field's default, as the
+    model's constructor would take it, prepared as in `_append`.
+    """
+    db = connections[model.objects.db]
+    if db.vendor != "postgresql" or not rows:
+        _bulk(model, [model(**values) for values in rows])
+        return
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    # pre_save would set these from the clock: not what the constructor gives.
+    assert not any(
+        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
+    )
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    table = db.ops.quote_name(model._meta.db_table)
+    as_is = [f.get_internal_type() in _COPIED_AS_IS for f in fields]
+    with db.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for values in rows:
+            row = []
+            for f, plain in zip(fields, as_is, strict=True):
+                value = values[f.attname] if f.attname in values else f.get_default()
+                row.append(value if plain else f.get_db_prep_save(value, db))
+            copy.write_row(row)
 
 
 # Field types whose Python values psycopg writes exactly as Django would prepare them.
@@ -348,6 +445,9 @@ class _Batch:
 
     rng: random.Random
     today: date
+    # builder.at, remembered: a batch asks for the same few hundred moments
+    # again and again, and each answer looks up the current time zone.
+    at: Callable[..., datetime] = field(default_factory=lambda: functools.cache(at))
     persons: list[Person] = field(default_factory=list)
     starts: list[date] = field(default_factory=list)
     review_days: list[list[date]] = field(default_factory=list)
@@ -362,12 +462,18 @@ class _Batch:
     def insert(self, name: str, model: Any, objs: Sequence[Any]) -> list[Any]:
         """Bulk-insert `objs`, counted under `name`; they come back with their ids."""
         self.rows[name] = len(objs)
-        return _bulk(model, objs)
+        _append(model, objs, numbered=True)
+        return list(objs)
 
     def append(self, name: str, model: Any, objs: Sequence[Any]) -> None:
         """Insert `objs`, counted under `name`, when nothing needs their ids (faster)."""
         self.rows[name] = len(objs)
         _append(model, objs)
+
+    def append_values(self, name: str, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows given as field values, counted under `name` (faster still)."""
+        self.rows[name] = len(rows)
+        _append_values(model, rows)
 
 
 def _synthetic_batch(
@@ -448,7 +554,7 @@ def _add_plans(batch: _Batch) -> None:
                 about_admire=f"{person.user.first_name} is kind and funny.",
                 about_matters="Family, friends and feeling well.",
                 about_support="Be patient and explain things clearly.",
-                closed_at=at(days[-1], 15) if status == Plan.Status.CLOSED and days else None,
+                closed_at=batch.at(days[-1], 15) if status == Plan.Status.CLOSED and days else None,
             )
             for person, status, next_review, days in zip(
                 batch.persons, statuses, batch.next_reviews, batch.review_days, strict=True
@@ -460,7 +566,7 @@ def _add_plans(batch: _Batch) -> None:
     for plan, start in zip(batch.plans, batch.starts, strict=True):
         by_month.setdefault(start.replace(day=1), []).append(plan.pk)
     for month, pks in by_month.items():
-        Plan.objects.filter(pk__in=pks).update(created_at=at(month, 9))
+        Plan.objects.filter(pk__in=pks).update(created_at=batch.at(month, 9))
 
 
 def _add_areas_and_care_teams(batch: _Batch, staff: list[Professional]) -> None:
@@ -482,7 +588,7 @@ def _add_areas_and_care_teams(batch: _Batch, staff: list[Professional]) -> None:
                     is_default=True,
                     created_by=person.user,
                     created_side=PERSON,
-                    created_at=at(start, 9),
+                    created_at=batch.at(start, 9),
                 )
             )
         pros = rng.sample(staff, rng.randint(1, 3))
@@ -493,7 +599,7 @@ def _add_areas_and_care_teams(batch: _Batch, staff: list[Professional]) -> None:
                 professional=pro,
                 role="Care coordinator" if n == 0 else "",
                 added_by=person.user,
-                added_at=at(start, 9, 30),
+                added_at=batch.at(start, 9, 30),
             )
             for n, pro in enumerate(pros)
         ]
@@ -521,7 +627,7 @@ def _add_reviews(batch: _Batch) -> None:
                 next_review_date=days[n + 1]
                 if n + 1 < len(days)
                 else next_review or day + timedelta(weeks=6),
-                completed_at=at(day, 12),
+                completed_at=batch.at(day, 12),
             )
             for n, day in enumerate(days)
         ]
@@ -530,7 +636,7 @@ def _add_reviews(batch: _Batch) -> None:
     batch.insert("reviews", Review, everyone)
     for these in batch.reviews:
         for n, review in enumerate(these):
-            batch.changes.append(review_started(review, at(review.held_on, 10)))
+            batch.changes.append(review_started(review, batch.at(review.held_on, 10)))
             batch.changes.append(
                 review_completed(review, these[n - 1].next_review_date if n else None)
             )
@@ -571,7 +677,7 @@ def _add_outcomes(batch: _Batch) -> list[tuple[ValuedOutcome, _Scores]]:
             changed_at = None
             if outcome_status != ValuedOutcome.Status.ACTIVE and n_reviews >= 2:
                 last_review = rng.randint(1, n_reviews - 1)
-                changed_at = at(batch.reviews[p][last_review].held_on, 12)
+                changed_at = batch.at(batch.reviews[p][last_review].held_on, 12)
             elif outcome_status != ValuedOutcome.Status.ACTIVE:
                 outcome_status = ValuedOutcome.Status.ACTIVE
             by_pro = area.leadership > L.SHARED and rng.random() < 0.5
@@ -583,7 +689,7 @@ def _add_outcomes(batch: _Batch) -> list[tuple[ValuedOutcome, _Scores]]:
                     life_area=area,
                     created_by=author,
                     created_side=PRO if by_pro else PERSON,
-                    created_at=at(start, 10, n),
+                    created_at=batch.at(start, 10, n),
                     text=rng.choice(SYNTHETIC_OUTCOMES[area.name]),
                     why_it_matters="It would make a real difference to my life.",
                     target_date=today + timedelta(days=rng.randint(-30, 240)),
@@ -603,12 +709,16 @@ def _add_outcomes(batch: _Batch) -> list[tuple[ValuedOutcome, _Scores]]:
 
 
 def _add_ratings(batch: _Batch, outcomes: list[tuple[ValuedOutcome, _Scores]]) -> None:
-    """Both sides rate each outcome at each review, and people sometimes in between."""
+    """Both sides rate each outcome at each review, and people sometimes in between.
+
+    About fifty ratings a person: they are made as field values, not as Rating
+    objects, which would cost more than everything else here (`_append_values`).
+    """
     rng, today = batch.rng, batch.today
-    ratings: list[Rating] = []
+    ratings: list[dict[str, Any]] = []
     for outcome, scores in outcomes:
         p, last_review = scores.plan_index, scores.last_review
-        person_user = batch.persons[p].user
+        person_id = batch.persons[p].user_id
         pros = batch.pros[p]
         achieved = outcome.status == ValuedOutcome.Status.ACHIEVED
         drift = rng.choice((-1, 0, 0, 1, 1, 1, 2))
@@ -618,37 +728,37 @@ def _add_ratings(batch: _Batch, outcomes: list[tuple[ValuedOutcome, _Scores]]) -
                 mine = max(mine, 8)
             theirs = clamp(mine + scores.pro_bias + rng.choice((-1, 0, 1)))
             skip = rng.random()
-            at_review = {"outcome": outcome, "plan_id": outcome.plan_id, "review": review,
-                         "rated_on": review.held_on}  # fmt: skip
+            at_review = {"outcome_id": outcome.pk, "plan_id": outcome.plan_id,
+                         "review_id": review.pk, "rated_on": review.held_on}  # fmt: skip
             if skip > 0.05:
                 ratings.append(
-                    Rating(side=PERSON, rated_by=person_user, score=mine,
-                           created_at=at(review.held_on, 11), **at_review)
+                    {"side": PERSON, "rated_by_id": person_id, "score": mine,
+                     "created_at": batch.at(review.held_on, 11), **at_review}
                 )  # fmt: skip
             if skip < 0.95:
                 ratings.append(
-                    Rating(side=PRO, rated_by=pros[n % len(pros)].user, score=theirs,
-                           created_at=at(review.held_on, 11, 15), **at_review)
+                    {"side": PRO, "rated_by_id": pros[n % len(pros)].user_id, "score": theirs,
+                     "created_at": batch.at(review.held_on, 11, 15), **at_review}
                 )  # fmt: skip
             if rng.random() < 0.2 and review.next_review_date:
                 # Between reviews, people sometimes rate on their own.
                 between = review.held_on + timedelta(days=rng.randint(7, 28))
                 if between < min(today, review.next_review_date):
                     ratings.append(
-                        Rating(
-                            outcome=outcome,
-                            plan_id=outcome.plan_id,
-                            side=PERSON,
-                            rated_by=person_user,
-                            score=clamp(mine + rng.choice((-1, 0, 1))),
-                            note="Rated at home",
-                            rated_on=between,
-                            created_at=at(between, 20),
-                        )
+                        {
+                            "outcome_id": outcome.pk,
+                            "plan_id": outcome.plan_id,
+                            "side": PERSON,
+                            "rated_by_id": person_id,
+                            "score": clamp(mine + rng.choice((-1, 0, 1))),
+                            "note": "Rated at home",
+                            "rated_on": between,
+                            "created_at": batch.at(between, 20),
+                        }
                     )
     # Ratings get no history entries here: one per rating would double the rows
     # written, and the benchmarks read ratings, not their history.
-    batch.append("ratings", Rating, ratings)
+    batch.append_values("ratings", Rating, ratings)
 
 
 @dataclass
@@ -678,7 +788,7 @@ def _add_plan_items(
         me = person.user
         pro = batch.pros[p][0].user
         areas = batch.areas[p]
-        created = at(start + timedelta(days=3), 14)
+        created = batch.at(start + timedelta(days=3), 14)
         items.expertise += _expertise(plan, areas, me, pro, created)
         items.resources += _resources(
             plan, areas, outcomes_by_plan.get(plan.pk, []), library_by_area, me, pro, created
@@ -770,7 +880,7 @@ def _commitments(
                 status=Commitment.Status.DONE if done else Commitment.Status.OPEN,
                 created_by=who,
                 created_side=side,
-                created_at=at(min(start + timedelta(days=14), due - timedelta(days=3)), 13),
+                created_at=batch.at(min(start + timedelta(days=14), due - timedelta(days=3)), 13),
             )
         )
     return commitments
@@ -779,7 +889,7 @@ def _commitments(
 def _suggestion(batch: _Batch, plan: Plan, areas: list[LifeArea], me: User, pro: User) -> Proposal:
     """A suggested commitment, from either side: waiting, accepted or declined."""
     rng, today = batch.rng, batch.today
-    proposed_at = at(today - timedelta(days=rng.randint(6, 60)), 16)
+    proposed_at = batch.at(today - timedelta(days=rng.randint(6, 60)), 16)
     answer = rng.choice(
         (Proposal.Status.PENDING, Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
     )
