@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.backends.utils import CursorWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
 
 Inputs = TypeVar("Inputs")
@@ -134,8 +134,17 @@ def _preparing_cursor() -> CursorWrapper:
     with connection.wrap_database_errors:
         cursor = _preparing_cursor_class()(session)
     if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
+        return _PreparedDebugCursor(cursor, connection)
     return connection.make_cursor(cursor)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Logs each statement as written, with its parameters: psycopg keeps no text
+    of a statement it ran prepared, which Django's own wrapper would log (as None)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 @cache

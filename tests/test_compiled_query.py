@@ -69,6 +69,8 @@ def test_a_sound_query_is_recorded_once_and_runs_as_one_query() -> None:
             row = query.fetchone(inputs)
         assert row == orms(joined_by, inputs), inputs
         assert len(ran.captured_queries) == 1
+        # Logged as written, prepared or not (tests and debug pages read the text).
+        assert '"coproduce_user"."date_joined"' in ran.captured_queries[0]["sql"]
     assert query.fetchone((ada.pk, cases(ada, bo)[0][1])) == ("ada",)
     if connection.vendor == "postgresql":
         # Prepared in the session, the constants written in: only the values are parameters.
