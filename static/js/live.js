@@ -2,6 +2,7 @@
 // The plan page polls for changes (see plans.views.live); changed regions
 // arrive as out-of-band swaps marked data-live. A region that holds an open
 // form keeps the form, and says that it has changed underneath instead.
+let keepFocus = null;
 document.addEventListener("htmx:oobBeforeSwap", (event) => {
   const incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
   if (!incoming || !incoming.hasAttribute("data-live")) return;
@@ -20,7 +21,38 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
       form.before(note);
       note.hidden = false;
     }
+    return;
   }
+  // The region about to be replaced holds the focus: find its like afterwards.
+  const active = document.activeElement;
+  if (active && active !== document.body && target.contains(active)) {
+    const area = active.closest(".cp-area");
+    // Its id, its link, or its place inside the nearest element with an id.
+    const holder = active.parentElement && active.parentElement.closest("[id]");
+    keepFocus = {
+      id: active.id,
+      href: active.getAttribute("href"),
+      holder: holder ? holder.id : null,
+      tag: active.tagName,
+      nth: holder ? Array.from(holder.querySelectorAll(active.tagName)).indexOf(active) : -1,
+      area: area ? area.id : null,
+    };
+  }
+});
+
+// A live update replaced what had focus (its own copy arrived): focus the copy,
+// or the heading of its life area, never the top of the page.
+document.addEventListener("htmx:oobAfterSwap", () => {
+  if (!keepFocus) return;
+  const kept = keepFocus;
+  keepFocus = null;
+  if (!focusLost()) return;
+  const holder = kept.holder && document.getElementById(kept.holder);
+  const same =
+    (kept.id && document.getElementById(kept.id)) ||
+    (kept.href && document.querySelector(`a[href="${CSS.escape(kept.href)}"]`)) ||
+    (holder && holder.querySelectorAll(kept.tag)[kept.nth]);
+  if (!focusOn(same) && kept.area) focusOn(document.getElementById(`${kept.area}-heading`));
 });
 
 // Keyboard and screen-reader users must not be dropped at the top of the page

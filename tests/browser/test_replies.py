@@ -161,3 +161,33 @@ def test_ben_replies_without_javascript(open_page: OpenPage, browser_cast: Cast)
     mine.locator("summary").click()
     expect(mine).to_contain_text("Shall we talk about it on Tuesday?")
     assert_accessible(amara, "Ben's reply, without JavaScript")
+
+
+def test_a_live_update_keeps_the_keyboard_users_place(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    """Amara's focus is on an outcome's replies when Ben replies to it: the live
+    update replaces that part of her page, and her focus stays on its copy."""
+    cast = browser_cast
+    outcome = f.make_outcome(cast.plan, text=BACK_TO_WORK)
+    amara = open_page("desktop")
+    sign_in(amara, "amara")
+    wait_for_plan(amara, cast)
+    remember_this_document(amara)
+    tab_to(amara, text=f"Reply to {BACK_TO_WORK}")
+    summary = amara.locator(f"#replies-outcome-{outcome.code} summary")
+    expect(summary).to_be_focused()
+
+    ben = open_page("desktop")
+    sign_in(ben, "ben")
+    goto(ben, plan_path(cast), "Ben opens Amara's plan")
+    replies = ben.locator(f"#replies-outcome-{outcome.code}")
+    replies.locator("summary").click()
+    replies.get_by_label("Your reply").fill("Part-time first, perhaps")
+    replies.get_by_role("button", name=re.compile("^Send reply")).click()
+    expect(replies.locator("summary")).to_contain_text("Replies (1)")
+
+    expect(summary).to_contain_text("Replies (1)", timeout=LIVE_WITHIN_MS)
+    expect(summary).to_be_focused()
+    assert_same_document(amara)
+    assert_accessible(amara, "a reply arrived live where Amara's focus was")
