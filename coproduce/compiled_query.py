@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
 
@@ -71,18 +71,44 @@ class CompiledQuery(Generic[Inputs]):
 
     def fetchone(self, inputs: Inputs) -> tuple[Any, ...] | None:
         """The first row for these inputs: on PostgreSQL a prepared statement, once recorded."""
+        return self._run(inputs, lambda cursor: cursor.fetchone())  # type: ignore[no-any-return]
+
+    def fetchall(self, inputs: Inputs, *, checks_health: bool = False) -> list[tuple[Any, ...]]:
+        """Every row for these inputs, as `fetchone` runs it.
+
+        `checks_health`: this read-only statement may stand as the request's
+        connection health check (`CONN_HEALTH_CHECKS`). Django otherwise sends
+        a `SELECT 1` before the request's first statement, a second round trip
+        that doubles the cost of the busiest URL (the live check). Here the
+        statement runs first, and only if it fails on a kept connection that
+        turns out broken (the database restarted, say) is the connection
+        opened afresh and the statement run once more, so that, as with
+        Django's check, nobody sees the error.
+        """
+        if not checks_health or not _health_check_pending():
+            return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+        connection.health_check_done = True  # type: ignore[attr-defined]
+        try:
+            return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+        except (InterfaceError, OperationalError):
+            if connection.is_usable():
+                raise  # the statement's own error, not a broken connection
+            connection.close()
+        return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+
+    def _run(self, inputs: Inputs, fetch: Callable[[Any], Any]) -> Any:
         recorded = self.recorded()
         prepared = recorded.prepared if recorded is not None else None
         if prepared is None:
             sql, params = self.sql_with_params(inputs)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                return cursor.fetchone()
+                return fetch(cursor)
         sql, names = prepared
         values = self.values(inputs)
         with _preparing_cursor() as cursor:
             cursor.execute(sql, [values[name] for name in names])
-            return cursor.fetchone()
+            return fetch(cursor)
 
     def recorded(self) -> Recorded | None:
         """The SQL recorded for this database, or None if it is not sound."""
@@ -114,6 +140,17 @@ class CompiledQuery(Generic[Inputs]):
         return Recorded(sql, slots, _for_preparing(sql, slots)) if sound else None
 
 
+def _health_check_pending() -> bool:
+    """Whether Django would check the kept connection before this request's next
+    statement (outside a transaction, where running a statement again is safe)."""
+    return (
+        connection.connection is not None
+        and connection.health_check_enabled  # type: ignore[attr-defined]
+        and not connection.health_check_done  # type: ignore[attr-defined]
+        and not connection.in_atomic_block
+    )
+
+
 def _preparing_cursor() -> CursorWrapper:
     """A cursor whose statements PostgreSQL keeps prepared for the session.
 
@@ -121,8 +158,10 @@ def _preparing_cursor() -> CursorWrapper:
     connection poolers in transaction mode) and binds on the client by
     default; this one cursor binds on the server and asks for preparation.
     It is wrapped as any Django cursor is, so its queries are still logged and
-    counted, and its errors are Django's.
+    counted, and its errors are Django's; and, as Django's own, it checks a
+    kept connection first (`CONN_HEALTH_CHECKS`) unless that is done.
     """
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     session = connection.connection
     if session.prepare_threshold is None:

@@ -169,7 +169,8 @@ def _plan_from(row: tuple[Any, ...]) -> Plan:
     """The plan, with its person and their user, from one row of the access query."""
     from django.db import connection
 
-    values = [read(value) for read, value in zip(_readers(connection.vendor), row, strict=False)]
+    readers = _readers(connection.vendor, _ROW_MODELS)
+    values = [read(value) for read, value in zip(readers, row, strict=False)]
     made: list[Any] = []
     start = 0
     for model, _ in _ROW_MODELS:
@@ -183,9 +184,11 @@ def _plan_from(row: tuple[Any, ...]) -> Plan:
 
 
 @cache
-def _readers(vendor: str) -> list[Callable[[Any], Any]]:
-    """For each of the plan's, person's and user's columns, how the ORM reads its
-    value from this database (a UUID from SQLite's text, a JSON field, ...)."""
+def _readers(
+    vendor: str, row_models: tuple[tuple[type[Model], str], ...]
+) -> list[Callable[[Any], Any]]:
+    """For each column of these models (the plan's, person's and user's, say), how
+    the ORM reads its value from this database (a UUID from SQLite's text, JSON, ...)."""
     from django.db import connection
 
     def reader(field: Any) -> Callable[[Any], Any]:
@@ -199,7 +202,7 @@ def _readers(vendor: str) -> list[Callable[[Any], Any]]:
 
         return read
 
-    return [reader(field) for model, _ in _ROW_MODELS for field in model._meta.concrete_fields]
+    return [reader(field) for model, _ in row_models for field in model._meta.concrete_fields]
 
 
 _ACCESS_STAND_INS = (
@@ -237,7 +240,6 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     change (`coproduce.compiled_query`): the same SQL, the same rows, the
     same access.
     """
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     try:
@@ -245,13 +247,41 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
     except ValueError:
         raise Http404 from None
     query = _LIVE_CHECK_WITH_SESSION if session_key is not None else _LIVE_CHECK
-    sql, params = query.sql_with_params(_LiveCheck(code, session_key, timezone.now()))
-    viewers: list[Any] = list(get_user_model().objects.raw(sql, params))
-    returns_on: DateField[Any, Any] = DateField()
-    for viewer in viewers:
-        # Raw rows convert the model's own fields only: this one is the plan's.
-        viewer.live_plan_returns_on = returns_on.to_python(viewer.live_plan_returns_on)
-    return viewers
+    # The request's first statement: it stands as the connection's health check too.
+    rows = query.fetchall(_LiveCheck(code, session_key, timezone.now()), checks_health=True)
+    return [_viewer_from(row) for row in rows]
+
+
+# The user's columns, then what the live check annotates, in this order.
+_VIEWER_MODELS: tuple[tuple[type[Model], str], ...] = ((User, ""),)
+_VIEWER_COLUMNS = [field.attname for field in User._meta.concrete_fields]
+_LIVE_ANNOTATIONS = (
+    "live_plan_id",
+    "live_owner_id",
+    "live_plan_version",
+    "live_plan_status",
+    "live_plan_returns_on",
+    "live_membership_id",
+    "live_session_data",
+)
+
+
+def _viewer_from(row: tuple[Any, ...]) -> Any:
+    """A user, with the live check's annotations, as `objects.raw` would have made it."""
+    from django.db import connection
+
+    readers = _readers(connection.vendor, _VIEWER_MODELS)
+    width = len(_VIEWER_COLUMNS)
+    values = [read(value) for read, value in zip(readers, row[:width], strict=True)]
+    viewer: Any = User.from_db(connection.alias, _VIEWER_COLUMNS, values)
+    for name, value in zip(_LIVE_ANNOTATIONS, row[width:], strict=False):
+        setattr(viewer, name, value)
+    # The plan's date, which SQLite gives as text.
+    viewer.live_plan_returns_on = _RETURNS_ON.to_python(viewer.live_plan_returns_on)
+    return viewer
+
+
+_RETURNS_ON: DateField[Any, Any] = DateField()
 
 
 @dataclass(frozen=True)
@@ -304,7 +334,9 @@ def _live_check_query(inputs: _LiveCheck) -> QuerySet[Any]:
     if inputs.session_key is not None:
         session = Session.objects.filter(session_key=inputs.session_key, expire_date__gt=inputs.now)
         viewers = viewers.annotate(live_session_data=Subquery(session.values("session_data")[:1]))
-    return viewers
+    # Annotations last, in the order they were made: the SQL's columns are in this order.
+    made = _LIVE_ANNOTATIONS[: len(viewers.query.annotations)]
+    return viewers.values_list(*_VIEWER_COLUMNS, *made)
 
 
 # Stand-ins for the values while the query is compiled, recognised afterwards

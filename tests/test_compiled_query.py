@@ -136,3 +136,58 @@ def test_the_live_check_and_the_for_you_count_are_recorded(db: None) -> None:
     assert _LIVE_CHECK.recorded() is not None
     assert _LIVE_CHECK_WITH_SESSION.recorded() is not None
     assert COUNT.recorded() is not None
+
+
+def begin_request_on_kept_connection() -> None:
+    """As at the start of a request on a connection kept from an earlier one
+    (CONN_MAX_AGE): Django would check it before the first statement."""
+    connection.ensure_connection()
+    connection.health_check_done = False  # type: ignore[attr-defined]
+    assert connection.health_check_enabled  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_standing_as_the_health_check_sends_nothing_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ada, bo = users()
+    query = compiled(joined_by)
+    inputs = cases(ada, bo)[0]
+    checked: list[bool] = []
+    is_usable = connection.is_usable
+
+    def checking() -> bool:  # Django's check, noted
+        checked.append(is_usable())
+        return checked[-1]
+
+    monkeypatch.setattr(connection, "is_usable", checking)
+
+    begin_request_on_kept_connection()
+    assert query.fetchall(inputs, checks_health=True) == [("ada",)]
+    assert checked == []  # no SELECT 1 round trip: the statement itself was the check
+    assert connection.health_check_done  # type: ignore[attr-defined]
+
+    # Any other statement of a request still has Django's check before it.
+    begin_request_on_kept_connection()
+    assert query.fetchall(inputs) == [("ada",)]
+    assert checked == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a server that drops a connection")
+def test_a_kept_connection_the_database_dropped_is_opened_afresh() -> None:
+    ada, bo = users()
+    query = compiled(joined_by)
+    inputs = cases(ada, bo)[0]
+    assert query.fetchall(inputs, checks_health=True) == [("ada",)]  # prepared on this one
+    begin_request_on_kept_connection()
+    dropped = connection.connection.info.backend_pid  # type: ignore[union-attr]
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        other.close()
+
+    # Nobody sees the error: a new connection, the same rows.
+    assert query.fetchall(inputs, checks_health=True) == [("ada",)]
+    assert connection.connection.info.backend_pid != dropped  # type: ignore[union-attr]

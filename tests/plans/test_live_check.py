@@ -109,3 +109,42 @@ def test_a_change_comes_back_as_content(client: Client, cast: Cast) -> None:
     seen = cast.plan.version - 1 if cast.plan.version else 0
     response = client.get(reverse("plan_live", args=[cast.plan.code]), {"v": seen - 1}, **HTMX)
     assert response.status_code == 200
+
+
+def test_the_viewers_are_the_users_as_the_orm_loads_them(cast: Cast) -> None:
+    """Made from the compiled query's rows: every field as the ORM reads it."""
+    import datetime
+
+    from django.contrib.sessions.models import Session
+
+    from plans.access import live_check_viewers
+
+    # A date to read back (SQLite gives it as text).
+    cast.plan.leadership_returns_on = datetime.date(2030, 1, 2)
+    cast.plan.save(update_fields=["leadership_returns_on"])
+    client = Client()
+    login(client, cast.amara)
+    key = client.session.session_key
+    session = Session.objects.get(session_key=key)
+    viewers = {v.pk: v for v in live_check_viewers(cast.plan.code, key)}
+    expected = {cast.amara.user.pk, cast.ben.user.pk}
+    assert set(viewers) >= expected
+    fields = [f.attname for f in User._meta.concrete_fields]
+    for user in User.objects.filter(pk__in=viewers):
+        viewer = viewers[user.pk]
+        assert [getattr(viewer, n) for n in fields] == [getattr(user, n) for n in fields]
+        assert viewer._state.adding is False
+        assert viewer.live_plan_id == cast.plan.pk
+        assert viewer.live_owner_id == cast.amara.user.pk
+        assert viewer.live_plan_version == cast.plan.version
+        assert viewer.live_plan_status == cast.plan.status
+        assert viewer.live_plan_returns_on == datetime.date(2030, 1, 2)
+        assert viewer.live_session_data == session.session_data
+    membership = CareTeamMember.objects.get(plan=cast.plan, professional=cast.ben)
+    assert viewers[cast.ben.user.pk].live_membership_id == membership.pk
+    assert viewers[cast.amara.user.pk].live_membership_id is None
+
+    # Without a session key the rows carry no session at all.
+    plain = live_check_viewers(cast.plan.code)
+    assert {v.pk for v in plain} == set(viewers)
+    assert not any(hasattr(v, "live_session_data") for v in plain)
