@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -548,7 +549,9 @@ def test_access(client: Client, world: World, case: str, role: str, method: str)
         # a removed nurse's caseload): only her care team may know Amara has a plan.
         body = response.content.decode()
         for part in world.cast.amara.user.name.split():
-            assert part not in body, f"{role} is shown the person's name ({part}) at {url}"
+            # As a word: a random CSRF token may hold the letters "Osei".
+            shown = re.search(rf"\b{re.escape(part)}\b", body)
+            assert shown is None, f"{role} is shown the person's name ({part}) at {url}"
 
 
 ON_THE_PLAN = {"amara", "ben", "sees", "suggests"}
