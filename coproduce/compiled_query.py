@@ -20,6 +20,7 @@ already keeps its recent statements compiled.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Collection, Hashable, Sequence
@@ -193,10 +194,41 @@ def _preparing_cursor_class() -> type:
     )
 
     class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        _query_cls = _recorded_query_class()
+
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             return super().execute(query, params, **{**options, "prepare": True})
 
     return PreparingCursor
+
+
+@cache
+def _recorded_query_class() -> type:
+    """psycopg's query, converted from `%s` to `$1` once per process whatever its length.
+
+    psycopg parses each statement's placeholders at every execution unless the
+    text is under 4 KB (longer ones are usually an ORM's one-off INSERTs). Our
+    recorded statements are a handful of fixed texts, and the "For you"
+    count, on every page, is 10 KB: parsing it cost more than half a
+    millisecond a page. So these keep every conversion.
+    """
+    from psycopg import _queries
+
+    converted = functools.lru_cache(maxsize=64)(_queries._query2pg_nocache)
+
+    class RecordedQuery(_queries.PostgresQuery):
+        def convert(self, query: Any, vars: Any) -> None:
+            if vars is None or not isinstance(query, str | bytes):
+                return super().convert(query, vars)  # type: ignore[no-any-return]
+            query = self._ensure_bytes(query)
+            self.query, self._want_formats, self._order, self._parts = converted(
+                query, self._tx.encoding
+            )
+            self.dump(vars)
+            return None
+
+    RecordedQuery.converted = converted  # type: ignore[attr-defined]
+    return RecordedQuery
 
 
 _PLACEHOLDER = re.compile(r"%%|%s")

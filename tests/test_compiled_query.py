@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import DateTimeField, QuerySet
+from django.db.models import DateTimeField, QuerySet, Value
 from django.test.utils import CaptureQueriesContext
 
 from coproduce.compiled_query import CompiledQuery
@@ -191,3 +191,26 @@ def test_a_kept_connection_the_database_dropped_is_opened_afresh() -> None:
     # Nobody sees the error: a new connection, the same rows.
     assert query.fetchall(inputs, checks_health=True) == [("ada",)]
     assert connection.connection.info.backend_pid != dropped  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's conversion of a statement")
+def test_a_long_statement_is_converted_once_and_gives_the_orms_rows() -> None:
+    """psycopg parses the placeholders of statements over 4 KB at every run; ours keep theirs."""
+    from coproduce.compiled_query import _preparing_cursor_class
+
+    ada, bo = users()
+
+    def padded(inputs: Inputs) -> QuerySet[Any]:  # over 4 KB of SQL
+        many = {f"n{i}": Value(i) for i in range(300)}
+        return joined_by(inputs).annotate(**many).values_list("username", *many)
+
+    query = compiled(padded)
+    converted = _preparing_cursor_class()._query_cls.converted
+    assert len(query.sql_with_params(cases(ada, bo)[0])[0]) > 4096
+    before = converted.cache_info()
+    for inputs in cases(ada, bo):
+        assert query.fetchone(inputs) == orms(padded, inputs), inputs
+    after = converted.cache_info()
+    assert after.misses - before.misses <= 1  # parsed once at most (once per process)
+    assert after.hits - before.hits >= len(cases(ada, bo)) - 1
