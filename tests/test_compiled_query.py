@@ -206,7 +206,7 @@ def test_a_long_statement_is_converted_once_and_gives_the_orms_rows() -> None:
         return joined_by(inputs).annotate(**many).values_list("username", *many)
 
     query = compiled(padded)
-    converted = _preparing_cursor_class()._query_cls.converted
+    converted = _preparing_cursor_class()._query_cls.converted  # type: ignore[attr-defined]
     assert len(query.sql_with_params(cases(ada, bo)[0])[0]) > 4096
     before = converted.cache_info()
     for inputs in cases(ada, bo):
