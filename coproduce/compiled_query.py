@@ -70,32 +70,34 @@ class CompiledQuery(Generic[Inputs]):
         values = self.values(inputs)
         return recorded.sql, [values[slot] if slot else value for slot, value in recorded.slots]
 
-    def fetchone(self, inputs: Inputs) -> tuple[Any, ...] | None:
-        """The first row for these inputs: on PostgreSQL a prepared statement, once recorded."""
-        return self._run(inputs, lambda cursor: cursor.fetchone())  # type: ignore[no-any-return]
-
-    def fetchall(self, inputs: Inputs, *, checks_health: bool = False) -> list[tuple[Any, ...]]:
-        """Every row for these inputs, as `fetchone` runs it.
+    def fetchone(self, inputs: Inputs, *, checks_health: bool = False) -> tuple[Any, ...] | None:
+        """The first row for these inputs: on PostgreSQL a prepared statement, once recorded.
 
         `checks_health`: this read-only statement may stand as the request's
         connection health check (`CONN_HEALTH_CHECKS`). Django otherwise sends
-        a `SELECT 1` before the request's first statement, a second round trip
-        that doubles the cost of the busiest URL (the live check). Here the
-        statement runs first, and only if it fails on a kept connection that
-        turns out broken (the database restarted, say) is the connection
-        opened afresh and the statement run once more, so that, as with
-        Django's check, nobody sees the error.
+        a `SELECT 1` before the request's first statement, a round trip of its
+        own on every request. Here the statement runs first, and only if it
+        fails on a kept connection that turns out broken (the database
+        restarted, say) is the connection opened afresh and the statement run
+        once more, so that, as with Django's check, nobody sees the error.
         """
+        return self._checked(inputs, lambda cursor: cursor.fetchone(), checks_health)  # type: ignore[no-any-return]
+
+    def fetchall(self, inputs: Inputs, *, checks_health: bool = False) -> list[tuple[Any, ...]]:
+        """Every row for these inputs, as `fetchone` runs it."""
+        return self._checked(inputs, lambda cursor: cursor.fetchall(), checks_health)  # type: ignore[no-any-return]
+
+    def _checked(self, inputs: Inputs, fetch: Callable[[Any], Any], checks_health: bool) -> Any:
         if not checks_health or not _health_check_pending():
-            return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+            return self._run(inputs, fetch)
         connection.health_check_done = True  # type: ignore[attr-defined]
         try:
-            return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+            return self._run(inputs, fetch)
         except (InterfaceError, OperationalError):
             if connection.is_usable():
                 raise  # the statement's own error, not a broken connection
             connection.close()
-        return self._run(inputs, lambda cursor: cursor.fetchall())  # type: ignore[no-any-return]
+        return self._run(inputs, fetch)
 
     def _run(self, inputs: Inputs, fetch: Callable[[Any], Any]) -> Any:
         recorded = self.recorded()
@@ -139,6 +141,20 @@ class CompiledQuery(Generic[Inputs]):
             and len(slot_of) == len(self.values(first))  # no two stand-ins alike
         )
         return Recorded(sql, slots, _for_preparing(sql, slots)) if sound else None
+
+
+def column_reader(field: Any) -> Callable[[Any], Any]:
+    """How the ORM reads this model field's value from the current database (a
+    UUID from SQLite's text, a date, JSON...), for rows fetched here."""
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+    def read(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return read
 
 
 def _health_check_pending() -> bool:

@@ -187,7 +187,8 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db"
+    # Django's database sessions, their one read compiled once.
+    else "coproduce.sessions"
 )
 # Signed out after this long without doing anything (coproduce.middleware.
 # IdleTimeoutMiddleware). An open plan page's polling is not "doing anything".

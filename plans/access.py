@@ -27,7 +27,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import DateField, Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from coproduce.compiled_query import CompiledQuery
+from coproduce.compiled_query import CompiledQuery, column_reader
 from coproduce.models import SUPPORTER, Person, Professional, Side, Team, User
 from plans import rules
 from plans.models import CareTeamMember, Plan, Proposal, Supporter
@@ -189,20 +189,7 @@ def _readers(
 ) -> list[Callable[[Any], Any]]:
     """For each column of these models (the plan's, person's and user's, say), how
     the ORM reads its value from this database (a UUID from SQLite's text, JSON, ...)."""
-    from django.db import connection
-
-    def reader(field: Any) -> Callable[[Any], Any]:
-        col = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-
-        def read(value: Any) -> Any:
-            for converter in converters:
-                value = converter(value, col, connection)
-            return value
-
-        return read
-
-    return [reader(field) for model, _ in row_models for field in model._meta.concrete_fields]
+    return [column_reader(f) for model, _ in row_models for f in model._meta.concrete_fields]
 
 
 _ACCESS_STAND_INS = (

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from coproduce import sessions
 from coproduce.htmx import HtmxHttpRequest
 from coproduce.middleware import (
     checks_sign_in_itself,
@@ -273,7 +274,7 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     nothing. Something changed: the regions that changed, swapped out of band.
     """
     session_key = request.session.session_key
-    in_database = settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    in_database = settings.SESSION_ENGINE == sessions.ENGINE
     viewers = live_check_viewers(code, session_key if in_database and session_key else None)
     viewer = sign_in_from_viewers(request, viewers)
     refused = refuse_unless_signed_in(request)
