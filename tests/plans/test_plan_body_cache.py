@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.plan_page.body_cache import CACHE, PLACEHOLDER, body_key
+from coproduce.plan_page.body_cache import CACHE, PLACEHOLDER, body_key, unpacked
 from outcomes.models import ValuedOutcome
 from plans import supporters
 from plans.access import get_plan_for_user
@@ -264,3 +264,21 @@ def test_saving_a_user_without_a_new_name_changes_no_plan(cast: Cast) -> None:
     user.save()
     cast.plan.refresh_from_db()
     assert cast.plan.version == version
+
+
+def test_the_body_is_kept_compressed_and_comes_back_as_rendered(
+    client: Client, cast: Cast, outcome: ValuedOutcome
+) -> None:
+    login(client, cast.amara)
+    client.get(plan_url(cast))
+    rendered = client.get(plan_url(cast))  # rendered and kept
+    page = rendered.content.decode()
+    kept = caches[CACHE].get(body_key(get_plan_for_user(cast.amara.user, cast.plan.code)))
+    assert isinstance(kept, bytes)
+    html = unpacked(kept)
+    assert len(kept) * 4 < len(html)
+    assert outcome.text in html and PLACEHOLDER in html
+    # With a token in the placeholder's place, the body as the page shows it.
+    blank = 'name="csrfmiddlewaretoken" value=""'
+    assert TOKEN.sub(blank, html) in TOKEN.sub(blank, page)
+    assert body(client.get(plan_url(cast))) == body(rendered)  # from the cache
