@@ -108,8 +108,8 @@ def cached_body(
     kept = pages.get(key)
     if kept is not None:
         return with_token(request, unpacked(kept))
-    html = render_to_string("plans/plan_detail.html#body", context(), request)
-    html = without_tokens(tidy(html))
+    rendered = render_to_string("plans/plan_detail.html#body", context(), request)
+    html = without_tokens(tidy(rendered))
     pages.set(key, packed(html))
     return with_token(request, html)
 
