@@ -91,6 +91,20 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             )
         )
 
+    # An active plan with nobody coordinating it now needs the lead to act. One
+    # rule, in two forms: the plans themselves, and their count as one join
+    # over many plans (`with_coordinator` and `Plan.needing_coordinator_count`).
+    def needing_coordinator(self) -> PlanQuerySet:
+        """Active plans with no current care coordinator."""
+        coordinated = CareTeamMember.objects.filter(COORDINATING, plan=models.OuterRef("pk"))
+        return self.filter(status=Plan.Status.ACTIVE).exclude(models.Exists(coordinated))
+
+    def with_coordinator(self) -> PlanQuerySet:
+        """Each plan joined to its current coordinator (`coordinator`), if it has one:
+        one at most (a constraint), so the join adds no rows."""
+        condition = Q(*(("care_team__" + lookup, value) for lookup, value in COORDINATING.children))
+        return self.annotate(coordinator=models.FilteredRelation("care_team", condition=condition))
+
 
 # Crockford's base32: no I, L, O or U, so a code read aloud cannot be misheard.
 SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -202,6 +216,13 @@ class Plan(models.Model):
         )
 
     @staticmethod
+    def needing_coordinator_count() -> models.Expression:
+        """How many plans of a `with_coordinator()` query `needing_coordinator` would
+        list: the active ones less those joined to a coordinator."""
+        active = Q(status=Plan.Status.ACTIVE)
+        return models.Count("id", filter=active) - models.Count("coordinator", filter=active)
+
+    @staticmethod
     def review_overdue_q(today: datetime.date, via: str = "") -> Q:
         """Plans not closed whose next review date has passed.
 
@@ -211,6 +232,10 @@ class Plan(models.Model):
         return Q(**{f"{via}next_review_date__lt": today}) & ~Q(
             **{f"{via}status": Plan.Status.CLOSED}
         )
+
+
+# A care team member coordinating the plan's care now.
+COORDINATING = Q(is_coordinator=True, removed_at__isnull=True)
 
 
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
