@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, replace
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coproduce.models import Side, Team
+from coproduce.compiled_query import CompiledQuery
+from coproduce.models import Person, Professional, Side, Team, User
 from plans.access import (
     get_led_team,
     get_own_plan,
@@ -21,7 +38,7 @@ from plans.access import (
     may_open,
     supported_plans,
 )
-from plans.models import CareTeamMember, Plan, PlanChange, Proposal
+from plans.models import CareTeamMember, Plan, PlanChange, PlanQuerySet, Proposal
 
 
 @require_GET
@@ -79,55 +96,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
     Sorted so that the plans waiting for an answer, then overdue reviews,
     then recent changes come first; searchable by name; paginated.
+
+    Both of its queries (the summary, a page of rows) are compiled once per
+    process (`coproduce.compiled_query`): building them with the ORM cost
+    more than running them, even for a caseload of a thousand plans.
     """
     professional = get_professional(request.user)
     today = timezone.localdate()
-    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
-    waiting_count = waiting.order_by().values("plan").annotate(n=Count("id")).values("n")
-    overdue = Plan.review_overdue_q(today, via="plan__")
-    changed = Q(plan__version__gt=F("last_seen_version"))
-    latest = PlanChange.objects.filter(plan=OuterRef("plan")).order_by("-at", "-id")
-    memberships = (
-        CareTeamMember.objects.current()
-        .filter(professional=professional)
-        .select_related("plan__person__user")
-        .annotate(
-            proposals_waiting=Coalesce(Subquery(waiting_count), 0),
-            latest_change=Subquery(latest.values("summary")[:1]),
-            latest_change_at=Subquery(latest.values("at")[:1]),
-            changed=changed,
-            overdue=overdue,
-        )
-    )
-    summary = (
-        CareTeamMember.objects.current()
-        .filter(professional=professional)
-        .aggregate(
-            total=Count("id"),
-            waiting=Count("id", filter=Exists(waiting)),
-            overdue=Count("id", filter=overdue),
-            changed=Count("id", filter=changed),
-        )
-    )
+    summary_row = _CASELOAD_SUMMARY.fetchone(_Asked(professional.pk, today))
+    summary = dict(zip(CASELOAD_FILTER_COUNTS.values(), summary_row or (0, 0, 0, 0), strict=True))
     # PostgreSQL cannot compare text holding NUL: a search for it is a search for the rest.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    if query:
-        memberships = memberships.filter(plan__person__user__display_name__icontains=query)
     shown = request.GET.get("show", "all")
     if shown not in CASELOAD_FILTERS:
         shown = "all"
-    if shown == "waiting":
-        memberships = memberships.filter(proposals_waiting__gt=0)
-    elif shown in ("overdue", "changed"):
-        memberships = memberships.filter(**{shown: True})
-    memberships = memberships.order_by(
-        F("proposals_waiting").desc(),
-        F("overdue").desc(nulls_last=True),
-        F("changed").desc(nulls_last=True),
-        F("plan__next_review_date").asc(nulls_last=True),
-        "plan__person__user__display_name",
-    )
-    paginator = Paginator(memberships, CASELOAD_PAGE_SIZE)
+    rows = _CaseloadRows(_Asked(professional.pk, today, query), shown)
+    paginator = Paginator(rows, CASELOAD_PAGE_SIZE)
     if not query:
         # The summary has counted the rows of each filter already.
         paginator.count = summary[CASELOAD_FILTER_COUNTS[shown]]
@@ -145,13 +129,333 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/caseload.html", context)
 
 
+@dataclass(frozen=True)
+class _Asked:
+    professional_id: int
+    today: datetime.date
+    query: str = ""
+    limit: int = CASELOAD_PAGE_SIZE
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One plan of a caseload, with what the professional needs to know first."""
+
+    plan: Plan
+    proposals_waiting: int
+    latest_change: str | None
+    latest_change_at: datetime.datetime | None
+    changed: bool
+    overdue: bool
+
+
+def caseload_memberships(asked: _Asked, shown: str) -> QuerySet[Any]:
+    """The professional's current memberships, annotated and filtered as shown,
+    most pressing first: the ORM's statement, which the compiled one is checked against."""
+    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
+    waiting_count = waiting.order_by().values("plan").annotate(n=Count("id")).values("n")
+    latest = PlanChange.objects.filter(plan=OuterRef("plan")).order_by("-at", "-id")
+    memberships = (
+        CareTeamMember.objects.current()
+        .filter(professional=asked.professional_id)
+        .annotate(
+            proposals_waiting=Coalesce(Subquery(waiting_count), 0),
+            latest_change=Subquery(latest.values("summary")[:1]),
+            latest_change_at=Subquery(latest.values("at")[:1]),
+            changed=Q(plan__version__gt=F("last_seen_version")),
+            overdue=Plan.review_overdue_q(asked.today, via="plan__"),
+        )
+    )
+    if asked.query:
+        memberships = memberships.filter(plan__person__user__display_name__icontains=asked.query)
+    if shown == "waiting":
+        memberships = memberships.filter(proposals_waiting__gt=0)
+    elif shown in ("overdue", "changed"):
+        memberships = memberships.filter(**{shown: True})
+    return memberships.order_by(
+        F("proposals_waiting").desc(),
+        F("overdue").desc(nulls_last=True),
+        F("changed").desc(nulls_last=True),
+        F("plan__next_review_date").asc(nulls_last=True),
+        "plan__person__user__display_name",
+    )
+
+
+# What a row shows of the plan, its person and their user (the rest is never read).
+_ROW_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (Plan, "plan__", ("id", "code", "person_id", "status", "next_review_date")),
+    (Person, "plan__person__", ("id", "user_id")),
+    (User, "plan__person__user__", ("id", "username", "first_name", "last_name", "display_name")),
+)
+_ROW_ANNOTATIONS = ("proposals_waiting", "latest_change", "latest_change_at", "changed", "overdue")
+
+
+def _caseload_rows(asked: _Asked, shown: str) -> QuerySet[Any]:
+    columns = [prefix + name for _, prefix, names in _ROW_FIELDS for name in names]
+    # Annotations last, in the order they were made: the SQL's columns are in this order.
+    return caseload_memberships(asked, shown).values_list(*columns, *_ROW_ANNOTATIONS)
+
+
+def _row_from(values: tuple[Any, ...]) -> CaseloadRow:
+    (plan, person, user), annotations = _models_from(_ROW_FIELDS, values)
+    person.user = user
+    plan.person = person
+    waiting, latest, latest_at, changed, overdue = annotations
+    return CaseloadRow(plan, waiting, latest, latest_at, bool(changed), bool(overdue))
+
+
+def _asked_values(asked: _Asked) -> dict[str, Any]:
+    """The values as the database takes them (a date is text on SQLite, and so on)."""
+    return {
+        "professional": asked.professional_id,
+        "today": DateField().get_db_prep_value(asked.today, connection),
+        # As the ORM passes `icontains`: escaped, between wildcards.
+        "query": f"%{connection.ops.prep_for_like_query(asked.query)}%",
+        "limit": asked.limit,
+        "offset": asked.offset,
+    }
+
+
+_ASKED_STAND_INS = (
+    _Asked(987_654_301, datetime.date(2001, 2, 3), "standinquerya", 987_601, 987_611),
+    _Asked(987_654_302, datetime.date(2003, 5, 9), "standinqueryb", 987_602, 987_612),
+)
+
+
+def _summary_query(asked: _Asked) -> QuerySet[Any]:
+    """Each filter's count of the caseload, in one row (the ORM's `aggregate` as a query)."""
+    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
+    return (
+        CareTeamMember.objects.current()
+        .filter(professional=asked.professional_id)
+        .order_by()
+        .values(one=Value(1))
+        .annotate(
+            total=Count("id"),
+            waiting=Count("id", filter=Exists(waiting)),
+            overdue=Count("id", filter=Plan.review_overdue_q(asked.today, via="plan__")),
+            changed=Count("id", filter=Q(plan__version__gt=F("last_seen_version"))),
+        )
+        .values_list("total", "waiting", "overdue", "changed")
+    )
+
+
+# Not prepared: the best plan for a caseload of seven differs from one for a thousand.
+_CASELOAD_SUMMARY = CompiledQuery(
+    _summary_query,
+    _asked_values,
+    _ASKED_STAND_INS,
+    required={"professional", "today"},
+    prepare=False,
+)
+_CASELOAD_PAGES = {
+    (shown, searching): CompiledQuery(
+        partial(_caseload_rows, shown=shown),
+        _asked_values,
+        _ASKED_STAND_INS if searching else tuple(replace(a, query="") for a in _ASKED_STAND_INS),
+        required={"professional", "today", "limit", "offset"} | ({"query"} if searching else set()),
+        prepare=False,
+        paged=True,
+    )
+    for shown in CASELOAD_FILTERS
+    for searching in (False, True)
+}
+
+
+class _CaseloadRows:
+    """A caseload's rows as the paginator takes them: counted, and read a slice at a time."""
+
+    def __init__(self, asked: _Asked, shown: str) -> None:
+        self.asked = asked
+        self.shown = shown
+
+    def count(self) -> int:
+        return caseload_memberships(self.asked, self.shown).count()
+
+    def __getitem__(self, page: slice) -> list[CaseloadRow]:
+        asked = replace(self.asked, offset=page.start, limit=page.stop - page.start)
+        if asked.limit <= 0:
+            return []  # as a queryset's empty slice: no query
+        query = _CASELOAD_PAGES[self.shown, bool(asked.query)]
+        return [_row_from(values) for values in query.fetchall(asked)]
+
+
 @require_GET
 def team_overview(request: HttpRequest) -> HttpResponse:
-    """The lead's view of the team: who is in it and how big each caseload is."""
+    """The lead's view of the team: who is in it and how big each caseload is.
+
+    Its queries are compiled once per process and size of team
+    (`coproduce.compiled_query`), as the caseload's are.
+    """
     team = get_led_team(request.user)
+    assert team.lead is not None
+    members = [_member_from(values) for values in _TEAM_MEMBERS.fetchall(team.pk)]
+    asked = _TeamAsked(
+        team.pk,
+        tuple(member.pk for member in members),
+        timezone.localdate(),
+        timezone.now(),
+        team.lead.pk,
+    )
+    people, active, overdue, needing_coordinator = _team_figures(asked)
+    # Listed by when they started (names are for the care team only), a page
+    # at a time: a team without coordinators recorded can have thousands.
+    paginator = Paginator(_NeedingCoordinator(asked), UNCOORDINATED_PAGE_SIZE)
+    paginator.count = needing_coordinator
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "team": team,
+        "figures": {"people": people, "active": active, "overdue": overdue},
+        "members": members,
+        **leadership_requests_waiting(team, asked),
+        "uncoordinated": page,
+    }
+    return render(request, "plans/team_overview.html", context)
+
+
+@dataclass(frozen=True)
+class _TeamAsked:
+    team_id: int
+    # The team's professionals by id: named one by one, the database can tell
+    # a small team's few memberships from a large team's thousands
+    # (`PlanQuerySet.for_team`).
+    members: tuple[int, ...]
+    today: datetime.date
+    now: datetime.datetime
+    lead_id: int
+    limit: int = UNCOORDINATED_PAGE_SIZE
+    offset: int = 0
+
+    def caseload(self) -> PlanQuerySet:
+        return Plan.objects.for_team(self.team_id, members=self.members)
+
+
+def _team_values(asked: _TeamAsked) -> dict[str, Any]:
+    """The values as the database takes them (a date is text on SQLite, and so on)."""
+    waited = datetime.timedelta(days=settings.LEADERSHIP_ESCALATION_DAYS)
+    return {
+        **{f"member{n}": member for n, member in enumerate(asked.members)},
+        "today": DateField().get_db_prep_value(asked.today, connection),
+        "asked_before": DateTimeField().get_db_prep_value(asked.now - waited, connection),
+        "lead": asked.lead_id,
+        "limit": asked.limit,
+        "offset": asked.offset,
+    }
+
+
+def _team_query(
+    build: Any, size: int, values: set[str], **options: Any
+) -> CompiledQuery[_TeamAsked]:
+    """`build` compiled for a team of `size` members (each is a value of its own)."""
+    stand_ins = tuple(
+        _TeamAsked(
+            first + 30,
+            tuple(range(first + 100, first + 100 + size)),
+            datetime.date(2001 + n, 2, 3),
+            datetime.datetime(2001 + n, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC),
+            first,
+            first + 10,
+            first + 20,
+        )
+        for n, first in enumerate((987_610_000, 987_620_000))
+    )
+    required = {f"member{n}" for n in range(size)} | values
+    return CompiledQuery(
+        build, _team_values, stand_ins, required=required, prepare=False, **options
+    )
+
+
+def _figures_query(asked: _TeamAsked) -> QuerySet[Any]:
+    """The team's figures in one row (the ORM's `aggregate` as a query)."""
+    return (
+        asked.caseload()
+        .with_coordinator()
+        .order_by()
+        .values(one=Value(1))
+        .annotate(
+            people=Count("person", distinct=True),
+            active=Count("id", filter=Q(status=Plan.Status.ACTIVE)),
+            overdue=Count("id", filter=Plan.review_overdue_q(asked.today)),
+            needing_coordinator=Plan.needing_coordinator_count(),
+        )
+        .values_list("people", "active", "overdue", "needing_coordinator")
+    )
+
+
+def _needing_coordinator_query(asked: _TeamAsked) -> QuerySet[Any]:
+    return (
+        asked.caseload()
+        .needing_coordinator()
+        .order_by("created_at", "pk")
+        .values_list("id", "code", "created_at")
+    )
+
+
+def _requests_query(asked: _TeamAsked) -> QuerySet[Any]:
+    """How many overdue leadership requests, and how many the lead may name."""
+    lead = Professional(pk=asked.lead_id)
+    return (
+        _overdue_requests(asked)
+        .order_by()
+        .values(one=Value(1))
+        .annotate(all=Count("pk"), named=Count("pk", filter=Q(may_open(lead, plan="plan"))))
+        .values_list("all", "named")
+    )
+
+
+def _overdue_requests(asked: _TeamAsked) -> QuerySet[Proposal]:
+    return Proposal.objects.leadership_requests_overdue(asked.now).filter(plan__in=asked.caseload())
+
+
+@cache
+def _team_queries(size: int) -> dict[str, CompiledQuery[_TeamAsked]]:
+    return {
+        "figures": _team_query(_figures_query, size, {"today"}),
+        "needing_coordinator": _team_query(
+            _needing_coordinator_query, size, {"limit", "offset"}, paged=True
+        ),
+        "requests": _team_query(_requests_query, size, {"asked_before", "lead"}),
+    }
+
+
+def _team_figures(asked: _TeamAsked) -> tuple[int, int, int, int]:
+    """People, active plans, reviews overdue and plans needing a coordinator."""
+    if not asked.members:
+        return 0, 0, 0, 0
+    row = _team_queries(len(asked.members))["figures"].fetchone(asked)
+    assert row is not None  # one row, as an aggregate
+    people, active, overdue, needing = row
+    return people, active, overdue, needing
+
+
+class _NeedingCoordinator:
+    """The team's plans needing a coordinator, as the paginator takes them."""
+
+    def __init__(self, asked: _TeamAsked) -> None:
+        self.asked = asked
+
+    def __getitem__(self, page: slice) -> list[Plan]:
+        asked = replace(self.asked, offset=page.start, limit=page.stop - page.start)
+        if asked.limit <= 0 or not asked.members:
+            return []  # as a queryset's empty slice: no query
+        query = _team_queries(len(asked.members))["needing_coordinator"]
+        names = ("id", "code", "created_at")
+        return [Plan.from_db(connection.alias, names, row) for row in query.fetchall(asked)]
+
+
+_TEAM_MEMBER_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (Professional, "", ("id", "user_id", "team_id", "discipline", "job_title")),
+    (User, "user__", ("id", "username", "first_name", "last_name", "display_name")),
+)
+
+
+def _team_members_query(team_id: int) -> QuerySet[Any]:
+    """The team's members by name, each with how many plans they are on now."""
     current = CareTeamMember.objects.current().filter(professional=OuterRef("pk"))
-    members = list(
-        team.members.select_related("user")
+    columns = [prefix + name for _, prefix, names in _TEAM_MEMBER_FIELDS for name in names]
+    return (
+        Professional.objects.filter(team_id=team_id)
         .annotate(
             # Counted member by member, from the index on (professional, removed_at)
             # alone (COUNT(*): no column the index does not hold).
@@ -163,66 +467,62 @@ def team_overview(request: HttpRequest) -> HttpResponse:
             ),
         )
         .order_by("user__display_name", "pk")
+        .values_list(*columns, "plans")
     )
-    caseload = Plan.objects.for_team(team.pk, members=[member.pk for member in members])
-    today = timezone.localdate()
-    # An active plan with nobody coordinating it needs the lead to act.
-    coordinated = CareTeamMember.objects.current().filter(plan=OuterRef("pk"), is_coordinator=True)
-    needs_coordinator = Q(status=Plan.Status.ACTIVE) & ~Q(Exists(coordinated))
-    # The same rule, counted: active plans less those with a current coordinator,
-    # joined (one at most per plan: a constraint), so that counting is one join
-    # over the team's plans instead of one lookup per plan.
-    coordinator = FilteredRelation(
-        "care_team", condition=Q(care_team__is_coordinator=True, care_team__removed_at=None)
-    )
-    figures = caseload.annotate(coordinator=coordinator).aggregate(
-        people=Count("person", distinct=True),
-        active=Count("id", filter=Q(status=Plan.Status.ACTIVE)),
-        overdue=Count("id", filter=Plan.review_overdue_q(today)),
-        coordinated=Count("coordinator", filter=Q(status=Plan.Status.ACTIVE)),
-    )
-    # Listed by when they started (names are for the care team only), a page
-    # at a time: a team without coordinators recorded can have thousands.
-    uncoordinated = (
-        caseload.filter(needs_coordinator).only("code", "created_at").order_by("created_at", "pk")
-    )
-    count = figures["active"] - figures.pop("coordinated")
-    paginator = Paginator(uncoordinated if count else uncoordinated.none(), UNCOORDINATED_PAGE_SIZE)
-    paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "team": team,
-        "figures": figures,
-        "members": members,
-        **leadership_requests_waiting(team, caseload),
-        "uncoordinated": page,
-    }
-    return render(request, "plans/team_overview.html", context)
+
+
+def _member_from(values: tuple[Any, ...]) -> Professional:
+    (member, user), (plans,) = _models_from(_TEAM_MEMBER_FIELDS, values)
+    member.user = user
+    member.plans = plans  # type: ignore[attr-defined]
+    return member  # type: ignore[no-any-return]
+
+
+_TEAM_MEMBERS = CompiledQuery(
+    _team_members_query,
+    lambda team_id: {"team": team_id},
+    (987_654_401, 987_654_402),
+    required={"team"},
+)
+
+
+def _models_from(
+    fields: tuple[tuple[type[Model], str, tuple[str, ...]], ...], values: tuple[Any, ...]
+) -> tuple[list[Any], tuple[Any, ...]]:
+    """The models a row's columns make, as the ORM makes them (`fields`: each model,
+    how the query reached it, its columns); and the columns left after theirs."""
+    made: list[Any] = []
+    start = 0
+    for model, _, names in fields:
+        made.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
+        start += len(names)
+    return made, values[start:]
 
 
 LISTED_REQUESTS = 50
 
 
-def leadership_requests_waiting(team: Team, caseload: Any) -> dict[str, object]:
+def leadership_requests_waiting(team: Team, asked: _TeamAsked) -> dict[str, object]:
     """People's requests for more leadership nobody answered in time, raised to the lead.
 
-    `caseload`: the team's plans (Plan.objects.for_team). Named only on plans
-    the lead may open (plans.access.may_open); the rest are counted. One
-    query, and a second only when there are some to name.
+    Named only on plans the lead may open (plans.access.may_open); the rest
+    are counted. One query, and a second only when there are some to name.
     """
-    overdue = Proposal.objects.leadership_requests_overdue(timezone.now()).filter(plan__in=caseload)
     assert team.lead is not None
-    openable = may_open(team.lead, plan="plan")
-    counts = overdue.aggregate(all=Count("pk"), named=Count("pk", filter=Q(openable)))
+    counted = None
+    if asked.members:
+        counted = _team_queries(len(asked.members))["requests"].fetchone(asked)
+    every, named = counted or (0, 0)
     listed = (
-        overdue.filter(openable)
+        _overdue_requests(asked)
+        .filter(may_open(team.lead, plan="plan"))
         .select_related("plan__person__user", "life_area", "proposed_by")
         .order_by("created_at", "pk")[:LISTED_REQUESTS]
     )
     return {
         "escalation_days": settings.LEADERSHIP_ESCALATION_DAYS,
-        "requests_overdue": counts["all"],
-        "requests_listed": list(listed) if counts["named"] else [],
-        "requests_named": counts["named"],
-        "requests_not_named": counts["all"] - counts["named"],
+        "requests_overdue": every,
+        "requests_listed": list(listed) if named else [],
+        "requests_named": named,
+        "requests_not_named": every - named,
     }
