@@ -102,7 +102,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def with_coordinator(self) -> PlanQuerySet:
         """Each plan joined to its current coordinator (`coordinator`), if it has one:
         one at most (a constraint), so the join adds no rows."""
-        condition = Q(*(("care_team__" + lookup, value) for lookup, value in COORDINATING.children))
+        condition = Q(**{f"care_team__{lookup}": value for lookup, value in _COORDINATING.items()})
         return self.annotate(coordinator=models.FilteredRelation("care_team", condition=condition))
 
 
@@ -235,7 +235,8 @@ class Plan(models.Model):
 
 
 # A care team member coordinating the plan's care now.
-COORDINATING = Q(is_coordinator=True, removed_at__isnull=True)
+_COORDINATING = {"is_coordinator": True, "removed_at__isnull": True}
+COORDINATING = Q(**_COORDINATING)
 
 
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Count,
@@ -110,12 +111,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
     shown = request.GET.get("show", "all")
     if shown not in CASELOAD_FILTERS:
         shown = "all"
-    rows = _CaseloadRows(_Asked(professional.pk, today, query), shown)
-    paginator = Paginator(rows, CASELOAD_PAGE_SIZE)
-    if not query:
+    asked = _Asked(professional.pk, today, query)
+    if query:
+        count = caseload_memberships(asked, shown).count()
+    else:
         # The summary has counted the rows of each filter already.
-        paginator.count = summary[CASELOAD_FILTER_COUNTS[shown]]
-    page = paginator.get_page(request.GET.get("page"))
+        count = summary[CASELOAD_FILTER_COUNTS[shown]]
+    page = _page(
+        count, CASELOAD_PAGE_SIZE, request, lambda bounds: _caseload_page(asked, shown, bounds)
+    )
     context = {
         "professional": professional,
         "page_obj": page,
@@ -223,6 +227,12 @@ _ASKED_STAND_INS = (
 )
 
 
+_UNSEARCHED_STAND_INS = (
+    replace(_ASKED_STAND_INS[0], query=""),
+    replace(_ASKED_STAND_INS[1], query=""),
+)
+
+
 def _summary_query(asked: _Asked) -> QuerySet[Any]:
     """Each filter's count of the caseload, in one row (the ORM's `aggregate` as a query)."""
     waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
@@ -253,7 +263,7 @@ _CASELOAD_PAGES = {
     (shown, searching): CompiledQuery(
         partial(_caseload_rows, shown=shown),
         _asked_values,
-        _ASKED_STAND_INS if searching else tuple(replace(a, query="") for a in _ASKED_STAND_INS),
+        _ASKED_STAND_INS if searching else _UNSEARCHED_STAND_INS,
         required={"professional", "today", "limit", "offset"} | ({"query"} if searching else set()),
         prepare=False,
         paged=True,
@@ -263,22 +273,24 @@ _CASELOAD_PAGES = {
 }
 
 
-class _CaseloadRows:
-    """A caseload's rows as the paginator takes them: counted, and read a slice at a time."""
+def _caseload_page(asked: _Asked, shown: str, bounds: range) -> list[CaseloadRow]:
+    query = _CASELOAD_PAGES[shown, bool(asked.query)]
+    asked = replace(asked, offset=bounds.start, limit=len(bounds))
+    return [_row_from(values) for values in query.fetchall(asked)]
 
-    def __init__(self, asked: _Asked, shown: str) -> None:
-        self.asked = asked
-        self.shown = shown
 
-    def count(self) -> int:
-        return caseload_memberships(self.asked, self.shown).count()
-
-    def __getitem__(self, page: slice) -> list[CaseloadRow]:
-        asked = replace(self.asked, offset=page.start, limit=page.stop - page.start)
-        if asked.limit <= 0:
-            return []  # as a queryset's empty slice: no query
-        query = _CASELOAD_PAGES[self.shown, bool(asked.query)]
-        return [_row_from(values) for values in query.fetchall(asked)]
+def _page(
+    count: int, per_page: int, request: HttpRequest, rows: Callable[[range], list[Any]]
+) -> Page[Any]:
+    """The page asked for of `count` rows, `rows` reading those it holds (by
+    their positions) with the LIMIT and OFFSET of a compiled query. None read
+    for a page with none, as for a queryset's empty slice."""
+    paginator: Paginator[Any] = Paginator(range(count), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    bounds = page.object_list
+    assert isinstance(bounds, range)
+    page.object_list = rows(bounds) if bounds else []
+    return page
 
 
 @require_GET
@@ -301,9 +313,12 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     people, active, overdue, needing_coordinator = _team_figures(asked)
     # Listed by when they started (names are for the care team only), a page
     # at a time: a team without coordinators recorded can have thousands.
-    paginator = Paginator(_NeedingCoordinator(asked), UNCOORDINATED_PAGE_SIZE)
-    paginator.count = needing_coordinator
-    page = paginator.get_page(request.GET.get("page"))
+    page = _page(
+        needing_coordinator,
+        UNCOORDINATED_PAGE_SIZE,
+        request,
+        lambda bounds: _needing_coordinator_page(asked, bounds),
+    )
     context = {
         "team": team,
         "figures": {"people": people, "active": active, "overdue": overdue},
@@ -348,8 +363,10 @@ def _team_query(
     build: Any, size: int, values: set[str], **options: Any
 ) -> CompiledQuery[_TeamAsked]:
     """`build` compiled for a team of `size` members (each is a value of its own)."""
-    stand_ins = tuple(
-        _TeamAsked(
+
+    def stand_in(n: int) -> _TeamAsked:
+        first = 987_610_000 + 10_000 * n
+        return _TeamAsked(
             first + 30,
             tuple(range(first + 100, first + 100 + size)),
             datetime.date(2001 + n, 2, 3),
@@ -358,8 +375,8 @@ def _team_query(
             first + 10,
             first + 20,
         )
-        for n, first in enumerate((987_610_000, 987_620_000))
-    )
+
+    stand_ins = (stand_in(0), stand_in(1))
     required = {f"member{n}" for n in range(size)} | values
     return CompiledQuery(
         build, _team_values, stand_ins, required=required, prepare=False, **options
@@ -429,19 +446,11 @@ def _team_figures(asked: _TeamAsked) -> tuple[int, int, int, int]:
     return people, active, overdue, needing
 
 
-class _NeedingCoordinator:
-    """The team's plans needing a coordinator, as the paginator takes them."""
-
-    def __init__(self, asked: _TeamAsked) -> None:
-        self.asked = asked
-
-    def __getitem__(self, page: slice) -> list[Plan]:
-        asked = replace(self.asked, offset=page.start, limit=page.stop - page.start)
-        if asked.limit <= 0 or not asked.members:
-            return []  # as a queryset's empty slice: no query
-        query = _team_queries(len(asked.members))["needing_coordinator"]
-        names = ("id", "code", "created_at")
-        return [Plan.from_db(connection.alias, names, row) for row in query.fetchall(asked)]
+def _needing_coordinator_page(asked: _TeamAsked, bounds: range) -> list[Plan]:
+    query = _team_queries(len(asked.members))["needing_coordinator"]
+    asked = replace(asked, offset=bounds.start, limit=len(bounds))
+    names = ("id", "code", "created_at")
+    return [Plan.from_db(connection.alias, names, row) for row in query.fetchall(asked)]
 
 
 _TEAM_MEMBER_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
