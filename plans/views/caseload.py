@@ -300,9 +300,8 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     Its queries are compiled once per process and size of team
     (`coproduce.compiled_query`), as the caseload's are.
     """
-    team = get_led_team(request.user)
+    team, members = _led_team_and_members(request.user)
     assert team.lead is not None
-    members = [_member_from(values) for values in _TEAM_MEMBERS.fetchall(team.pk)]
     asked = _TeamAsked(
         team.pk,
         tuple(member.pk for member in members),
@@ -453,18 +452,39 @@ def _needing_coordinator_page(asked: _TeamAsked, bounds: range) -> list[Plan]:
     return [Plan.from_db(connection.alias, names, row) for row in query.fetchall(asked)]
 
 
+def _led_team_and_members(user: Any) -> tuple[Team, list[Professional]]:
+    """The team this user leads (the first, as `plans.access.get_led_team`), with
+    its lead, and its members by name: one query; 403 for anyone else."""
+    rows = _TEAM_MEMBERS.fetchall(user.pk)
+    if not rows:
+        # Not a lead (403), or the lead of a team with nobody in it.
+        return get_led_team(user), []
+    members = []
+    for values in rows:
+        (member, member_user, team), (plans,) = _models_from(_TEAM_MEMBER_FIELDS, values)
+        member.user = member_user
+        member.plans = plans
+        members.append(member)
+    led = next((m for m in members if m.user_id == user.pk), None)
+    team.lead = led or get_professional(user)  # a lead outside their own team: a query
+    return team, members
+
+
 _TEAM_MEMBER_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
     (Professional, "", ("id", "user_id", "team_id", "discipline", "job_title")),
     (User, "user__", ("id", "username", "first_name", "last_name", "display_name")),
+    (Team, "team__", ("id", "name", "lead_id", "created_at")),
 )
 
 
-def _team_members_query(team_id: int) -> QuerySet[Any]:
-    """The team's members by name, each with how many plans they are on now."""
+def _team_members_query(user_id: int) -> QuerySet[Any]:
+    """The members of the team this user leads, by name, each with how many plans
+    they are on now, and the team."""
+    led = Team.objects.filter(lead__user_id=user_id).order_by("pk").values("pk")[:1]
     current = CareTeamMember.objects.current().filter(professional=OuterRef("pk"))
     columns = [prefix + name for _, prefix, names in _TEAM_MEMBER_FIELDS for name in names]
     return (
-        Professional.objects.filter(team_id=team_id)
+        Professional.objects.filter(team=Subquery(led))
         .annotate(
             # Counted member by member, from the index on (professional, removed_at)
             # alone (COUNT(*): no column the index does not hold).
@@ -480,18 +500,11 @@ def _team_members_query(team_id: int) -> QuerySet[Any]:
     )
 
 
-def _member_from(values: tuple[Any, ...]) -> Professional:
-    (member, user), (plans,) = _models_from(_TEAM_MEMBER_FIELDS, values)
-    member.user = user
-    member.plans = plans  # type: ignore[attr-defined]
-    return member  # type: ignore[no-any-return]
-
-
 _TEAM_MEMBERS = CompiledQuery(
     _team_members_query,
-    lambda team_id: {"team": team_id},
+    lambda user_id: {"user": user_id},
     (987_654_401, 987_654_402),
-    required={"team"},
+    required={"user"},
 )
 
 
