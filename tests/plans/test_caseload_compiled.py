@@ -271,3 +271,18 @@ def test_an_empty_caseload_reads_no_rows(
         response = client.get(reverse("caseload"))
     assert list(response.context["rows"]) == []
     assert "You are not on anyone's care team yet" in response.content.decode()
+
+
+def test_a_search_for_a_wildcard_finds_the_character_itself(client: Client, cast: Cast) -> None:
+    for username, name in (("sure", "Sure 100% Person"), ("under", "Under_score Person")):
+        f.add_to_care_team(f.make_plan(f.make_person(username, name), areas=False), cast.ben)
+    login(client, cast.ben)
+    for query, names in (
+        ("%", ["Sure 100% Person"]),
+        ("_", ["Under_score Person"]),
+        ("\\", []),
+        ("person", ["Sure 100% Person", "Under_score Person"]),
+    ):
+        rows = client.get(reverse("caseload"), {"q": query}).context["rows"]
+        assert [row.plan.person.user.name for row in rows] == names, query
+        assert [row.plan.pk for row in rows] == _orm_caseload(cast, "all", query)
