@@ -535,16 +535,18 @@ def leadership_requests_waiting(team: Team, asked: _TeamAsked) -> dict[str, obje
     if asked.members:
         counted = _team_queries(len(asked.members))["requests"].fetchone(asked)
     every, named = counted or (0, 0)
-    listed = (
-        _overdue_requests(asked)
-        .filter(may_open(team.lead, plan="plan"))
-        .select_related("plan__person__user", "life_area", "proposed_by")
-        .order_by("created_at", "pk")[:LISTED_REQUESTS]
-    )
+    listed = []
+    if named:
+        listed = list(
+            _overdue_requests(asked)
+            .filter(may_open(team.lead, plan="plan"))
+            .select_related("plan__person__user", "life_area", "proposed_by")
+            .order_by("created_at", "pk")[:LISTED_REQUESTS]
+        )
     return {
         "escalation_days": settings.LEADERSHIP_ESCALATION_DAYS,
         "requests_overdue": every,
-        "requests_listed": list(listed) if named else [],
+        "requests_listed": listed,
         "requests_named": named,
         "requests_not_named": every - named,
     }
