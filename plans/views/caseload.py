@@ -102,10 +102,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
     process (`coproduce.compiled_query`): building them with the ORM cost
     more than running them, even for a caseload of a thousand plans.
     """
-    professional = get_professional(request.user)
     today = timezone.localdate()
-    summary_row = _CASELOAD_SUMMARY.fetchone(_Asked(professional.pk, today))
-    summary = dict(zip(CASELOAD_FILTER_COUNTS.values(), summary_row or (0, 0, 0, 0), strict=True))
+    # The professional and their summary together: one query.
+    summary_row = _CASELOAD_SUMMARY.fetchone(_Asked(0, today, user_id=request.user.pk or 0))
+    if summary_row is None:
+        professional = get_professional(request.user)  # 403 for anyone else
+        counts: tuple[Any, ...] = (0, 0, 0, 0)
+    else:
+        (professional,), counts = _models_from(_PROFESSIONAL_FIELDS, summary_row)
+    summary = dict(zip(CASELOAD_FILTER_COUNTS.values(), counts, strict=True))
     # PostgreSQL cannot compare text holding NUL: a search for it is a search for the rest.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     shown = request.GET.get("show", "all")
@@ -140,6 +145,7 @@ class _Asked:
     query: str = ""
     limit: int = CASELOAD_PAGE_SIZE
     offset: int = 0
+    user_id: int = 0  # for the summary, which finds the professional
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,7 @@ def _asked_values(asked: _Asked) -> dict[str, Any]:
     """The values as the database takes them (a date is text on SQLite, and so on)."""
     return {
         "professional": asked.professional_id,
+        "user": asked.user_id,
         "today": DateField().get_db_prep_value(asked.today, connection),
         # As the ORM passes `icontains`: escaped, between wildcards.
         "query": f"%{connection.ops.prep_for_like_query(asked.query)}%",
@@ -222,8 +229,8 @@ def _asked_values(asked: _Asked) -> dict[str, Any]:
 
 
 _ASKED_STAND_INS = (
-    _Asked(987_654_301, datetime.date(2001, 2, 3), "standinquerya", 987_601, 987_611),
-    _Asked(987_654_302, datetime.date(2003, 5, 9), "standinqueryb", 987_602, 987_612),
+    _Asked(987_654_301, datetime.date(2001, 2, 3), "standinquerya", 987_601, 987_611, 987_621),
+    _Asked(987_654_302, datetime.date(2003, 5, 9), "standinqueryb", 987_602, 987_612, 987_622),
 )
 
 
@@ -233,30 +240,38 @@ _UNSEARCHED_STAND_INS = (
 )
 
 
+_PROFESSIONAL_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (Professional, "", ("id", "user_id", "team_id", "discipline", "job_title")),
+)
+
+
 def _summary_query(asked: _Asked) -> QuerySet[Any]:
-    """Each filter's count of the caseload, in one row (the ORM's `aggregate` as a query)."""
-    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(plan=OuterRef("plan"))
+    """The user's professional record with each filter's count of their caseload,
+    in one row (no row for someone who is not a professional)."""
+    current = Q(memberships__removed_at__isnull=True)
+    waiting = Proposal.objects.waiting_for(Side.PROFESSIONAL).filter(
+        plan=OuterRef("memberships__plan")
+    )
+    changed = Q(memberships__plan__version__gt=F("memberships__last_seen_version"))
+    overdue = Plan.review_overdue_q(asked.today, via="memberships__plan__")
+    columns = [prefix + name for _, prefix, names in _PROFESSIONAL_FIELDS for name in names]
     return (
-        CareTeamMember.objects.current()
-        .filter(professional=asked.professional_id)
-        .order_by()
-        .values(one=Value(1))
+        Professional.objects.filter(user_id=asked.user_id)
         .annotate(
-            total=Count("id"),
-            waiting=Count("id", filter=Exists(waiting)),
-            overdue=Count("id", filter=Plan.review_overdue_q(asked.today, via="plan__")),
-            changed=Count("id", filter=Q(plan__version__gt=F("last_seen_version"))),
+            total=Count("memberships", filter=current),
+            waiting=Count("memberships", filter=current & Q(Exists(waiting))),
+            overdue=Count("memberships", filter=current & overdue),
+            changed=Count("memberships", filter=current & changed),
         )
-        .values_list("total", "waiting", "overdue", "changed")
+        .values_list(*columns, "total", "waiting", "overdue", "changed")
     )
 
 
-# Not prepared: the best plan for a caseload of seven differs from one for a thousand.
 _CASELOAD_SUMMARY = CompiledQuery(
     _summary_query,
     _asked_values,
     _ASKED_STAND_INS,
-    required={"professional", "today"},
+    required={"user", "today"},
     prepare=False,
 )
 _CASELOAD_PAGES = {

@@ -266,8 +266,9 @@ def test_an_empty_caseload_reads_no_rows(
     CareTeamMember.objects.filter(professional=cast.ben).delete()
     login(client, cast.ben)
     client.get(reverse("caseload"))
-    # session, user, profile, summary, "For you" count: no query for an empty page
-    with django_assert_max_num_queries(5):
+    # session, user, the professional with their summary, "For you" count: no
+    # query for an empty page
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("caseload"))
     assert list(response.context["rows"]) == []
     assert "You are not on anyone's care team yet" in response.content.decode()
