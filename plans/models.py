@@ -96,7 +96,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     # over many plans (`with_coordinator` and `Plan.needing_coordinator_count`).
     def needing_coordinator(self) -> PlanQuerySet:
         """Active plans with no current care coordinator."""
-        coordinated = CareTeamMember.objects.filter(COORDINATING, plan=models.OuterRef("pk"))
+        coordinated = CareTeamMember.objects.coordinating().filter(plan=models.OuterRef("pk"))
         return self.filter(status=Plan.Status.ACTIVE).exclude(models.Exists(coordinated))
 
     def with_coordinator(self) -> PlanQuerySet:
@@ -242,6 +242,10 @@ COORDINATING = Q(**_COORDINATING)
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
     def current(self) -> CareTeamMemberQuerySet:
         return self.filter(removed_at__isnull=True)
+
+    def coordinating(self) -> CareTeamMemberQuerySet:
+        """Members coordinating their plan's care now (one per plan at most)."""
+        return self.filter(COORDINATING)
 
 
 class CareTeamMember(models.Model):
