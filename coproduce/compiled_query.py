@@ -15,7 +15,15 @@ On PostgreSQL `fetchone` also keeps the statement prepared in the database
 session (psycopg's server-side binding, `prepare=True`), so that PostgreSQL
 plans it once per connection rather than at every run: for a statement of
 twenty subqueries planning cost far more than executing. SQLite's driver
-already keeps its recent statements compiled.
+already keeps its recent statements compiled. A statement whose best plan
+depends on its values (a caseload of seven plans or of a thousand) is not
+prepared (`prepare=False`): PostgreSQL plans it for the values at each run,
+as it would any query (a prepared statement may settle on one generic plan).
+
+`fetchall` gives every row, each value read as the ORM reads it (its
+converters: a UUID from SQLite's text, a date, a boolean); with `paged` the
+rows come a page at a time, LIMIT and OFFSET being values like any other
+(the ORM writes them into the SQL, which would make each page a new query).
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ class Recorded:
     slots: tuple[tuple[str, Any], ...]
     # On PostgreSQL, the statement to prepare and the names of its parameters.
     prepared: tuple[str, tuple[str, ...]] | None = None
+    # How the ORM reads each column: {position: (converters, expression)}.
+    converters: dict[int, tuple[list[Any], Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +70,11 @@ class CompiledQuery(Generic[Inputs]):
     required: Collection[str] = ()
     # What else, besides the database, changes the SQL (a setting, say).
     key: Callable[[], Hashable] = lambda: None
+    # On PostgreSQL, run it as a statement prepared in the session (see above).
+    prepare: bool = True
+    # The rows a page at a time: the values `limit` and `offset` go in a LIMIT
+    # and OFFSET after the query's own SQL.
+    paged: bool = False
     _recorded: dict[Hashable, Recorded | None] = field(default_factory=dict, repr=False)
 
     def sql_with_params(self, inputs: Inputs) -> tuple[str, list[Any]]:
@@ -84,8 +99,12 @@ class CompiledQuery(Generic[Inputs]):
         return self._checked(inputs, lambda cursor: cursor.fetchone(), checks_health)  # type: ignore[no-any-return]
 
     def fetchall(self, inputs: Inputs, *, checks_health: bool = False) -> list[tuple[Any, ...]]:
-        """Every row for these inputs, as `fetchone` runs it."""
-        return self._checked(inputs, lambda cursor: cursor.fetchall(), checks_health)  # type: ignore[no-any-return]
+        """Every row for these inputs (a page of them, if paged), run as `fetchone` runs
+        it, each value read as the ORM reads it."""
+        rows = self._checked(inputs, lambda cursor: cursor.fetchall(), checks_health)
+        recorded = self.recorded()
+        converters = recorded.converters if recorded else _converters(self.build(inputs))
+        return [_read(row, converters) for row in rows]
 
     def _checked(self, inputs: Inputs, fetch: Callable[[Any], Any], checks_health: bool) -> Any:
         if not checks_health or not _health_check_pending():
@@ -123,6 +142,9 @@ class CompiledQuery(Generic[Inputs]):
     def _built(self, inputs: Inputs) -> tuple[str, list[Any]]:
         built = self.build(inputs)
         sql, params = built.query.sql_with_params() if isinstance(built, QuerySet) else built
+        if self.paged:
+            values = self.values(inputs)
+            return f"{sql} LIMIT %s OFFSET %s", [*params, values["limit"], values["offset"]]
         return sql, list(params)
 
     def _record(self) -> Recorded | None:
@@ -140,7 +162,30 @@ class CompiledQuery(Generic[Inputs]):
             and set(self.required) <= found
             and len(slot_of) == len(self.values(first))  # no two stand-ins alike
         )
-        return Recorded(sql, slots, _for_preparing(sql, slots)) if sound else None
+        if not sound:
+            return None
+        prepared = _for_preparing(sql, slots) if self.prepare else None
+        return Recorded(sql, slots, prepared, _converters(self.build(first)))
+
+
+def _converters(built: QuerySet[Any] | tuple[str, Sequence[Any]]) -> dict[int, Any]:
+    """How the ORM reads each column of this query's rows (none for raw SQL)."""
+    if not isinstance(built, QuerySet):
+        return {}
+    compiler = built.query.get_compiler(connection=connection)
+    compiler.setup_query()
+    return compiler.get_converters([column for column, _, _ in compiler.select])
+
+
+def _read(row: Sequence[Any], converters: dict[int, tuple[list[Any], Any]]) -> tuple[Any, ...]:
+    """One row, each value read through its column's converters."""
+    if not converters:
+        return tuple(row)
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    return tuple(values)
 
 
 def column_reader(field: Any) -> Callable[[Any], Any]:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import DateField, Exists, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from coproduce.compiled_query import CompiledQuery, column_reader
@@ -240,7 +240,6 @@ def live_check_viewers(code: UUID | str, session_key: str | None = None) -> list
 
 
 # The user's columns, then what the live check annotates, in this order.
-_VIEWER_MODELS: tuple[tuple[type[Model], str], ...] = ((User, ""),)
 _VIEWER_COLUMNS = [field.attname for field in User._meta.concrete_fields]
 _LIVE_ANNOTATIONS = (
     "live_plan_id",
@@ -254,21 +253,15 @@ _LIVE_ANNOTATIONS = (
 
 
 def _viewer_from(row: tuple[Any, ...]) -> Any:
-    """A user, with the live check's annotations, as `objects.raw` would have made it."""
+    """A user, with the live check's annotations, as `objects.raw` would have made it
+    (`fetchall` has read each value as the ORM reads it)."""
     from django.db import connection
 
-    readers = _readers(connection.vendor, _VIEWER_MODELS)
     width = len(_VIEWER_COLUMNS)
-    values = [read(value) for read, value in zip(readers, row[:width], strict=True)]
-    viewer: Any = User.from_db(connection.alias, _VIEWER_COLUMNS, values)
+    viewer: Any = User.from_db(connection.alias, _VIEWER_COLUMNS, list(row[:width]))
     for name, value in zip(_LIVE_ANNOTATIONS, row[width:], strict=False):
         setattr(viewer, name, value)
-    # The plan's date, which SQLite gives as text.
-    viewer.live_plan_returns_on = _RETURNS_ON.to_python(viewer.live_plan_returns_on)
     return viewer
-
-
-_RETURNS_ON: DateField[Any, Any] = DateField()
 
 
 @dataclass(frozen=True)

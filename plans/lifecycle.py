@@ -118,8 +118,8 @@ def role_of(access: PlanAccess, coordinator: CareTeamMember | None) -> rules.Rol
 
 def coordinator_of(plan: Plan) -> CareTeamMember | None:
     return (
-        CareTeamMember.objects.current()
-        .filter(plan=plan, is_coordinator=True)
+        CareTeamMember.objects.coordinating()
+        .filter(plan=plan)
         .select_related("professional__user")
         .first()
     )

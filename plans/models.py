@@ -91,6 +91,20 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             )
         )
 
+    # An active plan with nobody coordinating it now needs the lead to act. One
+    # rule, in two forms: the plans themselves, and their count as one join
+    # over many plans (`with_coordinator` and `Plan.needing_coordinator_count`).
+    def needing_coordinator(self) -> PlanQuerySet:
+        """Active plans with no current care coordinator."""
+        coordinated = CareTeamMember.objects.coordinating().filter(plan=models.OuterRef("pk"))
+        return self.filter(status=Plan.Status.ACTIVE).exclude(models.Exists(coordinated))
+
+    def with_coordinator(self) -> PlanQuerySet:
+        """Each plan joined to its current coordinator (`coordinator`), if it has one:
+        one at most (a constraint), so the join adds no rows."""
+        condition = Q(**{f"care_team__{lookup}": value for lookup, value in _COORDINATING.items()})
+        return self.annotate(coordinator=models.FilteredRelation("care_team", condition=condition))
+
 
 # Crockford's base32: no I, L, O or U, so a code read aloud cannot be misheard.
 SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -202,6 +216,13 @@ class Plan(models.Model):
         )
 
     @staticmethod
+    def needing_coordinator_count() -> models.Expression:
+        """How many plans of a `with_coordinator()` query `needing_coordinator` would
+        list: the active ones less those joined to a coordinator."""
+        active = Q(status=Plan.Status.ACTIVE)
+        return models.Count("id", filter=active) - models.Count("coordinator", filter=active)
+
+    @staticmethod
     def review_overdue_q(today: datetime.date, via: str = "") -> Q:
         """Plans not closed whose next review date has passed.
 
@@ -213,9 +234,18 @@ class Plan(models.Model):
         )
 
 
+# A care team member coordinating the plan's care now.
+_COORDINATING = {"is_coordinator": True, "removed_at__isnull": True}
+COORDINATING = Q(**_COORDINATING)
+
+
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
     def current(self) -> CareTeamMemberQuerySet:
         return self.filter(removed_at__isnull=True)
+
+    def coordinating(self) -> CareTeamMemberQuerySet:
+        """Members coordinating their plan's care now (one per plan at most)."""
+        return self.filter(COORDINATING)
 
 
 class CareTeamMember(models.Model):

@@ -214,3 +214,69 @@ def test_a_long_statement_is_converted_once_and_gives_the_orms_rows() -> None:
     after = converted.cache_info()
     assert after.misses - before.misses <= 1  # parsed once at most (once per process)
     assert after.hits - before.hits >= len(cases(ada, bo)) - 1
+
+
+def joined_rows(inputs: Inputs) -> QuerySet[Any]:
+    """Rows whose values the ORM converts on SQLite (a datetime, a boolean), by name."""
+    user_id, at = inputs
+    return (
+        User.objects.filter(date_joined__lte=at)
+        .exclude(pk=user_id)
+        .order_by("username")
+        .values_list("username", "date_joined", "is_active")
+    )
+
+
+def paged_values(inputs: tuple[int, datetime.datetime, int, int]) -> dict[str, Any]:
+    user_id, at, limit, offset = inputs
+    return {**values((user_id, at)), "limit": limit, "offset": offset}
+
+
+def test_fetchall_reads_every_row_as_the_orm_does(db: None) -> None:
+    ada, bo = users()
+    f.make_user("cy")
+    query = compiled(joined_rows, required={"user", "at"}, prepare=False)
+    recorded = query.recorded()
+    assert recorded is not None
+    assert recorded.prepared is None  # not prepared, even on PostgreSQL
+    for inputs in cases(ada, bo):
+        with CaptureQueriesContext(connection) as ran:
+            rows = query.fetchall(inputs)
+        assert rows == list(joined_rows(inputs)), inputs
+        assert len(ran.captured_queries) == 1
+    assert all(isinstance(joined, datetime.datetime) for _, joined, _ in rows)
+    assert all(active is True for _, _, active in rows)
+
+
+def test_a_paged_query_reads_the_slice_the_orm_would(db: None) -> None:
+    ada, bo = users()
+    for name in ("cy", "di", "ed"):
+        f.make_user(name)
+    stand_ins = tuple((*inputs, 987_601 + n, 987_611 + n) for n, inputs in enumerate(STAND_INS))
+    query = CompiledQuery(
+        lambda inputs: joined_rows(inputs[:2]),
+        paged_values,
+        stand_ins,  # type: ignore[arg-type]
+        required={"user", "at", "limit", "offset"},
+        paged=True,
+    )
+    assert query.recorded() is not None
+    for inputs in cases(ada, bo):
+        for limit, offset in ((2, 0), (2, 2), (5, 1), (1, 9)):
+            rows = query.fetchall((*inputs, limit, offset))
+            assert rows == list(joined_rows(inputs)[offset : offset + limit]), (inputs, offset)
+
+
+def test_an_unsound_paged_query_still_reads_its_slice(db: None) -> None:
+    def build(inputs: tuple[int, datetime.datetime, int, int]) -> QuerySet[Any]:
+        rows = joined_rows(inputs[:2])
+        return rows.filter(is_active=True) if inputs[0] % 10 == 1 else rows
+
+    ada, bo = users()
+    f.make_user("cy")
+    stand_ins = tuple((*inputs, 987_601 + n, 987_611 + n) for n, inputs in enumerate(STAND_INS))
+    query = CompiledQuery(build, paged_values, stand_ins, paged=True)  # type: ignore[arg-type]
+    assert query.recorded() is None
+    for inputs in cases(ada, bo):
+        rows = query.fetchall((*inputs, 1, 1))
+        assert rows == list(build((*inputs, 1, 1))[1:2]), inputs

@@ -396,8 +396,8 @@ def become_coordinator(access: PlanAccess) -> CareTeamMember:
     """A professional on the care team takes on coordination, if nobody has it."""
     with transaction.atomic():
         current = (
-            CareTeamMember.objects.current()
-            .filter(plan=access.plan, is_coordinator=True)
+            CareTeamMember.objects.coordinating()
+            .filter(plan=access.plan)
             .select_related("professional__user")
             .first()
         )
@@ -414,7 +414,7 @@ def become_coordinator(access: PlanAccess) -> CareTeamMember:
                 )
         except IntegrityError:
             # Someone else took it between our check and our write: the constraint held.
-            winner = CareTeamMember.objects.current().get(plan=access.plan, is_coordinator=True)
+            winner = CareTeamMember.objects.coordinating().get(plan=access.plan)
             raise HasCoordinator(winner) from None
         record(
             access,

@@ -222,8 +222,8 @@ def plan_coordinator(request: HttpRequest, code: str) -> HttpResponse:
     if not access.is_professional:
         raise PermissionDenied("This page is for the care team.")
     current = (
-        CareTeamMember.objects.current()
-        .filter(plan=access.plan, is_coordinator=True)
+        CareTeamMember.objects.coordinating()
+        .filter(plan=access.plan)
         .select_related("professional__user")
         .first()
     )

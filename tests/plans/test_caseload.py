@@ -19,8 +19,9 @@ def test_a_long_caseload_links_to_its_other_pages(
             f.make_plan(f.make_person(f"p{n}", f"Person {n:02d}"), areas=False), cast.ben
         )
     login(client, cast.ben)
-    # as in test_home: session, user, profile, summary, rows, session save (+2), For you
-    with django_assert_max_num_queries(9):
+    # as in test_home: session, user, the professional with their summary, rows,
+    # session save (+2), For you
+    with django_assert_max_num_queries(8):
         first = client.get(reverse("caseload"))
     assert len(first.context["rows"]) == 25
     page = first.content.decode()

@@ -91,9 +91,9 @@ def test_caseload_puts_what_needs_the_professional_first(
         plan=plans["Zed"], action="edit", summary="Zed changed something", plan_version=5
     )
     login(client, cast.ben)
-    # session, user, profile, summary (which also counts the pages), rows,
-    # session save (+2 savepoints), the "For you" count in the header
-    with django_assert_max_num_queries(9):
+    # session, user, the professional with their summary (which also counts the
+    # pages), rows, session save (+2 savepoints), the "For you" count in the header
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("caseload"))
     names = [row.plan.person.user.name for row in response.context["rows"]]
     assert names[:3] == ["Waiting Person", "Overdue Person", "Zed Person"]
