@@ -20,13 +20,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Professional, Side, Team
-from outcomes import charts, metrics, small_cells
+from outcomes import charts, dashboard_cache, metrics, small_cells
 from outcomes.dashboard_csv import (
     DASHBOARD_HEADER,
     Figure,
@@ -317,6 +318,41 @@ def every_figure(board: metrics.Dashboard, power_check: metrics.PowerCheckFigure
     return [*figure_rows(board), *power_check_rows(power_check)]
 
 
+def figures_context(parsed: ParsedFilter) -> dict[str, Any]:
+    """The figures for the parsed filter and their HTML (the part of the page below
+    the form, `figures`): computed afresh, see `figures_or_kept`."""
+    assert parsed.filter is not None
+    board = metrics.dashboard(parsed.filter)
+    power_check = board.power_check
+    figures = shown_figures(parsed.filter, board, power_check)
+    by_key = {s.key: s for s in sections(figures, parsed.querystring)}
+    hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
+    context: dict[str, Any] = {
+        "board": board,
+        "sections": by_key,
+        "life_areas": life_area_rows(board, figures, parsed.querystring),
+        "life_area_definition": SECTIONS["life_area"].definition,
+        "change_chart": charts.change_chart(board.outcomes, hidden=hidden),
+        "coproduction_chart": charts.coproduction_chart(
+            board.content, board.leadership, hidden=hidden
+        ),
+        "suppressed_note": small_cells.suppressed_note(),
+        "any_suppressed": bool(hidden),
+        "querystring": parsed.querystring,
+        "professional_name": parsed.professional_name,
+        "power_check": power_check,
+    }
+    context["figures"] = render_to_string("outcomes/dashboard.html#figures", context)
+    return context
+
+
+def figures_or_kept(parsed: ParsedFilter) -> dict[str, Any]:
+    """`figures_context`, kept until any plan changes (`outcomes.dashboard_cache`)."""
+    assert parsed.filter is not None
+    key = dashboard_cache.figures_key(parsed.filter, parsed.members)
+    return dashboard_cache.cached(key, lambda: figures_context(parsed))
+
+
 @require_GET
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     """The lead's outcome dashboard for their team, filtered by period, area and professional."""
@@ -324,28 +360,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
-    board = metrics.dashboard(parsed.filter)
-    power_check = board.power_check
-    figures = shown_figures(parsed.filter, board, power_check)
-    by_key = {s.key: s for s in sections(figures, parsed.querystring)}
-    hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
-    context.update(
-        {
-            "board": board,
-            "sections": by_key,
-            "life_areas": life_area_rows(board, figures, parsed.querystring),
-            "life_area_definition": SECTIONS["life_area"].definition,
-            "change_chart": charts.change_chart(board.outcomes, hidden=hidden),
-            "coproduction_chart": charts.coproduction_chart(
-                board.content, board.leadership, hidden=hidden
-            ),
-            "suppressed_note": small_cells.suppressed_note(),
-            "any_suppressed": bool(hidden),
-            "querystring": parsed.querystring,
-            "professional_name": parsed.professional_name,
-            "power_check": power_check,
-        }
-    )
+    context.update(figures_or_kept(parsed))
     return render(request, "outcomes/dashboard.html", context)
 
 

@@ -54,6 +54,17 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
 
 
 @pytest.fixture(autouse=True)
+def empty_dashboard_cache() -> Iterator[None]:
+    """Each test starts with no dashboard figures kept. In production the key (the
+    plans' count, versions and highest id) only grows; a test's rolled-back rows
+    let the next test's different rows repeat it."""
+    from outcomes import dashboard_cache
+
+    dashboard_cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def empty_redis_cache() -> Iterator[None]:
     """With REDIS_URL, each test starts with none of its process's keys.
 
