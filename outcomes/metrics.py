@@ -138,6 +138,10 @@ class DashboardFilter:
     end: dt.date
     life_area_name: str | None = None
     professional_id: int | None = None
+    # The ids of the team's professionals, when the caller has read them: the same
+    # caseload, but the database can then tell a small team from a large one
+    # (`PlanQuerySet.for_team`) and reads a team of four's plans by index.
+    member_ids: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.start > self.end:
@@ -161,7 +165,7 @@ def caseload_plans(f: DashboardFilter) -> PlanQuerySet:
     professional from the team currently on its care team. With a professional
     chosen, only plans whose care team that professional is on now. With a life
     area chosen, only plans that have a life area of that name."""
-    plans = Plan.objects.for_team(f.team_id)
+    plans = Plan.objects.for_team(f.team_id, f.member_ids)
     if f.professional_id is not None:
         plans = plans.filter(
             Exists(

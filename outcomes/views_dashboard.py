@@ -180,6 +180,7 @@ def parse_filter(request: HttpRequest) -> ParsedFilter:
             end=cleaned["end"],
             life_area_name=cleaned["area"] or None,
             professional_id=cleaned["professional"],
+            member_ids=tuple(member.pk for member in members),
         )
         query = {"start": cleaned["start"].isoformat(), "end": cleaned["end"].isoformat()}
         if cleaned["area"]:
