@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -228,13 +229,20 @@ class Section:
 def drilldown_url(querystring: str, cell: tuple[str, ...] | None) -> str | None:
     if cell is None:
         return None
-    figure = urlencode([("figure", part) for part in cell])
-    return f"{reverse('team_dashboard_plans')}?{querystring}&{figure}"
+    return drilldown_urls(querystring)(cell)
+
+
+def drilldown_urls(querystring: str) -> Callable[[tuple[str, ...]], str]:
+    """`drilldown_url` for many cells of one filter: the URL is reversed once
+    (a dashboard links some ninety figures)."""
+    prefix = f"{reverse('team_dashboard_plans')}?{querystring}&"
+    return lambda cell: prefix + urlencode([("figure", part) for part in cell])
 
 
 def sections(figures: list[Figure], querystring: str) -> list[Section]:
     """The figures as one table per section, person and professional side by side."""
     result: dict[str, Section] = {}
+    url = drilldown_urls(querystring)
     for figure in figures:
         section = result.get(figure.section)
         if section is None:
@@ -248,7 +256,8 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
         if figure.suppressed:
             cell = TableCell("", None, suppressed=True)
         else:
-            cell = TableCell(format_value(figure.value), drilldown_url(querystring, figure.cell))
+            link = None if figure.cell is None else url(figure.cell)
+            cell = TableCell(format_value(figure.value), link)
         if figure.side:
             row.sides[figure.side] = cell
             section.by_side = True
@@ -278,11 +287,12 @@ def life_area_rows(
     board: metrics.Dashboard, figures: list[Figure], querystring: str
 ) -> list[LifeAreaRow]:
     hidden = {(f.key, f.side) for f in figures if f.section == "life_area" and f.suppressed}
+    url = drilldown_urls(querystring)
 
     def side_cell(name: str, side: str, average: float | None) -> TableCell:
         if (f"{name}|rated_twice", side) in hidden:
             return TableCell("", None, suppressed=True)
-        return TableCell(_signed(average), drilldown_url(querystring, ("life_area", name, side)))
+        return TableCell(_signed(average), url(("life_area", name, side)))
 
     return [
         LifeAreaRow(
