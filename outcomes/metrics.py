@@ -1460,7 +1460,7 @@ def _statement_settings(f: DashboardFilter) -> tuple[Hashable, ...]:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
 def dashboard_statements(
     f: DashboardFilter, member_ids: tuple[int, ...] | None, today: dt.date, *settings: Hashable
 ) -> tuple[Statement, Statement]:
