@@ -326,3 +326,15 @@ def _for_preparing(
     prepared = _PLACEHOLDER.sub(inline, sql)
     whole = next(remaining, None) is None and prepared.count("%s") == len(names)
     return (prepared, tuple(names)) if whole else None
+
+
+def prepared_cursor_for(sql: str, params: Sequence[Any]) -> tuple[CursorWrapper, str, list[Any]]:
+    """A cursor, the SQL and parameters to run a statement that is run again and
+    again with the same values: on PostgreSQL with every value written in as a
+    literal and the statement kept prepared for the session, so it is planned
+    once per connection (a statement with no parameters is planned with its
+    values, once); elsewhere an ordinary cursor and the statement as it is."""
+    whole = _for_preparing(sql, tuple(("", value) for value in params))
+    if whole is None:
+        return connection.cursor(), sql, list(params)
+    return _preparing_cursor(), whole[0], []

@@ -16,7 +16,9 @@ British Summer Time counts in April even though it is still 31 March in UTC.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import NotSupportedError, connections
@@ -47,6 +49,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs, Coalesce, RowNumber
 from django.utils import timezone
 
+from coproduce.compiled_query import prepared_cursor_for
 from coproduce.models import Side
 from outcomes.models import (
     CONTENT_WORDS,
@@ -138,6 +141,11 @@ class DashboardFilter:
     end: dt.date
     life_area_name: str | None = None
     professional_id: int | None = None
+    # The ids of the team's professionals, when the caller has read them: the same
+    # caseload, but the database can then tell a small team from a large one
+    # (`PlanQuerySet.for_team`) and reads a team of four's plans by index. Not
+    # compared (nor hashed): it changes no figure.
+    member_ids: tuple[int, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.start > self.end:
@@ -161,7 +169,7 @@ def caseload_plans(f: DashboardFilter) -> PlanQuerySet:
     professional from the team currently on its care team. With a professional
     chosen, only plans whose care team that professional is on now. With a life
     area chosen, only plans that have a life area of that name."""
-    plans = Plan.objects.for_team(f.team_id)
+    plans = Plan.objects.for_team(f.team_id, f.member_ids)
     if f.professional_id is not None:
         plans = plans.filter(
             Exists(
@@ -468,6 +476,21 @@ def aggregate_together(parts: dict[str, RowParts]) -> dict[str, dict[str, Any]]:
     """Like `QuerySet.aggregate` for each part, all in one statement: each part is a
     single-row aggregate (no GROUP BY, so one row even over no rows) and the parts
     are cross-joined, one row of one row each. Returns each part's row by name."""
+    return run_together(together_sql(parts))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement ready to run: its SQL, parameters and database."""
+
+    sql: str
+    params: tuple[Any, ...]
+    using: str = "default"
+    prepared: bool = False  # run again and again with these values: keep it prepared
+
+
+def together_sql(parts: dict[str, RowParts]) -> Statement:
+    """The statement of `aggregate_together`, built but not run."""
     selects: list[str] = []
     params: list[Any] = []
     using = "default"
@@ -485,14 +508,30 @@ def aggregate_together(parts: dict[str, RowParts]) -> dict[str, dict[str, Any]]:
         params.extend(part_params)
     # Only our own column names and the ORM's SQL are interpolated; values are parameters.
     sql = "SELECT * FROM " + " CROSS JOIN ".join(selects)  # noqa: S608
-    with connections[using].cursor() as cursor:
+    return Statement(sql, tuple(params), using)
+
+
+def _cursor_for(statement: Statement) -> tuple[Any, str, list[Any]]:
+    """Where, and as what, to run a statement. The dashboard's own statements
+    (`Statement.prepared`) are run with the same values at every load of one
+    filter on one day, so on PostgreSQL they are kept prepared: planning the
+    cross-joined statement (~25 ms) cost more than running it for a small team."""
+    if statement.prepared and statement.using == "default":
+        return prepared_cursor_for(statement.sql, statement.params)
+    return connections[statement.using].cursor(), statement.sql, list(statement.params)
+
+
+def run_together(statement: Statement) -> dict[str, dict[str, Any]]:
+    """Run a statement of `together_sql`: each part's row by name."""
+    cursor, sql, params = _cursor_for(statement)
+    with cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         values = cursor.fetchone()
-    rows: dict[str, dict[str, Any]] = {part: {} for part in parts}
+    rows: dict[str, dict[str, Any]] = {}
     for name, value in zip(names, values, strict=True):
         part, _, key = name.partition("__")
-        rows[part][key] = value
+        rows.setdefault(part, {})[key] = value
     return rows
 
 
@@ -711,7 +750,11 @@ class OutcomeFigures:
 
 
 def outcome_figures(
-    f: DashboardFilter, *, today: dt.date | None = None, summarised: bool | None = None
+    f: DashboardFilter,
+    *,
+    today: dt.date | None = None,
+    summarised: bool | None = None,
+    statement: Statement | None = None,
 ) -> OutcomeFigures:
     """`outcome_change`, `change_by_life_area` and `outcomes_achieved` from one
     query: the per-outcome rows of `summarised_journeys` when the summaries can
@@ -719,10 +762,11 @@ def outcome_figures(
     once per life area name and once overall. Should a summarised row turn out
     late (a rating dated after the period's end: none the forms accept), the
     figures are computed again from the ratings, so they are always exact.
-    `summarised` forces one source (the tests compare the two)."""
+    `summarised` forces one source (the tests compare the two); `statement`, the
+    journey sums already built for this filter and day (`dashboard_statements`)."""
     if summarised is None:
         summarised = summaries_answer(f, today)
-    rows = _journey_sums(f, summarised)
+    rows = _run_journey_sums(statement or _journey_sums_sql(f, summarised))
     (total,) = (row for row in rows if row["area"] is None)
     if summarised and total["late"]:
         rows = _journey_sums(f, summarised=False)
@@ -773,6 +817,11 @@ def outcome_figures(
 def _journey_sums(f: DashboardFilter, summarised: bool) -> list[dict[str, Any]]:
     """The rows of `summarised_journeys` or `rating_journeys` summed per life area
     name and overall (the row whose "area" is None)."""
+    return _run_journey_sums(_journey_sums_sql(f, summarised))
+
+
+def _journey_sums_sql(f: DashboardFilter, summarised: bool) -> Statement:
+    """The statement of `_journey_sums`, built but not run."""
     # Django cannot group the rows of an already grouped query, so the outer
     # GROUP BY is written by hand around the ORM's per-outcome query. Both
     # databases read the same standard SQL; the tests run it on each.
@@ -787,9 +836,15 @@ def _journey_sums(f: DashboardFilter, summarised: bool) -> list[dict[str, Any]]:
         f'SELECT "area", {select} FROM journey GROUP BY "area" '
         f"UNION ALL SELECT NULL, {select} FROM journey"
     )
-    with connections[journeys.db].cursor() as cursor:
+    return Statement(sql, tuple(params), journeys.db)
+
+
+def _run_journey_sums(statement: Statement) -> list[dict[str, Any]]:
+    cursor, sql, params = _cursor_for(statement)
+    with cursor:
         cursor.execute(sql, params)
-        return [dict(zip(["area", *columns], row, strict=True)) for row in cursor.fetchall()]
+        names = ["area", *_summed_journeys(), "late"]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _summed_journeys() -> dict[str, str]:
@@ -1385,21 +1440,13 @@ def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
     today), and every figure that is one row of aggregates over its own set
     (caseload, leadership, suggestions, replies, power check, the content's
     words from the content summaries and its changes, and on SQLite the median
-    hours to answer), those cross-joined in one statement (`aggregate_together`)."""
-    outcomes = outcome_figures(f, today=today)
+    hours to answer), those cross-joined in one statement (`aggregate_together`).
+    Both statements are built once per filter and day (`dashboard_statements`)."""
+    today = today or timezone.localdate()
+    journeys, together = dashboard_statements(f, f.member_ids, today, *_statement_settings(f))
+    outcomes = outcome_figures(f, today=today, statement=journeys)
     assert outcomes.achieved is not None
-    parts = {
-        "caseload": _caseload_parts(f, today),
-        "leadership": _leadership_parts(f),
-        "proposals": _proposal_parts(f),
-        "replies": _reply_parts(f),
-        "power_check": _power_check_parts(f),
-        **_content_parts(f),
-    }
-    median = _sqlite_median_parts(f)
-    if median is not None:
-        parts["median"] = median
-    rows = aggregate_together(parts)
+    rows = run_together(together)
     return Dashboard(
         filter=f,
         caseload=_caseload_from(f, rows),
@@ -1412,3 +1459,41 @@ def dashboard(f: DashboardFilter, *, today: dt.date | None = None) -> Dashboard:
         replies=_replies_from(rows),
         power_check=_power_check_from(rows),
     )
+
+
+def _statement_settings(f: DashboardFilter) -> tuple[Hashable, ...]:
+    """Everything besides the filter and the day that the statements' SQL and
+    parameters depend on: the database, the time zone (the period's bounds) and
+    the crisis plan's review period."""
+    using = Plan.objects.db_manager().db
+    return (
+        using,
+        connections[using].vendor,
+        timezone.get_current_timezone_name(),
+        crisis.review_period(),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def dashboard_statements(
+    f: DashboardFilter, member_ids: tuple[int, ...] | None, today: dt.date, *settings: Hashable
+) -> tuple[Statement, Statement]:
+    """The dashboard's two statements for a filter and day, built once per process:
+    building them with the ORM (some thirty aggregates over eight sets) cost more
+    than running them on a small team. Their SQL and parameters depend only on the
+    arguments (`member_ids`, which the filter's equality leaves out, and
+    `settings`, `_statement_settings`: passed to key the cache)."""
+    assert member_ids == f.member_ids
+    parts: dict[str, RowParts] = {
+        "caseload": _caseload_parts(f, today),
+        "leadership": _leadership_parts(f),
+        "proposals": _proposal_parts(f),
+        "replies": _reply_parts(f),
+        "power_check": _power_check_parts(f),
+        **_content_parts(f),
+    }
+    median = _sqlite_median_parts(f)
+    if median is not None:
+        parts["median"] = median
+    journeys = _journey_sums_sql(f, summarised=summaries_answer(f, today))
+    return replace(journeys, prepared=True), replace(together_sql(parts), prepared=True)

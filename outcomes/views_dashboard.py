@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -20,13 +21,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from coproduce.models import Professional, Side, Team
-from outcomes import charts, metrics, small_cells
+from outcomes import charts, dashboard_cache, metrics, small_cells
 from outcomes.dashboard_csv import (
     DASHBOARD_HEADER,
     Figure,
@@ -179,6 +181,7 @@ def parse_filter(request: HttpRequest) -> ParsedFilter:
             end=cleaned["end"],
             life_area_name=cleaned["area"] or None,
             professional_id=cleaned["professional"],
+            member_ids=tuple(member.pk for member in members),
         )
         query = {"start": cleaned["start"].isoformat(), "end": cleaned["end"].isoformat()}
         if cleaned["area"]:
@@ -226,13 +229,20 @@ class Section:
 def drilldown_url(querystring: str, cell: tuple[str, ...] | None) -> str | None:
     if cell is None:
         return None
-    figure = urlencode([("figure", part) for part in cell])
-    return f"{reverse('team_dashboard_plans')}?{querystring}&{figure}"
+    return drilldown_urls(querystring)(cell)
+
+
+def drilldown_urls(querystring: str) -> Callable[[tuple[str, ...]], str]:
+    """`drilldown_url` for many cells of one filter: the URL is reversed once
+    (a dashboard links some ninety figures)."""
+    prefix = f"{reverse('team_dashboard_plans')}?{querystring}&"
+    return lambda cell: prefix + urlencode([("figure", part) for part in cell])
 
 
 def sections(figures: list[Figure], querystring: str) -> list[Section]:
     """The figures as one table per section, person and professional side by side."""
     result: dict[str, Section] = {}
+    url = drilldown_urls(querystring)
     for figure in figures:
         section = result.get(figure.section)
         if section is None:
@@ -246,7 +256,8 @@ def sections(figures: list[Figure], querystring: str) -> list[Section]:
         if figure.suppressed:
             cell = TableCell("", None, suppressed=True)
         else:
-            cell = TableCell(format_value(figure.value), drilldown_url(querystring, figure.cell))
+            link = None if figure.cell is None else url(figure.cell)
+            cell = TableCell(format_value(figure.value), link)
         if figure.side:
             row.sides[figure.side] = cell
             section.by_side = True
@@ -276,11 +287,12 @@ def life_area_rows(
     board: metrics.Dashboard, figures: list[Figure], querystring: str
 ) -> list[LifeAreaRow]:
     hidden = {(f.key, f.side) for f in figures if f.section == "life_area" and f.suppressed}
+    url = drilldown_urls(querystring)
 
     def side_cell(name: str, side: str, average: float | None) -> TableCell:
         if (f"{name}|rated_twice", side) in hidden:
             return TableCell("", None, suppressed=True)
-        return TableCell(_signed(average), drilldown_url(querystring, ("life_area", name, side)))
+        return TableCell(_signed(average), url(("life_area", name, side)))
 
     return [
         LifeAreaRow(
@@ -317,6 +329,41 @@ def every_figure(board: metrics.Dashboard, power_check: metrics.PowerCheckFigure
     return [*figure_rows(board), *power_check_rows(power_check)]
 
 
+def figures_context(parsed: ParsedFilter) -> dict[str, Any]:
+    """The figures for the parsed filter and their HTML (the part of the page below
+    the form, `figures`): computed afresh, see `figures_or_kept`."""
+    assert parsed.filter is not None
+    board = metrics.dashboard(parsed.filter)
+    power_check = board.power_check
+    figures = shown_figures(parsed.filter, board, power_check)
+    by_key = {s.key: s for s in sections(figures, parsed.querystring)}
+    hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
+    context: dict[str, Any] = {
+        "board": board,
+        "sections": by_key,
+        "life_areas": life_area_rows(board, figures, parsed.querystring),
+        "life_area_definition": SECTIONS["life_area"].definition,
+        "change_chart": charts.change_chart(board.outcomes, hidden=hidden),
+        "coproduction_chart": charts.coproduction_chart(
+            board.content, board.leadership, hidden=hidden
+        ),
+        "suppressed_note": small_cells.suppressed_note(),
+        "any_suppressed": bool(hidden),
+        "querystring": parsed.querystring,
+        "professional_name": parsed.professional_name,
+        "power_check": power_check,
+    }
+    context["figures"] = render_to_string("outcomes/dashboard.html#figures", context)
+    return context
+
+
+def figures_or_kept(parsed: ParsedFilter) -> dict[str, Any]:
+    """`figures_context`, kept until any plan changes (`outcomes.dashboard_cache`)."""
+    assert parsed.filter is not None
+    key = dashboard_cache.figures_key(parsed.filter, parsed.members)
+    return dashboard_cache.cached(key, lambda: figures_context(parsed))
+
+
 @require_GET
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     """The lead's outcome dashboard for their team, filtered by period, area and professional."""
@@ -324,28 +371,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
-    board = metrics.dashboard(parsed.filter)
-    power_check = board.power_check
-    figures = shown_figures(parsed.filter, board, power_check)
-    by_key = {s.key: s for s in sections(figures, parsed.querystring)}
-    hidden = {(f.section, f.key, f.side) for f in figures if f.suppressed}
-    context.update(
-        {
-            "board": board,
-            "sections": by_key,
-            "life_areas": life_area_rows(board, figures, parsed.querystring),
-            "life_area_definition": SECTIONS["life_area"].definition,
-            "change_chart": charts.change_chart(board.outcomes, hidden=hidden),
-            "coproduction_chart": charts.coproduction_chart(
-                board.content, board.leadership, hidden=hidden
-            ),
-            "suppressed_note": small_cells.suppressed_note(),
-            "any_suppressed": bool(hidden),
-            "querystring": parsed.querystring,
-            "professional_name": parsed.professional_name,
-            "power_check": power_check,
-        }
-    )
+    context.update(figures_or_kept(parsed))
     return render(request, "outcomes/dashboard.html", context)
 
 

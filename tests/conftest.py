@@ -58,7 +58,9 @@ def empty_redis_cache() -> Iterator[None]:
     """With REDIS_URL, each test starts with none of its process's keys.
 
     The database cache lives in the test database and is rolled back with it;
-    Redis is outside it. `cache.clear()` would empty the whole Redis database,
+    Redis is outside it. (The dashboard's figures are kept there under a key
+    that, in production, only grows; a test's rolled-back rows would let the
+    next test's different rows repeat it.) `cache.clear()` would empty the whole Redis database,
     other parallel workers' keys too, so only this process's prefix is deleted.
     """
     yield

@@ -280,3 +280,26 @@ def test_an_unsound_paged_query_still_reads_its_slice(db: None) -> None:
     for inputs in cases(ada, bo):
         rows = query.fetchall((*inputs, 1, 1))
         assert rows == list(build((*inputs, 1, 1))[1:2]), inputs
+
+
+def test_a_statement_prepared_with_its_values_written_in_gives_the_orm_s_rows(db: None) -> None:
+    # The dashboard's statements (outcomes.metrics.dashboard_statements): a name
+    # with a percent sign and a quote, a time and a number, written in as literals.
+    from coproduce.compiled_query import prepared_cursor_for
+
+    f.make_user("o'neil_100%", "Ann O'Neil")
+    at = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+    queryset = User.objects.filter(
+        username="o'neil_100%", date_joined__lte=at, pk__gte=1
+    ).values_list("username")
+    sql, params = queryset.query.sql_with_params()
+    for _ in range(2):  # prepared at the first run on PostgreSQL, reused at the second
+        with CaptureQueriesContext(connection) as captured:
+            cursor, prepared_sql, prepared_params = prepared_cursor_for(sql, params)
+            with cursor:
+                cursor.execute(prepared_sql, prepared_params)
+                rows = cursor.fetchall()
+        assert len(captured) == 1  # logged and counted as any query
+        assert rows == [("o'neil_100%",)] == list(queryset)
+        if connection.vendor == "postgresql":
+            assert prepared_params == []

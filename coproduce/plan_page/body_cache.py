@@ -35,13 +35,10 @@ in its place: a cached body never carries one session's token to another.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -49,25 +46,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from coproduce.page_cache import CACHE, RELEASE
 from plans.access import PlanAccess
-
-# The "pages" cache (settings.CACHES): apart from the sign-in counters in "default".
-CACHE = "pages"
 
 PLACEHOLDER = "__COPRODUCE_CSRF_TOKEN__"
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-
-
-def _templates_hash() -> str:
-    digest = hashlib.sha256()
-    for directory in (Path(str(d)) for d in settings.TEMPLATES[0]["DIRS"]):
-        for path in sorted(directory.rglob("*.html")):
-            digest.update(str(path.relative_to(directory)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-RELEASE = _templates_hash()
 
 
 def body_key(access: PlanAccess) -> str:

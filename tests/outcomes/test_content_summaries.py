@@ -111,7 +111,7 @@ def item_data(kind: str, item: Any, first: str, second: str) -> dict[str, Any]:
     if kind == "outcome":
         return {"text": first, "why_it_matters": second, "status": item.status, **version}
     if kind == "expertise":
-        area = item.life_area.code if item.life_area else ""
+        area = str(item.life_area.code) if item.life_area else ""  # as a form posts it
         return {"kind": item.kind, "life_area": area, "text": first, **version}
     if kind == "resource":
         return {"name": first, "provider": second, "control": item.control, **version}
@@ -127,7 +127,11 @@ def apply(cast: Cast, action: tuple[Any, ...]) -> None:
     elif kind == "expertise":
         who, name = args
         knowledge = "strengths" if who == "amara" else "seen_with_others"
-        data = {"kind": knowledge, "life_area": area(cast, name).code if name else "", "text": "k"}
+        data = {
+            "kind": knowledge,
+            "life_area": str(area(cast, name).code) if name else "",
+            "text": "k",
+        }
         services.submit_add(access(cast, who), KINDS["expertise"], data)
     elif kind == "resource":
         who, name, provider, how = args
