@@ -98,23 +98,74 @@ def login(client: Client, who: Person | Professional) -> Client:
 
 
 # --- the longest tests first ----------------------------------------------------------
-# A run in parallel ends when its last test does. The browser journeys and the
-# hostile-input fuzzing take seconds to minutes each, the rest a fraction of a
-# second: started first, the long ones overlap with everything else, and the run
-# ends on short tests (xdist's worksteal takes work from the end of a worker's
-# queue). A stable sort after pytest-randomly's shuffle: within each group the
-# order stays random.
+# A run in parallel ends when its last test does. The browser journeys, the
+# hostile-input fuzzing and a few more take seconds to minutes each, the rest a
+# fraction of a second: started first, the long ones overlap with everything
+# else, and the run ends on short tests. A stable sort after pytest-randomly's
+# shuffle: within each group the order stays random.
+#
+# Under pytest-xdist's worksteal each worker is first handed one contiguous
+# share of the list (the first half, the second half with two workers), and an
+# idle worker then steals from the *end* of another's queue. With every long
+# test at the front of the list they all sat in the first worker's share, one
+# after another, and the crawl of every page (the longest by far) ran near the
+# end of a measured run. So the long tests are dealt out across the shares,
+# longest first, each to the share with the least long work so far, and each
+# share is topped up with short tests.
+
+
+def _is_browser(item: pytest.Item) -> bool:
+    path = Path(str(item.path))
+    return item.get_closest_marker("browser") is not None or "browser" in path.parts
 
 
 def _is_long(item: pytest.Item) -> bool:
-    path = Path(str(item.path))
-    browser = item.get_closest_marker("browser") is not None or "browser" in path.parts
-    return browser or path.name.startswith("test_hostile")
+    """Browser journeys, hostile-input fuzzing, other hypothesis properties (each
+    example a dozen service calls), and tests marked `long` (they seed the demo)."""
+    return (
+        _is_browser(item)
+        or Path(str(item.path)).name.startswith("test_hostile")
+        or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        or item.get_closest_marker("long") is not None
+    )
+
+
+def _weight(item: pytest.Item) -> int:
+    """A rough cost, to deal the long tests out: only its order matters."""
+    timeout = item.get_closest_marker("timeout")
+    if timeout is not None and timeout.args:
+        return int(timeout.args[0])  # given a longer limit than the suite's: longer still
+    return 60 if _is_browser(item) else 30
+
+
+def _shares(config: pytest.Config, total: int) -> list[int]:
+    """How many tests each xdist worker is handed first (as worksteal splits them)."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    sizes: list[int] = []
+    for remaining in range(workers, 0, -1):
+        sizes.append((total - sum(sizes)) // remaining)
+    return sizes
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not _is_long(item))
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    long = sorted((item for item in items if _is_long(item)), key=_weight, reverse=True)
+    short = [item for item in items if not _is_long(item)]
+    sizes = _shares(config, len(items))
+    shares: list[list[pytest.Item]] = [[] for _ in sizes]
+    work = [0] * len(sizes)
+    for item in long:
+        open_shares = [i for i, size in enumerate(sizes) if len(shares[i]) < size]
+        least = min(open_shares, key=lambda i: work[i])
+        shares[least].append(item)
+        work[least] += _weight(item)
+    for share, size in zip(shares, sizes, strict=True):
+        wanted = size - len(share)
+        share.extend(short[:wanted])
+        del short[:wanted]
+    ordered = [item for share in shares for item in share]
+    assert len(ordered) == len(items), "every test, once"
+    items[:] = ordered
 
 
 # --- browser tests that did not run -------------------------------------------------

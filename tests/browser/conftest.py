@@ -252,6 +252,24 @@ def _javascript_copy(page: Any) -> Any:
     return copier.page
 
 
+# axe-core (about 570 kB of JavaScript) is injected into a document only if it
+# is not there already: a document is scanned again and again as a journey
+# changes it in place (an htmx swap, an inline form, the other viewport width),
+# and parsing axe each time cost more than many of the scans. A navigation
+# starts a new document without it, so every document gets axe afresh.
+_AXE_IS_LOADED = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
+
+
+def _run_axe(page: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    if not page.evaluate(_AXE_IS_LOADED):
+        page.evaluate(axe.axe_script)
+    command = f"axe.run({axe._format_script_args(options=options)})"
+    return list(page.evaluate(command)["violations"])
+
+
 def assert_accessible(
     page: Any, state: str = "", extra_tags: tuple[str, ...] = (), extra_rules: tuple[str, ...] = ()
 ) -> None:
@@ -260,8 +278,6 @@ def assert_accessible(
     `extra_rules` adds single rules beyond the tags (such as the best practice
     "region": all content inside a landmark) in the same run.
     """
-    from axe_playwright_python.sync_playwright import Axe
-
     tags = [*WCAG_TAGS, *extra_tags]
     options: dict[str, Any] = {
         "runOnly": {"type": "tag", "values": tags},
@@ -270,10 +286,8 @@ def assert_accessible(
     if extra_rules:
         options["rules"] = {rule: {"enabled": True} for rule in extra_rules}
     visits = _visits.get(id(page))
-    if visits is not None and not visits.javascript:
-        violations = Axe().run(_javascript_copy(page), options=options).response["violations"]
-    else:
-        violations = Axe().run(page, options=options).response["violations"]
+    target = _javascript_copy(page) if visits is not None and not visits.javascript else page
+    violations = _run_axe(target, options)
     where = f"{page.url}" + (f" ({state})" if state else "")
     assert not violations, f"axe found {len(violations)} problem(s) on {where}:\n" + _describe(
         violations

@@ -228,6 +228,7 @@ def test_each_side_s_words_are_summarised_where_they_are(cast: Cast) -> None:
     assert share == metrics.content_share_from_items(filters(cast)[0])
 
 
+@pytest.mark.long  # seeds the demo and a synthetic caseload
 @pytest.mark.django_db
 def test_the_synthetic_caseload_leaves_content_summaries_equal_to_the_items() -> None:
     call_command("seed_demo", people=12, verbosity=0)

@@ -228,6 +228,7 @@ def test_a_rating_dated_after_the_period_falls_back_to_the_ratings(cast: Cast) -
     )
 
 
+@pytest.mark.long  # seeds the demo and a synthetic caseload
 @pytest.mark.django_db
 def test_the_synthetic_caseload_leaves_summaries_equal_to_the_ratings() -> None:
     call_command("seed_demo", people=12, verbosity=0)
