@@ -53,6 +53,23 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
         settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
+@pytest.fixture
+def health_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each time Django checks a kept connection (`CONN_HEALTH_CHECKS`: a `SELECT 1`
+    round trip), its answer, in order. The check itself is Django's own."""
+    from django.db import connection
+
+    checked: list[bool] = []
+    is_usable = connection.is_usable
+
+    def checking() -> bool:
+        checked.append(is_usable())
+        return checked[-1]
+
+    monkeypatch.setattr(connection, "is_usable", checking)
+    return checked
+
+
 @pytest.fixture(autouse=True)
 def empty_redis_cache() -> Iterator[None]:
     """With REDIS_URL, each test starts with none of its process's keys.

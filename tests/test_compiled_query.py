@@ -148,29 +148,21 @@ def begin_request_on_kept_connection() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_statement_standing_as_the_health_check_sends_nothing_before_it(
-    monkeypatch: pytest.MonkeyPatch,
+    health_checks: list[bool],
 ) -> None:
     ada, bo = users()
     query = compiled(joined_by)
     inputs = cases(ada, bo)[0]
-    checked: list[bool] = []
-    is_usable = connection.is_usable
-
-    def checking() -> bool:  # Django's check, noted
-        checked.append(is_usable())
-        return checked[-1]
-
-    monkeypatch.setattr(connection, "is_usable", checking)
 
     begin_request_on_kept_connection()
     assert query.fetchall(inputs, checks_health=True) == [("ada",)]
-    assert checked == []  # no SELECT 1 round trip: the statement itself was the check
+    assert health_checks == []  # no SELECT 1 round trip: the statement itself was the check
     assert connection.health_check_done  # type: ignore[attr-defined]
 
     # Any other statement of a request still has Django's check before it.
     begin_request_on_kept_connection()
     assert query.fetchall(inputs) == [("ada",)]
-    assert checked == [True]
+    assert health_checks == [True]
 
 
 @pytest.mark.django_db(transaction=True)
