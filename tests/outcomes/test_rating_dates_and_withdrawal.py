@@ -66,13 +66,27 @@ def test_a_rating_on_the_day_the_plan_started_is_kept(
 
 
 @pytest.mark.parametrize(
-    ("offset_days", "accepted"),
-    [(-40 - 31, True), (-40 - 32, False), (365 * 10 - 2, True), (365 * 10 + 5, False)],
+    ("counted_from", "offset_days", "accepted"),
+    [
+        ("start", -31, True),
+        ("start", -32, False),
+        ("today", 365 * 10 - 2, True),
+        ("today", 365 * 10 + 5, False),
+    ],
 )
 def test_target_and_due_dates_fall_in_a_sane_window(
-    client: Client, cast: Cast, outcome: ValuedOutcome, offset_days: int, accepted: bool
+    client: Client,
+    cast: Cast,
+    outcome: ValuedOutcome,
+    counted_from: str,
+    offset_days: int,
+    accepted: bool,
 ) -> None:
-    day = (today() + dt.timedelta(days=offset_days)).isoformat()
+    # From the day the plan started (in the site's time zone: 40 days before a
+    # late November evening is already the next day in summer time), or today.
+    started = timezone.localdate(cast.plan.created_at)
+    base = started if counted_from == "start" else today()
+    day = (base + dt.timedelta(days=offset_days)).isoformat()
     area = str(f.area(cast.plan).code)
     login(client, cast.amara)
     add_outcome = reverse("item_add", args=[cast.plan.code, "outcome"])
