@@ -14,6 +14,8 @@ reads come from the cache.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +61,14 @@ def _values(asking: _Asking) -> dict[str, Any]:
 
 
 def _read_expiry(value: Any) -> datetime.datetime:
-    return column_reader(Session._meta.get_field("expire_date"))(value)  # type: ignore[no-any-return]
+    return _expiry_reader(connection.vendor)(value)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _expiry_reader(vendor: str) -> Callable[[Any], Any]:
+    """The ORM's reading of the expiry column on this database, made once (every
+    request reads a session: its converters are not looked up again each time)."""
+    return column_reader(Session._meta.get_field("expire_date"))
 
 
 _SESSION = CompiledQuery(
