@@ -248,7 +248,27 @@ class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
         return self.filter(COORDINATING)
 
 
-class CareTeamMember(models.Model):
+class Membership(models.Model):
+    """Who added someone to a plan's people (its care team, the person's side), and
+    who took them off: removal ends what they may do, and the row stays as a record.
+
+    Abstract, so the care team and the supporters keep their own tables.
+    """
+
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CareTeamMember(Membership):
     """A professional on a person's care team. Removal ends access at once."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="care_team")
@@ -258,14 +278,6 @@ class CareTeamMember(models.Model):
     role = models.CharField("Role on this plan", max_length=120, blank=True)
     # The care coordinator: one per plan at most (a database constraint).
     is_coordinator = models.BooleanField(default=False)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    removed_at = models.DateTimeField(null=True, blank=True)
     last_seen_version = models.PositiveBigIntegerField(default=0)
 
     objects = CareTeamMemberQuerySet.as_manager()
@@ -353,7 +365,7 @@ class SupporterQuerySet(models.QuerySet["Supporter"]):
         return self.filter(removed_at__isnull=True)
 
 
-class Supporter(models.Model):
+class Supporter(Membership):
     """Someone the person invites onto their side: family, a friend, a carer, an advocate.
 
     The person decides what each may do, and removes them at any time (their
@@ -383,14 +395,6 @@ class Supporter(models.Model):
     # Their own view of how close she is to each outcome: a third view beside hers
     # and the professionals', never counted in either side's figures.
     may_rate = models.BooleanField("Rate progress from their own view", default=False)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SupporterQuerySet.as_manager()
 
@@ -421,10 +425,6 @@ class Supporter(models.Model):
     def __str__(self) -> str:
         return f"{self.user.name} ({self.get_relationship_display().lower()})"
 
-    @property
-    def is_current(self) -> bool:
-        return self.removed_at is None
-
 
 class PendingEdit(models.Model):
     """What a proposal and a supporter's suggestion both hold: one edit of one
@@ -443,8 +443,15 @@ class PendingEdit(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    # Each kind declares its own status choices; "pending" is one of them in both.
+    status: str
+
     class Meta:
         abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
 
 
 class SupporterSuggestion(PendingEdit):
@@ -493,10 +500,6 @@ class SupporterSuggestion(PendingEdit):
 
     def __str__(self) -> str:
         return self.summary
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
 
 
 class PlanView(models.Model):
@@ -1037,10 +1040,6 @@ class Proposal(PendingEdit):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.item_type} by {self.proposed_by}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
 
 
 class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
