@@ -107,13 +107,34 @@ def _shape(rows: QuerySet[Any], ref: Any, when: str, area: str | None = "life_ar
     )
 
 
-def _suggestions(side_of_author: str) -> QuerySet[Proposal]:
-    return Proposal.objects.pending().filter(proposed_side=side_of_author)
+def _suggestions(side_of_author: str, now: Now, stage: str) -> QuerySet[Proposal]:
+    rows = Proposal.objects.pending().filter(proposed_side=side_of_author)
+    if stage == "waiting":
+        waited = datetime.timedelta(hours=settings.SUGGESTION_REMINDER_HOURS)
+        return rows.filter(created_at__lte=now.at - waited)
+    return rows
 
 
-def _suggestions_waiting(side_of_author: str, now: Now) -> QuerySet[Proposal]:
-    waited = datetime.timedelta(hours=settings.SUGGESTION_REMINDER_HOURS)
-    return _suggestions(side_of_author).filter(created_at__lte=now.at - waited)
+def _suggestion_rules() -> list[Rule]:
+    """A suggestion waits for the side that did not make it: told when new, and
+    reminded once it has waited SUGGESTION_REMINDER_HOURS."""
+    rules = []
+    for stage in ("new", "waiting"):
+
+        def to_person(now: Now, stage: str = stage) -> QuerySet[Any]:
+            rows = _to_person(_suggestions(Side.PROFESSIONAL, now, stage))
+            return _shape(rows, F("code"), "created_at")
+
+        def to_care_team(now: Now, stage: str = stage) -> QuerySet[Any]:
+            rows = _to_care_team(_suggestions(Side.PERSON, now, stage))
+            return _shape(rows, F("code"), "created_at")
+
+        reminder = stage == "waiting"
+        rules += [
+            Rule(Kind.SUGGESTION, stage, to_person, reminder=reminder),
+            Rule(Kind.SUGGESTION, stage, to_care_team, reminder=reminder),
+        ]
+    return rules
 
 
 def _not_yet_agreed(model: Any) -> Callable[[Now], QuerySet[Any]]:
@@ -226,32 +247,7 @@ def _leadership_to_lead(now: Now) -> QuerySet[Any]:
 
 
 RULES: list[Rule] = [
-    Rule(
-        Kind.SUGGESTION,
-        "new",
-        lambda now: _shape(_to_person(_suggestions(Side.PROFESSIONAL)), F("code"), "created_at"),
-    ),
-    Rule(
-        Kind.SUGGESTION,
-        "new",
-        lambda now: _shape(_to_care_team(_suggestions(Side.PERSON)), F("code"), "created_at"),
-    ),
-    Rule(
-        Kind.SUGGESTION,
-        "waiting",
-        lambda now: _shape(
-            _to_person(_suggestions_waiting(Side.PROFESSIONAL, now)), F("code"), "created_at"
-        ),
-        reminder=True,
-    ),
-    Rule(
-        Kind.SUGGESTION,
-        "waiting",
-        lambda now: _shape(
-            _to_care_team(_suggestions_waiting(Side.PERSON, now)), F("code"), "created_at"
-        ),
-        reminder=True,
-    ),
+    *_suggestion_rules(),
     *(
         Rule(Kind.NOT_AGREED, "new", _not_yet_agreed(m))
         for m in (ValuedOutcome, Resource, Commitment, Expertise)
