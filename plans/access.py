@@ -471,6 +471,12 @@ def require_may_change(access: PlanAccess) -> None:
         raise PermissionDenied("You can see this plan, but not suggest changes to it.")
 
 
+def require_care_team(access: PlanAccess) -> None:
+    """403 for the person and her supporters on a page for the professionals on her care team."""
+    if not access.is_professional:
+        raise PermissionDenied("This page is for the care team.")
+
+
 def require_may_answer(access: PlanAccess, proposal: Proposal, answer: str) -> None:
     """403 unless this user may give this answer (accept, decline, withdraw) to a suggestion.
 

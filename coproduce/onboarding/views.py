@@ -30,7 +30,7 @@ from coproduce.models import Professional, Team, User
 from coproduce.onboarding import forms, services, throttle
 from coproduce.onboarding.models import AccountLink
 from coproduce.security import log_event
-from plans.access import get_led_team, get_plan_for_user, get_professional
+from plans.access import get_led_team, get_plan_for_user, get_professional, require_care_team
 from plans.models import CareTeamMember
 from plans.supporters import AlreadySupporting
 
@@ -89,9 +89,7 @@ def staff_teams(request: HttpRequest) -> HttpResponse:
             return redirect("staff_teams")
     teams = Team.objects.select_related("lead__user").prefetch_related("members__user")
     context = {"form": form, "teams": teams.order_by("name")}
-    return render(
-        request, "onboarding/staff_teams.html", context, status=422 if form.errors else 200
-    )
+    return _form_page(request, "onboarding/staff_teams.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,8 +191,7 @@ def _letter(request: HttpRequest, plan: Any, code: str) -> HttpResponse:
 def plan_invitation(request: HttpRequest, code: str) -> HttpResponse:
     """The care team's view of the person's invitation: send it again, or print a letter."""
     access = get_plan_for_user(request.user, code)
-    if not access.is_professional:
-        raise PermissionDenied("This page is for the care team.")
+    require_care_team(access)
     person_user = access.plan.person.user
     joined = person_user.has_usable_password()
     form = forms.InviteAgainForm(_posted(request))
@@ -219,8 +216,7 @@ def plan_invitation(request: HttpRequest, code: str) -> HttpResponse:
 def plan_coordinator(request: HttpRequest, code: str) -> HttpResponse:
     """A professional on the care team takes on coordination, when nobody has it."""
     access = get_plan_for_user(request.user, code)
-    if not access.is_professional:
-        raise PermissionDenied("This page is for the care team.")
+    require_care_team(access)
     current = (
         CareTeamMember.objects.coordinating()
         .filter(plan=access.plan)
@@ -270,9 +266,8 @@ def supporter_invite(request: HttpRequest, code: str) -> HttpResponse:
                 request, f"We have emailed {supporter.user.name} an invitation to support you."
             )
             return redirect("care_team", code=access.plan.code)
-    status = 422 if form.errors else 200
     context = {"access": access, "plan": access.plan, "form": form}
-    return render(request, "onboarding/supporter_invite.html", context, status=status)
+    return _form_page(request, "onboarding/supporter_invite.html", context)
 
 
 # --- accepting an invitation or a set-up link -------------------------------------------
@@ -325,7 +320,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
         "is_person": hasattr(user, "person"),
         "action": request.path,
     }
-    return render(request, "onboarding/welcome.html", context, status=422 if form.errors else 200)
+    return _form_page(request, "onboarding/welcome.html", context)
 
 
 @login_not_required
