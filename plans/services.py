@@ -268,6 +268,28 @@ def area_of(kind: ItemKind, item: Any, area: LifeArea | None = None) -> LifeArea
     return None
 
 
+def item_summary(verb: str, kind: ItemKind, item: Any) -> str:
+    """How the history words an entry about one item: "Added a resource: Walking group"."""
+    return f"{verb} {kind.label}: {kind.summary(item)}"
+
+
+def _record_item(
+    access: PlanAccess, action: str, verb: str, kind: ItemKind, item: Any, **details: Any
+) -> None:
+    """The history entry about one item, in its life area (details: before, after, proposal,
+    and who did it when it was not the signed-in user)."""
+    record(
+        access,
+        access.plan,
+        action,
+        item_summary(verb, kind, item),
+        kind=kind,
+        item=item,
+        life_area=area_of(kind, item),
+        **details,
+    )
+
+
 def decision_for(
     access: PlanAccess,
     kind: ItemKind,
@@ -493,14 +515,12 @@ def _create(
     form.save_m2m()
     if kind.name == "resource":
         form.add_to_library(item, author or access.user)  # type: ignore[attr-defined]
-    record(
+    _record_item(
         access,
-        access.plan,
         PlanChange.Action.CREATE,
-        f"Added {kind.label}: {kind.summary(item)}",
-        kind=kind,
-        item=item,
-        life_area=area_of(kind, item, area),
+        "Added",
+        kind,
+        item,
         after=describe(kind, item),
         proposal=proposal,
         actor=author,
@@ -595,14 +615,12 @@ def _save_change(
     item.refresh_from_db()
     after = describe(kind, item)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
-    record(
+    _record_item(
         access,
-        access.plan,
         PlanChange.Action.EDIT,
-        f"Changed {kind.label}: {kind.summary(item)}",
-        kind=kind,
-        item=item,
-        life_area=area_of(kind, item),
+        "Changed",
+        kind,
+        item,
         before={k: before.get(k) for k in changed},
         after=changed,
         proposal=proposal,
@@ -661,14 +679,12 @@ def _remove(
     )
     if not updated:
         raise Conflict(kind.model.objects.get(pk=item.pk))
-    record(
+    _record_item(
         access,
-        access.plan,
         PlanChange.Action.REMOVE,
-        f"Removed {kind.label}: {kind.summary(item)}",
-        kind=kind,
-        item=item,
-        life_area=area_of(kind, item),
+        "Removed",
+        kind,
+        item,
         before=describe(kind, item),
         proposal=proposal,
         actor=actor,
@@ -789,15 +805,7 @@ def agree_with_item(
         )
         if updated:
             verb = "Replied to" if by_reply else "Agreed with"
-            record(
-                access,
-                access.plan,
-                PlanChange.Action.AGREE,
-                f"{verb} {kind.label}: {kind.summary(item)}",
-                kind=kind,
-                item=item,
-                life_area=area_of(kind, item),
-            )
+            _record_item(access, PlanChange.Action.AGREE, verb, kind, item)
     return bool(updated)
 
 

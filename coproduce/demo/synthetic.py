@@ -46,7 +46,7 @@ from plans.models import (
     ResourceControl,
     ResourceLibraryItem,
 )
-from plans.services import KINDS, describe
+from plans.services import KINDS, describe, item_summary
 
 SYNTHETIC_TEAM_NAME = "Synthetic team"
 SYNTHETIC_LEAD = "lead_synthetic"
@@ -1021,7 +1021,7 @@ def added(
     return _entry(
         item,
         PlanChange.Action.CREATE,
-        f"Added {kind.label}: {kind.summary(item)}",
+        item_summary("Added", kind, item),
         actor_id=item.created_by_id,
         side=item.created_side,
         when=item.created_at,
