@@ -25,3 +25,10 @@ def page_or_fragment(
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def render_form(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A page with its form (context["form"]): 422 while the form has errors, the
+    status htmx is told to swap, so the user sees what to put right."""
+    status = 422 if context["form"].errors else 200
+    return render(request, template, context, status=status)

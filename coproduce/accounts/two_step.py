@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce import two_step_rules
+from coproduce.htmx import render_form
 from coproduce.middleware import needs_two_factor
 from coproduce.security import log_event
 
@@ -156,8 +157,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": _qr_svg(device.config_url),
         "next": _next_url(request),
     }
-    status = 422 if form.errors else 200
-    return render(request, "registration/two_factor_setup.html", context, status=status)
+    return render_form(request, "registration/two_factor_setup.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,8 +194,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         log_event("two_factor_failed", request, step="verify", throttled=not allowed)
     context = {"form": form, "next": _next_url(request)}
-    status = 422 if form.errors else 200
-    return render(request, "registration/two_factor_verify.html", context, status=status)
+    return render_form(request, "registration/two_factor_verify.html", context)
 
 
 @require_POST

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from coproduce import two_step_rules
 from coproduce.email import queue_email
+from coproduce.htmx import render_form
 from coproduce.middleware import needs_two_factor
 from coproduce.models import Professional, Team, User
 from coproduce.onboarding import forms, services, throttle
@@ -38,12 +39,6 @@ from plans.supporters import AlreadySupporting
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, which must be refused), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """A page with its form; 422 while the form has errors, the status htmx swaps."""
-    status = 422 if context["form"].errors else 200
-    return render(request, template, context, status=status)
 
 
 # --- who may ----------------------------------------------------------------------------
@@ -89,7 +84,7 @@ def staff_teams(request: HttpRequest) -> HttpResponse:
             return redirect("staff_teams")
     teams = Team.objects.select_related("lead__user").prefetch_related("members__user")
     context = {"form": form, "teams": teams.order_by("name")}
-    return _form_page(request, "onboarding/staff_teams.html", context)
+    return render_form(request, "onboarding/staff_teams.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,7 +128,7 @@ def team_professionals(request: HttpRequest) -> HttpResponse:
             return redirect("team_professionals")
     members = team.members.select_related("user").order_by("-user__is_active", "user__display_name")
     context = {"team": team, "form": form, "members": members}
-    return _form_page(request, "onboarding/team_professionals.html", context)
+    return render_form(request, "onboarding/team_professionals.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,7 +169,7 @@ def plan_start(request: HttpRequest) -> HttpResponse:
                 return _letter(request, started.plan, started.letter_code)
             messages.success(request, "The plan is started, and we have emailed the invitation.")
             return redirect("plan_invitation", code=started.plan.code)
-    return _form_page(request, "onboarding/plan_start.html", {"form": form})
+    return render_form(request, "onboarding/plan_start.html", {"form": form})
 
 
 def _letter(request: HttpRequest, plan: Any, code: str) -> HttpResponse:
@@ -209,7 +204,7 @@ def plan_invitation(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("plan_invitation", code=access.plan.code)
     link = AccountLink.objects.filter(user=person_user).order_by("-created_at").first()
     context = {"plan": access.plan, "form": form, "joined": joined, "link": link}
-    return _form_page(request, "onboarding/plan_invitation.html", context)
+    return render_form(request, "onboarding/plan_invitation.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,7 +262,7 @@ def supporter_invite(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect("care_team", code=access.plan.code)
     context = {"access": access, "plan": access.plan, "form": form}
-    return _form_page(request, "onboarding/supporter_invite.html", context)
+    return render_form(request, "onboarding/supporter_invite.html", context)
 
 
 # --- accepting an invitation or a set-up link -------------------------------------------
@@ -320,7 +315,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
         "is_person": hasattr(user, "person"),
         "action": request.path,
     }
-    return _form_page(request, "onboarding/welcome.html", context)
+    return render_form(request, "onboarding/welcome.html", context)
 
 
 @login_not_required
@@ -365,7 +360,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
             form.add_error("code", WRONG_LETTER_CODE)
         else:
             return _choose_sign_in(request, link, letter_code=code)
-    return _form_page(request, "onboarding/letter_start.html", {"form": form})
+    return render_form(request, "onboarding/letter_start.html", {"form": form})
 
 
 # --- sign-in recovery -------------------------------------------------------------------
@@ -433,7 +428,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
             url = request.build_absolute_uri(reverse("email_change_confirm", args=[token]))
             queue_email(new_email, "email_change", {"url": url, "days": 2})
         return render(request, "onboarding/email_change_sent.html", {"email": new_email})
-    return _form_page(request, "onboarding/email_change.html", {"form": form})
+    return render_form(request, "onboarding/email_change.html", {"form": form})
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coproduce.htmx import render_form
 from outcomes.services import carry_over_outcomes
 from plans import lifecycle, rules
 from plans.access import PlanAccess, get_person, get_plan_for_user
@@ -118,9 +119,8 @@ def plan_close(request: HttpRequest, code: str) -> HttpResponse:
             raise _refuse(rules.LifeAct.CLOSE) from None
         messages.success(request, "The plan is closed. It stays here to read, print and download.")
         return redirect("plan_detail", code=access.plan.code)
-    status = 422 if form.errors else 200
     context = {"access": access, "plan": access.plan, "form": form}
-    return render(request, "plans/close.html", context, status=status)
+    return render_form(request, "plans/close.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,9 +149,8 @@ def plan_new_episode(request: HttpRequest, code: str) -> HttpResponse:
             raise _refuse(rules.LifeAct.NEW_EPISODE) from None
         messages.success(request, "Your new plan is ready. Your earlier plan is kept for you.")
         return redirect("plan_detail", code=new.code)
-    status = 422 if form.errors else 200
     context: dict[str, Any] = {"access": access, "plan": access.plan, "form": form}
-    return render(request, "plans/new_plan.html", context, status=status)
+    return render_form(request, "plans/new_plan.html", context)
 
 
 @require_GET

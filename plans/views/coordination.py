@@ -8,9 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from coproduce.htmx import render_form
 from coproduce.models import Side
 from plans import rules
 from plans.access import get_plan_for_lead, get_plan_for_user
@@ -79,8 +80,7 @@ def _hand_over(
         "back": back,
         **template_context,
     }
-    status = 422 if form.errors else 200
-    return render(request, "plans/hand_over.html", context, status=status)
+    return render_form(request, "plans/hand_over.html", context)
 
 
 @require_http_methods(["GET", "POST"])
