@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -158,6 +159,9 @@ class CaseloadRow:
     latest_change_at: datetime.datetime | None
     changed: bool
     overdue: bool
+    # The plan's address, reversed once per row: the row links to it up to
+    # twice (the plan, its suggestions), and each {% url %} tag reversed it again.
+    url: str
 
 
 def caseload_memberships(asked: _Asked, shown: str) -> QuerySet[Any]:
@@ -212,7 +216,8 @@ def _row_from(values: tuple[Any, ...]) -> CaseloadRow:
     person.user = user
     plan.person = person
     waiting, latest, latest_at, changed, overdue = annotations
-    return CaseloadRow(plan, waiting, latest, latest_at, bool(changed), bool(overdue))
+    url = reverse("plan_detail", args=[plan.code])
+    return CaseloadRow(plan, waiting, latest, latest_at, bool(changed), bool(overdue), url)
 
 
 def _asked_values(asked: _Asked) -> dict[str, Any]:
