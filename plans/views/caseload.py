@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coproduce.compiled_query import CompiledQuery
-from coproduce.models import Person, Professional, Side, Team, User
+from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from plans.access import (
     get_led_team,
     get_own_plan,
@@ -215,6 +215,7 @@ def _caseload_rows(asked: _Asked, shown: str) -> QuerySet[Any]:
 
 
 _STATUS_LABELS = dict(Plan.Status.choices)
+_DISCIPLINE_LABELS = dict(Discipline.choices)
 
 
 def _row_from(values: tuple[Any, ...]) -> CaseloadRow:
@@ -509,6 +510,8 @@ def _led_team_and_members(user: Any) -> tuple[Team, list[Professional]]:
         (member, member_user, team), (plans,) = _models_from(_TEAM_MEMBER_FIELDS, values)
         member.user = member_user
         member.plans = plans
+        # As get_discipline_display, without remaking the choices' mapping each time.
+        member.discipline_label = _DISCIPLINE_LABELS.get(member.discipline, member.discipline)
         members.append(member)
     led = next((m for m in members if m.user_id == user.pk), None)
     team.lead = led or get_professional(user)  # a lead outside their own team: a query
