@@ -313,7 +313,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("TESTING")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "coproduce.static_files.StaticFiles"  # whitenoise's, addresses kept
         )
     },
 }

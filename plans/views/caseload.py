@@ -27,11 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coproduce.compiled_query import CompiledQuery
-from coproduce.models import Person, Professional, Side, Team, User
+from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from plans.access import (
     get_led_team,
     get_own_plan,
@@ -158,6 +159,12 @@ class CaseloadRow:
     latest_change_at: datetime.datetime | None
     changed: bool
     overdue: bool
+    # The plan's address, reversed once per row: the row links to it up to
+    # twice (the plan, its suggestions), and each {% url %} tag reversed it again.
+    url: str
+    # The status's label, read from the choices made into a mapping once:
+    # `get_status_display` remade that mapping for every row (some 60 calls).
+    status: str
 
 
 def caseload_memberships(asked: _Asked, shown: str) -> QuerySet[Any]:
@@ -207,12 +214,18 @@ def _caseload_rows(asked: _Asked, shown: str) -> QuerySet[Any]:
     return caseload_memberships(asked, shown).values_list(*columns, *_ROW_ANNOTATIONS)
 
 
+_STATUS_LABELS = dict(Plan.Status.choices)
+_DISCIPLINE_LABELS = dict(Discipline.choices)
+
+
 def _row_from(values: tuple[Any, ...]) -> CaseloadRow:
     (plan, person, user), annotations = _models_from(_ROW_FIELDS, values)
     person.user = user
     plan.person = person
     waiting, latest, latest_at, changed, overdue = annotations
-    return CaseloadRow(plan, waiting, latest, latest_at, bool(changed), bool(overdue))
+    url = reverse("plan_detail", args=[plan.code])
+    status = _STATUS_LABELS.get(plan.status, plan.status)  # as get_status_display
+    return CaseloadRow(plan, waiting, latest, latest_at, bool(changed), bool(overdue), url, status)
 
 
 def _asked_values(asked: _Asked) -> dict[str, Any]:
@@ -324,7 +337,9 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         timezone.now(),
         team.lead.pk,
     )
-    people, active, overdue, needing_coordinator = _team_figures(asked)
+    people, active, overdue, needing_coordinator, requests_overdue, requests_named = _team_figures(
+        asked
+    )
     # Listed by when they started (names are for the care team only), a page
     # at a time: a team without coordinators recorded can have thousands.
     page = _page(
@@ -337,7 +352,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         "team": team,
         "figures": {"people": people, "active": active, "overdue": overdue},
         "members": members,
-        **leadership_requests_waiting(team, asked),
+        **leadership_requests_waiting(team, asked, requests_overdue, requests_named),
         "uncoordinated": page,
     }
     return render(request, "plans/team_overview.html", context)
@@ -424,7 +439,7 @@ def _needing_coordinator_query(asked: _TeamAsked) -> QuerySet[Any]:
 
 
 def _requests_query(asked: _TeamAsked) -> QuerySet[Any]:
-    """How many overdue leadership requests, and how many the lead may name."""
+    """How many overdue leadership requests, and how many the lead may name (one row)."""
     lead = Professional(pk=asked.lead_id)
     return (
         _overdue_requests(asked)
@@ -439,25 +454,41 @@ def _overdue_requests(asked: _TeamAsked) -> QuerySet[Proposal]:
     return Proposal.objects.leadership_requests_overdue(asked.now).filter(plan__in=asked.caseload())
 
 
+def _figures_and_requests_query(asked: _TeamAsked) -> tuple[str, list[Any]]:
+    """The team's figures and its leadership requests' counts in one statement:
+    each is one row of aggregates, so side by side they are still one row, and
+    the page makes one round trip for them instead of two."""
+    parts = [
+        query.query.sql_with_params() for query in (_figures_query(asked), _requests_query(asked))
+    ]
+    # Only the ORM's own SQL is interpolated; the values stay parameters.
+    sql = "SELECT * FROM " + " CROSS JOIN ".join(  # noqa: S608
+        f"({part_sql}) part_{n}" for n, (part_sql, _) in enumerate(parts)
+    )
+    return sql, [value for _, params in parts for value in params]
+
+
 @cache
 def _team_queries(size: int) -> dict[str, CompiledQuery[_TeamAsked]]:
     return {
-        "figures": _team_query(_figures_query, size, {"today"}),
+        "figures": _team_query(
+            _figures_and_requests_query, size, {"today", "asked_before", "lead"}
+        ),
         "needing_coordinator": _team_query(
             _needing_coordinator_query, size, {"limit", "offset"}, paged=True
         ),
-        "requests": _team_query(_requests_query, size, {"asked_before", "lead"}),
     }
 
 
-def _team_figures(asked: _TeamAsked) -> tuple[int, int, int, int]:
-    """People, active plans, reviews overdue and plans needing a coordinator."""
+def _team_figures(asked: _TeamAsked) -> tuple[int, int, int, int, int, int]:
+    """People, active plans, reviews overdue, plans needing a coordinator, and the
+    leadership requests overdue with how many of them the lead may name."""
     if not asked.members:
-        return 0, 0, 0, 0
+        return 0, 0, 0, 0, 0, 0
     row = _team_queries(len(asked.members))["figures"].fetchone(asked)
     assert row is not None  # one row, as an aggregate
-    people, active, overdue, needing = row
-    return people, active, overdue, needing
+    people, active, overdue, needing, every, named = row
+    return people, active, overdue, needing, every, named
 
 
 def _needing_coordinator_page(asked: _TeamAsked, bounds: range) -> list[Plan]:
@@ -479,6 +510,8 @@ def _led_team_and_members(user: Any) -> tuple[Team, list[Professional]]:
         (member, member_user, team), (plans,) = _models_from(_TEAM_MEMBER_FIELDS, values)
         member.user = member_user
         member.plans = plans
+        # As get_discipline_display, without remaking the choices' mapping each time.
+        member.discipline_label = _DISCIPLINE_LABELS.get(member.discipline, member.discipline)
         members.append(member)
     led = next((m for m in members if m.user_id == user.pk), None)
     team.lead = led or get_professional(user)  # a lead outside their own team: a query
@@ -539,17 +572,16 @@ def _models_from(
 LISTED_REQUESTS = 50
 
 
-def leadership_requests_waiting(team: Team, asked: _TeamAsked) -> dict[str, object]:
+def leadership_requests_waiting(
+    team: Team, asked: _TeamAsked, every: int, named: int
+) -> dict[str, object]:
     """People's requests for more leadership nobody answered in time, raised to the lead.
 
     Named only on plans the lead may open (plans.access.may_open); the rest
-    are counted. One query, and a second only when there are some to name.
+    are counted (`every` and `named`, read with the team's figures). A query
+    only when there are some to name.
     """
     assert team.lead is not None
-    counted = None
-    if asked.members:
-        counted = _team_queries(len(asked.members))["requests"].fetchone(asked)
-    every, named = counted or (0, 0)
     listed = []
     if named:
         listed = list(

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from plans.models import Plan
 from tests import factories as f
 from tests.conftest import Cast, login
 
@@ -36,3 +37,20 @@ def test_a_long_caseload_links_to_its_other_pages(
     # Filters are kept in the page links.
     filtered = client.get(reverse("caseload"), {"q": "Person"}).content.decode()
     assert "page=2" in filtered and "q=Person" in filtered
+
+
+@pytest.mark.django_db
+def test_each_row_shows_its_plans_status_and_links_to_it(client: Client, cast: Cast) -> None:
+    for status in Plan.Status:
+        person = f.make_person(f"status_{status}", f"Status {status.label}")
+        f.add_to_care_team(f.make_plan(person, areas=False, status=status), cast.ben)
+    login(client, cast.ben)
+    response = client.get(reverse("caseload"))
+    page = response.content.decode()
+    rows = response.context["rows"]
+    assert {row.plan.status for row in rows} == set(Plan.Status)
+    for row in rows:
+        assert row.status == row.plan.get_status_display()
+        assert row.url == reverse("plan_detail", args=[row.plan.code])
+        assert f'<a href="{row.url}">{row.plan.person}</a>' in page
+        assert f'heading">Plan </span>{row.status}</td>' in page

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.models import Discipline
 from plans.models import Plan
 from tests import factories as f
 from tests.conftest import Cast, login
@@ -63,9 +64,10 @@ def test_the_overview_runs_as_many_queries_for_thirty_plans_as_for_one(
     client.get(reverse("team_overview"))
     _uncoordinated_plans(cast, 30)
     # session, user, the team with its members, figures (which also count the plans
-    # with no coordinator), leadership requests (2), the page of plans with no
-    # coordinator, session save (+2 savepoints), "For you" count
-    with django_assert_max_num_queries(10):
+    # with no coordinator, and the leadership requests), the leadership requests
+    # to name, the page of plans with no coordinator, session save (+2
+    # savepoints), "For you" count
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("team_overview"))
     assert response.status_code == 200
     assert response.context["figures"]["active"] == 31
@@ -152,6 +154,23 @@ def test_with_every_plan_coordinated_there_is_no_list_and_no_query_for_it(
     login(client, cast.chloe)
     client.get(reverse("team_overview"))
     # as above, less the page of plans with no coordinator
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         page = client.get(reverse("team_overview")).content.decode()
     assert "no care coordinator" not in page
+
+
+@pytest.mark.django_db
+def test_each_member_is_shown_with_their_discipline(client: Client, cast: Cast) -> None:
+    for discipline in Discipline:
+        f.make_professional(f"d_{discipline}", f"Member {discipline.value}", cast.team, discipline)
+    login(client, cast.chloe)
+    response = client.get(reverse("team_overview"))
+    page = response.content.decode()
+    members = response.context["members"]
+    assert {member.discipline for member in members} == set(Discipline)
+    for member in members:
+        assert member.discipline_label == member.get_discipline_display()
+        assert (
+            f'{member.user.name}</td><td class="nhsuk-table__cell">{member.discipline_label}<'
+            in page
+        )
