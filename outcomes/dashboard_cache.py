@@ -1,4 +1,4 @@
-"""The team dashboard's figures, rendered once per state of the plans.
+"""The team dashboard's figures, rendered once per state of the team's caseload.
 
 Computing the dashboard reads the whole caseload (at 10,000 people some
 400 ms of database work and 200 ms of Python), while a lead reloads it, and
@@ -100,7 +100,7 @@ def figures_key(
 
 def cached(key: tuple[Any, ...], compute: Callable[[], Kept]) -> Kept:
     """What is kept under `key`, or `compute()`'s result, then kept (for as long as
-    the cache keeps it: the key is never asked for again once a plan changes)."""
+    the cache keeps it: the key is never asked for again once the caseload changes)."""
     pages = caches[CACHE]
     epoch = pages.get(_EPOCH, 0)
     name = "dashboard:" + hashlib.sha256(repr((RELEASE, epoch, *key)).encode()).hexdigest()
