@@ -1,19 +1,27 @@
-"""The team dashboard's figures, rendered once per state of the plans.
+"""The team dashboard's figures, rendered once per state of the team's caseload.
 
 Computing the dashboard reads the whole caseload (at 10,000 people some
 400 ms of database work and 200 ms of Python), while a lead reloads it, and
 leads of other filters ask for it, far more often than the plans change. So
 the figures and their HTML (everything below the filter form) are kept, keyed by:
 
-- `generation()`: how many plans there are, the sum of their versions and the
-  highest plan id, read in one statement (a sequential read of the plan table:
-  about 6 ms at 10,000 plans). Every write to what a plan says, and every
-  other write the figures read (ratings, reviews and their power checks,
-  suggestions and replies, care team and supporter changes, the crisis plan,
-  status and review dates), records its history entry in the same transaction
-  (`plans.history.record`), which bumps that plan's version; nothing is ever
-  deleted (a plan is a health record). So once any such write commits, the
-  sum is larger and the key is new: the very next request computes afresh.
+- `generation()`: the state of this team's caseload alone, so that a write to
+  another team's plan leaves the figures kept. One statement over the team's
+  care team memberships (current and ended) joined to their plans: how many
+  memberships there are, how many have ended, and the sum of the versions of
+  the plans of the current ones; and over the supporters (who belong to a
+  person, not a plan: one of the person's other plans may have been written
+  to) how many there are and how many have been removed. Every write to what
+  a plan says, and every other write the figures read (ratings, reviews and
+  their power checks, suggestions and replies, care team and supporter
+  changes, the crisis plan, status and review dates), records its history
+  entry in the same transaction (`plans.history.record`), which bumps that
+  plan's version. A plan joins or leaves the caseload only when a membership
+  is made or ended (a new row, or `removed_at` set: neither is ever undone,
+  nor a row deleted), so while both counts stand the current memberships are
+  the same and the sum of their plans' versions only grows: once any such
+  write to a caseload plan commits, the key is new and the very next request
+  computes afresh.
 - the team and its members with their names (a professional moved to another
   team, or renamed, changes which plans are the caseload and what the page
   says, without touching a plan);
@@ -39,24 +47,39 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from coproduce.models import Professional
 from coproduce.page_cache import CACHE, RELEASE
-from outcomes.metrics import DashboardFilter
-from plans.models import Plan
+from outcomes.metrics import DashboardFilter, aggregate_together
+from plans.models import CareTeamMember, Supporter
 
 Kept = TypeVar("Kept")
 
 
-def generation(using: str = "default") -> tuple[int, int, int]:
-    """(plans, the sum of their versions, the highest plan id): one statement.
-    Larger after every committed write to any plan (see the module's doc)."""
-    row = Plan.objects.using(using).aggregate(
-        plans=Count("pk"), versions=Sum("version"), last=Max("pk")
+def generation(member_ids: list[int], using: str = "default") -> tuple[Any, ...]:
+    """The state of the caseload of the team whose professionals are `member_ids`,
+    in one statement: changed by every committed write to any of its plans, and
+    by every plan joining or leaving it (see the module's doc)."""
+    memberships = CareTeamMember.objects.using(using).filter(professional_id__in=member_ids)
+    rows = aggregate_together(
+        {
+            "care_team": (
+                memberships,
+                {
+                    "memberships": Count("pk"),
+                    "ended": Count("removed_at"),
+                    "versions": Sum("plan__version", filter=Q(removed_at__isnull=True)),
+                },
+            ),
+            "supporters": (
+                Supporter.objects.using(using).all(),
+                {"supporters": Count("pk"), "removed": Count("removed_at")},
+            ),
+        }
     )
-    return row["plans"], row["versions"] or 0, row["last"] or 0
+    return tuple(value or 0 for part in rows.values() for value in part.values())
 
 
 def figures_key(
@@ -65,7 +88,7 @@ def figures_key(
     """Everything the dashboard's figures and their HTML depend on (see the module's doc)."""
     return (
         using,
-        generation(using),
+        generation([member.pk for member in members], using),
         f,
         tuple((member.pk, member.user.name) for member in members),
         timezone.localdate(),
@@ -77,7 +100,7 @@ def figures_key(
 
 def cached(key: tuple[Any, ...], compute: Callable[[], Kept]) -> Kept:
     """What is kept under `key`, or `compute()`'s result, then kept (for as long as
-    the cache keeps it: the key is never asked for again once a plan changes)."""
+    the cache keeps it: the key is never asked for again once the caseload changes)."""
     pages = caches[CACHE]
     epoch = pages.get(_EPOCH, 0)
     name = "dashboard:" + hashlib.sha256(repr((RELEASE, epoch, *key)).encode()).hexdigest()

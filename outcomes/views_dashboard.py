@@ -358,7 +358,7 @@ def figures_context(parsed: ParsedFilter) -> dict[str, Any]:
 
 
 def figures_or_kept(parsed: ParsedFilter) -> dict[str, Any]:
-    """`figures_context`, kept until any plan changes (`outcomes.dashboard_cache`)."""
+    """`figures_context`, kept until the team's caseload changes (`outcomes.dashboard_cache`)."""
     assert parsed.filter is not None
     key = dashboard_cache.figures_key(parsed.filter, parsed.members)
     return dashboard_cache.cached(key, lambda: figures_context(parsed))

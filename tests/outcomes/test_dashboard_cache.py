@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from outcomes import dashboard_cache
 from plans import care_team, crisis, services, supporters
+from plans.access import get_plan_for_user
 from plans.models import CareTeamMember, Supporter
 from tests import factories as base
 from tests.conftest import Cast, login
@@ -72,6 +73,11 @@ def assert_fresh(client: Client, cast: Cast) -> None:
     shown = [figures(client, query) for query in queries(cast)]
     dashboard_cache.clear()
     assert [figures(client, query) for query in queries(cast)] == shown
+
+
+def figures_read(captured: CaptureQueriesContext) -> list[str]:
+    """The statements that computed figures (the outcomes' read the rating summaries)."""
+    return [q["sql"] for q in captured.captured_queries if "outcomes_ratingsummary" in q["sql"]]
 
 
 def apply(cast: Cast, outcomes: list[Any], action: tuple[Any, ...]) -> None:
@@ -139,9 +145,6 @@ def test_a_reload_at_the_same_state_computes_nothing(cast: Cast, client: Client)
         assert figures(client, {}) == first
 
     # The figures' statements are skipped (the plans' state is read by both).
-    def figures_read(captured: CaptureQueriesContext) -> list[str]:
-        return [q["sql"] for q in captured.captured_queries if "outcomes_ratingsummary" in q["sql"]]
-
     assert figures_read(computed) == []
     assert figures_read(afresh)
     assert len(computed) < len(afresh)
@@ -165,3 +168,22 @@ def test_a_professional_moved_to_another_team_leaves_the_caseload_at_once(
     cast.ben.team = cast.other_team
     cast.ben.save(update_fields=["team"])
     assert client.get(reverse("team_dashboard")).context["board"].caseload.plans == 0
+
+
+def test_only_a_write_to_the_teams_own_plans_computes_afresh(cast: Cast, client: Client) -> None:
+    # The state in the key is the team's caseload's: Priya's plan is Oscar's, another team's.
+    # (What was captured is read at once: the next request clears the queries' log.)
+    login(client, cast.chloe)
+    figures(client, {})
+    crisis.mark_reviewed(get_plan_for_user(cast.priya.user, cast.priya_plan.code))
+    with CaptureQueriesContext(connection) as captured:
+        figures(client, {})
+    after_elsewhere = figures_read(captured)
+    crisis.mark_reviewed(ratings.access(cast, "amara"))
+    with CaptureQueriesContext(connection) as captured:
+        shown = figures(client, {})
+    after_own = figures_read(captured)
+    dashboard_cache.clear()
+    assert figures(client, {}) == shown
+    assert after_elsewhere == []
+    assert after_own

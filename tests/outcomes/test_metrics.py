@@ -645,6 +645,17 @@ def test_unknown_figure(staff: Staff, cell: tuple[str, ...]) -> None:
 
 # --- Queries stay flat as the caseload grows --------------------------------------------
 
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT compilation is PostgreSQL's")
+@pytest.mark.django_db
+def test_postgresql_never_compiles_the_figures_statements() -> None:
+    # Compiling the dashboard's hundred aggregates took seconds, running them a
+    # fraction of one; from some 13,000 plans PostgreSQL would do it at every load.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 PROPOSAL_QUERIES = 1 if connection.vendor == "postgresql" else 2
 FIGURES = {
     "caseload_figures": 1,
