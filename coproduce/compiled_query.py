@@ -31,14 +31,14 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
 
 from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 Inputs = TypeVar("Inputs")
 
@@ -186,6 +186,20 @@ def _read(row: Sequence[Any], converters: dict[int, tuple[list[Any], Any]]) -> t
         for convert in functions:
             values[position] = convert(values[position], expression, connection)
     return tuple(values)
+
+
+def models_from(
+    models: Iterable[tuple[type[Model], Sequence[str]]], values: Sequence[Any]
+) -> tuple[list[Any], tuple[Any, ...]]:
+    """The model instances a row's columns make, as the ORM makes them (`models`: each
+    model with its columns' attribute names, in the row's order); and the columns left
+    after theirs (annotations)."""
+    made: list[Any] = []
+    start = 0
+    for model, names in models:
+        made.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
+        start += len(names)
+    return made, tuple(values[start:])
 
 
 def column_reader(field: Any) -> Callable[[Any], Any]:

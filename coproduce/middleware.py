@@ -82,7 +82,7 @@ def sign_in_from_viewers(request: HttpRequest, viewers: list[Any]) -> Any | None
         session_hash = session[HASH_SESSION_KEY]
     except KeyError:
         return None
-    if backend != "django.contrib.auth.backends.ModelBackend":
+    if backend != settings.SIGN_IN_BACKEND:
         return None
     user = next((v for v in viewers if str(v.pk) == user_id), None)
     if user is None or not user.is_active:

@@ -168,10 +168,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
+# Django's ModelBackend, with the signed-in user read by a compiled statement
+# (coproduce/sessions.py). Sessions name the backend that signed them in: one
+# signed in before this backend replaced Django's own is asked to sign in again.
+SIGN_IN_BACKEND = "coproduce.sessions.UserBackend"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-ins while a username+IP is locked out; checks no password.
     "coproduce.security.ThrottledSignIn",
-    "django.contrib.auth.backends.ModelBackend",
+    SIGN_IN_BACKEND,
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -27,7 +27,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from coproduce.compiled_query import CompiledQuery, column_reader
+from coproduce.compiled_query import CompiledQuery, column_reader, models_from
 from coproduce.models import SUPPORTER, Person, Professional, Side, Team, User
 from plans import rules
 from plans.models import CareTeamMember, Plan, Proposal, Supporter
@@ -171,12 +171,10 @@ def _plan_from(row: tuple[Any, ...]) -> Plan:
 
     readers = _readers(connection.vendor, _ROW_MODELS)
     values = [read(value) for read, value in zip(readers, row, strict=False)]
-    made: list[Any] = []
-    start = 0
-    for model, _ in _ROW_MODELS:
-        names = [field.attname for field in model._meta.concrete_fields]
-        made.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
-        start += len(names)
+    columns = [
+        (model, [f.attname for f in model._meta.concrete_fields]) for model, _ in _ROW_MODELS
+    ]
+    made, _ = models_from(columns, values)
     plan, person, user = made
     person.user = user
     plan.person = person

@@ -7,12 +7,15 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from coproduce import sessions
+from coproduce.models import User
 from tests import factories as f
 
 
@@ -76,3 +79,36 @@ def test_the_read_is_the_connections_health_check(
     connection.health_check_done = False  # type: ignore[attr-defined]  # a new request
     assert sessions.SessionStore(saved.session_key).load()["colour"] == "green"
     assert health_checks == []  # no SELECT 1 before it
+
+
+@pytest.mark.django_db
+def test_the_signed_in_user_reads_as_djangos_backend_reads_it() -> None:
+    user = f.make_user("ada")
+    ours = sessions.UserBackend().get_user(user.pk)
+    theirs = ModelBackend().get_user(user.pk)
+    assert ours is not None and theirs is not None
+    assert type(ours) is type(theirs)
+    for field in User._meta.concrete_fields:
+        assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.name
+    assert not ours._state.adding and ours._state.db == "default"
+
+
+@pytest.mark.django_db
+def test_no_user_for_an_unknown_or_inactive_id() -> None:
+    user = f.make_user("ada")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert sessions.UserBackend().get_user(user.pk) is None
+    assert sessions.UserBackend().get_user(user.pk + 1000) is None
+
+
+@pytest.mark.django_db
+def test_requests_are_signed_in_through_it(client: Client) -> None:
+    user = f.make_user("ada")
+    client.force_login(user)
+    assert client.session[BACKEND_SESSION_KEY] == settings.SIGN_IN_BACKEND
+    assert client.get("/").wsgi_request.user == user
+    # A session signed in by a backend no longer in use is signed out, as Django does.
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert not client.get("/").wsgi_request.user.is_authenticated

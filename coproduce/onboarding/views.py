@@ -300,7 +300,7 @@ def _choose_sign_in(request: HttpRequest, link: AccountLink, letter_code: str = 
             )
         except services.LinkProblem as problem:
             return _link_problem(request, problem.reason)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.SIGN_IN_BACKEND)
         log_event("link_redeemed", request, purpose=link.purpose)
         if needs_two_factor(user):
             two_step_rules.allow_enrolment(request, user)

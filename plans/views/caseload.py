@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coproduce.compiled_query import CompiledQuery
+from coproduce.compiled_query import CompiledQuery, models_from
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from plans.access import (
     get_led_team,
@@ -559,14 +559,9 @@ _TEAM_MEMBERS = CompiledQuery(
 def _models_from(
     fields: tuple[tuple[type[Model], str, tuple[str, ...]], ...], values: tuple[Any, ...]
 ) -> tuple[list[Any], tuple[Any, ...]]:
-    """The models a row's columns make, as the ORM makes them (`fields`: each model,
-    how the query reached it, its columns); and the columns left after theirs."""
-    made: list[Any] = []
-    start = 0
-    for model, _, names in fields:
-        made.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
-        start += len(names)
-    return made, values[start:]
+    """The models a row's columns make (`fields`: each model, how the query reached it,
+    its columns); and the columns left after theirs."""
+    return models_from(((model, names) for model, _, names in fields), values)
 
 
 LISTED_REQUESTS = 50
