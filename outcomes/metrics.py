@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -49,7 +49,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs, Coalesce, RowNumber
 from django.utils import timezone
 
-from coproduce.compiled_query import prepared_cursor_for
+from coproduce.compiled_query import prepared_cursor_for, side_by_side
 from coproduce.models import Side
 from outcomes.models import (
     CONTENT_WORDS,
@@ -491,23 +491,19 @@ class Statement:
 
 def together_sql(parts: dict[str, RowParts]) -> Statement:
     """The statement of `aggregate_together`, built but not run."""
-    selects: list[str] = []
-    params: list[Any] = []
+    selects: list[tuple[str, Sequence[Any]]] = []
     using = "default"
-    for index, (part, (source, aggregates)) in enumerate(parts.items()):
+    for part, (source, aggregates) in parts.items():
         if isinstance(source, str):  # written already, its columns named "<part>__<name>"
-            sql, part_params = source, list(aggregates)
+            selects.append((source, list(aggregates)))
         else:
             assert isinstance(aggregates, dict)
             named = {f"{part}__{name}": aggregate for name, aggregate in aggregates.items()}
             row = source.order_by().annotate(**named).values(*named)
             row.query.group_by = ()  # aggregate the whole set: no GROUP BY
-            sql, part_params = row.query.sql_with_params()
+            selects.append(row.query.sql_with_params())
             using = source.db
-        selects.append(f"({sql}) part_{index}")
-        params.extend(part_params)
-    # Only our own column names and the ORM's SQL are interpolated; values are parameters.
-    sql = "SELECT * FROM " + " CROSS JOIN ".join(selects)  # noqa: S608
+    sql, params = side_by_side(selects)
     return Statement(sql, tuple(params), using)
 
 

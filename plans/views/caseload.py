@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coproduce.compiled_query import CompiledQuery, models_from
+from coproduce.compiled_query import CompiledQuery, models_from, side_by_side
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
 from plans.access import (
     get_led_team,
@@ -458,14 +458,9 @@ def _figures_and_requests_query(asked: _TeamAsked) -> tuple[str, list[Any]]:
     """The team's figures and its leadership requests' counts in one statement:
     each is one row of aggregates, so side by side they are still one row, and
     the page makes one round trip for them instead of two."""
-    parts = [
+    return side_by_side(
         query.query.sql_with_params() for query in (_figures_query(asked), _requests_query(asked))
-    ]
-    # Only the ORM's own SQL is interpolated; the values stay parameters.
-    sql = "SELECT * FROM " + " CROSS JOIN ".join(  # noqa: S608
-        f"({part_sql}) part_{n}" for n, (part_sql, _) in enumerate(parts)
     )
-    return sql, [value for _, params in parts for value in params]
 
 
 @cache
