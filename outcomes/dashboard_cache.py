@@ -9,9 +9,12 @@ the figures and their HTML (everything below the filter form) are kept, keyed by
   another team's plan leaves the figures kept. One statement over the team's
   care team memberships (current and ended) joined to their plans: how many
   memberships there are, how many have ended, and the sum of the versions of
-  the plans of the current ones; and over the supporters (who belong to a
-  person, not a plan: one of the person's other plans may have been written
-  to) how many there are and how many have been removed. Every write to what
+  the plans of the current ones; and over the supporters of the people whose
+  plans those current memberships are on (supporters belong to a person, not a
+  plan: one of the person's other plans may have been written to) how many
+  there are and how many have been removed. Anyone else's supporters are no
+  part of the figures; which people are counted changes only when a membership
+  is made or ended, which changes the two counts above anyway. Every write to what
   a plan says, and every other write the figures read (ratings, reviews and
   their power checks, suggestions and replies, care team and supporter
   changes, the crisis plan, status and review dates), records its history
@@ -74,7 +77,11 @@ def generation(member_ids: list[int], using: str = "default") -> tuple[Any, ...]
                 },
             ),
             "supporters": (
-                Supporter.objects.using(using).all(),
+                Supporter.objects.using(using).filter(
+                    person_id__in=memberships.filter(removed_at__isnull=True).values(
+                        "plan__person_id"
+                    )
+                ),
                 {"supporters": Count("pk"), "removed": Count("removed_at")},
             ),
         }

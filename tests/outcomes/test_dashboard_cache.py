@@ -91,7 +91,7 @@ def apply(cast: Cast, outcomes: list[Any], action: tuple[Any, ...]) -> None:
         current = Supporter.objects.current().filter(person=cast.amara).first()
         if args[0] and current is None:
             user = base.make_user(name="Efua Osei")
-            supporters.add_supporter(amara, user, "Sister", {"may_see": True})
+            supporters.add_supporter(amara, user, "family", {"may_see": True})
         elif current is not None:
             supporters.remove_supporter(amara, current)
     elif kind == "chloe_on_care_team":
@@ -187,3 +187,22 @@ def test_only_a_write_to_the_teams_own_plans_computes_afresh(cast: Cast, client:
     assert figures(client, {}) == shown
     assert after_elsewhere == []
     assert after_own
+
+
+def test_a_supporter_of_someone_outside_the_team_leaves_the_figures_kept(
+    cast: Cast, client: Client
+) -> None:
+    # Priya's plan is Oscar's, another team's: her supporters are no part of Chloe's figures.
+    login(client, cast.chloe)
+    figures(client, {})
+    priya = get_plan_for_user(cast.priya.user, cast.priya_plan.code)
+    supporters.add_supporter(priya, base.make_user(name="Efua Osei"), "family", {"may_see": True})
+    with CaptureQueriesContext(connection) as captured:
+        figures(client, {})
+    after_elsewhere = figures_read(captured)
+    amara = ratings.access(cast, "amara")
+    supporters.add_supporter(amara, base.make_user(name="Kofi Osei"), "family", {"may_see": True})
+    with CaptureQueriesContext(connection) as captured:
+        figures(client, {})
+    assert after_elsewhere == []
+    assert figures_read(captured)
