@@ -394,6 +394,10 @@ LOGGING = {
 LIVE_POLL_MS = int(os.environ.get("LIVE_POLL_MS", "5000"))
 # Dashboard figures drawn from fewer people than this are not shown (outcomes.small_cells).
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
+# After a write to a team's plans, its dashboard may show the figures computed
+# before it, labelled, for at most this long while the worker recomputes them
+# (outcomes.dashboard_cache); past it, or with 0, a load computes them at once.
+DASHBOARD_STALE_SECONDS = int(os.environ.get("DASHBOARD_STALE_SECONDS", "60"))
 
 # A person's request for more leadership that nobody answers in this many days
 # is raised to the team lead (Proposal.objects.leadership_requests_overdue).

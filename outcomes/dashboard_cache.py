@@ -44,9 +44,11 @@ earlier entry is out of reach.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -57,8 +59,6 @@ from coproduce.models import Professional
 from coproduce.page_cache import CACHE, RELEASE
 from outcomes.metrics import DashboardFilter, aggregate_together
 from plans.models import CareTeamMember, Supporter
-
-Kept = TypeVar("Kept")
 
 
 def generation(member_ids: list[int], using: str = "default") -> tuple[Any, ...]:
@@ -89,36 +89,115 @@ def generation(member_ids: list[int], using: str = "default") -> tuple[Any, ...]
     return tuple(value or 0 for part in rows.values() for value in part.values())
 
 
+@dataclass(frozen=True)
+class FiguresKey:
+    """Where one filter's figures are kept: `exact`, everything they depend on (see
+    the module's doc); `latest`, the same without the caseload's state and today's
+    date, under which the figures last computed for this team and filter stay."""
+
+    exact: tuple[Any, ...]
+    latest: tuple[Any, ...]
+
+
 def figures_key(
     f: DashboardFilter, members: list[Professional], using: str = "default"
-) -> tuple[Any, ...]:
+) -> FiguresKey:
     """Everything the dashboard's figures and their HTML depend on (see the module's doc)."""
-    return (
+    latest = (
         using,
-        generation([member.pk for member in members], using),
         f,
         tuple((member.pk, member.user.name) for member in members),
-        timezone.localdate(),
         timezone.get_current_timezone_name(),
         settings.SMALL_CELL_THRESHOLD,
         settings.CRISIS_PLAN_REVIEW_DAYS,
     )
+    state = (generation([member.pk for member in members], using), timezone.localdate())
+    return FiguresKey(exact=(*state, *latest), latest=latest)
 
 
-def cached(key: tuple[Any, ...], compute: Callable[[], Kept]) -> Kept:
-    """What is kept under `key`, or `compute()`'s result, then kept (for as long as
-    the cache keeps it: the key is never asked for again once the caseload changes)."""
+@dataclass(frozen=True)
+class Kept:
+    """A dashboard's figures (the context `compute` returned), the state they were
+    computed at (a hash of `FiguresKey.exact` and the epoch), when, and whether the
+    caseload has changed since (`stale`)."""
+
+    context: dict[str, Any]
+    state: str
+    epoch: int
+    computed_at: dt.datetime
+    stale: bool = False
+
+
+def _name(kind: str, parts: tuple[Any, ...]) -> str:
+    return f"dashboard-{kind}:" + hashlib.sha256(repr((RELEASE, *parts)).encode()).hexdigest()
+
+
+def kept_or_computed(
+    key: FiguresKey, compute: Callable[[], dict[str, Any]], queue_refresh: Callable[[], bool]
+) -> Kept:
+    """The figures kept for `key`. Else, once this team's and filter's figures have
+    been computed at another state, those, marked stale, while the refresh queued by
+    the first such request (`queue_refresh`, which says whether it has run already:
+    an immediate task backend) is at most DASHBOARD_STALE_SECONDS old. Else
+    `compute()`'s, kept. One entry per team and filter (a state once left never
+    comes back), read with the epoch and the refresh's mark in one query."""
     pages = caches[CACHE]
-    epoch = pages.get(_EPOCH, 0)
-    name = "dashboard:" + hashlib.sha256(repr((RELEASE, epoch, *key)).encode()).hexdigest()
-    kept = pages.get(name)
-    if kept is None:
-        kept = compute()
-        pages.set(name, kept)
-    return kept  # type: ignore[no-any-return]
+    latest_name, refreshing_name = _name("latest", key.latest), _name("refreshing", key.latest)
+    found = pages.get_many([_EPOCH, latest_name, refreshing_name])
+    epoch: int = found.get(_EPOCH, 0)
+    state = _name("state", (epoch, *key.exact))
+    latest: Kept | None = found.get(latest_name)
+    if latest is not None and latest.epoch != epoch:
+        latest = None  # put out of reach by `clear()`
+    if latest is not None and latest.state == state:
+        return latest
+    bound = dt.timedelta(seconds=settings.DASHBOARD_STALE_SECONDS)
+    if latest is not None and bound:
+        now = timezone.now()
+        mark: tuple[int, dt.datetime] | None = found.get(refreshing_name)
+        if mark is None or mark[0] != epoch:
+            if mark is None:
+                queued = pages.add(refreshing_name, (epoch, now), timeout=REFRESHING_SECONDS)
+            else:  # left from before `clear()` (the tests and the benchmark)
+                pages.set(refreshing_name, (epoch, now), timeout=REFRESHING_SECONDS)
+                queued = True
+            if queued:
+                if queue_refresh():
+                    refreshed: Kept | None = pages.get(latest_name)
+                    if refreshed is not None and refreshed.state == state:
+                        return refreshed
+                    return _keep(latest_name, state, epoch, compute)
+                mark = (epoch, now)
+            else:  # another request queued it a moment ago
+                mark = pages.get(refreshing_name, (epoch, now))
+        assert mark is not None
+        if now - mark[1] <= bound:
+            return replace(latest, stale=True)
+    return _keep(latest_name, state, epoch, compute)
+
+
+def refresh(key: FiguresKey, compute: Callable[[], dict[str, Any]]) -> Kept:
+    """Compute and keep the figures (the queued refresh), then let the next write
+    queue another."""
+    pages = caches[CACHE]
+    epoch: int = pages.get(_EPOCH, 0)
+    state = _name("state", (epoch, *key.exact))
+    kept = _keep(_name("latest", key.latest), state, epoch, compute)
+    pages.delete(_name("refreshing", key.latest))
+    return kept
+
+
+def _keep(name: str, state: str, epoch: int, compute: Callable[[], dict[str, Any]]) -> Kept:
+    computed_at = timezone.now()
+    kept = Kept(compute(), state, epoch, computed_at)
+    caches[CACHE].set(name, kept)
+    return kept
 
 
 _EPOCH = "dashboard-epoch"
+# How long the mark of a queued refresh lasts if the refresh never runs (no
+# worker, or it failed): until then, a load past the bound computes at once.
+REFRESHING_SECONDS = 60 * 60
 
 
 def clear() -> None:

@@ -17,16 +17,20 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_tasks import task
 
+from coproduce.htmx import HtmxHttpRequest
 from coproduce.models import Professional, Side, Team
 from outcomes import charts, dashboard_cache, metrics, small_cells
 from outcomes.dashboard_csv import (
@@ -57,6 +61,8 @@ LATEST = dt.date(2099, 12, 31)
 LONGEST_PERIOD_YEARS = 5
 DRILLDOWN_PAGE_SIZE = 25
 INVALID_STATUS = 422  # htmx swaps it in; a plain browser shows the page with its errors
+FIGURES_REGION = "dashboard-figures"  # the element that asks again while figures are stale
+STALE_POLL_SECONDS = 3
 
 
 # --- The filter -------------------------------------------------------------------------
@@ -160,17 +166,22 @@ class ParsedFilter:
 
 
 def parse_filter(request: HttpRequest) -> ParsedFilter:
-    """The lead's team (403 for anyone else) and the filter in the query string.
+    """The lead's team (403 for anyone else) and the filter in the query string."""
+    return parse_query(request.user, request.GET)
+
+
+def parse_query(user: Any, params: QueryDict) -> ParsedFilter:
+    """The team `user` leads (403 for anyone else) and the filter in `params`.
 
     Fields left out of the query string take their defaults (the last six
     months, everyone, all life areas); fields sent empty or wrong are errors.
     """
-    team, lead, members = get_led_team_and_members(request.user)
+    team, lead, members = get_led_team_and_members(user)
     start, end = default_period(timezone.localdate())
     data: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
     for name in ("start", "end", "area", "professional"):
-        if name in request.GET:
-            data[name] = request.GET[name]
+        if name in params:
+            data[name] = params[name]
     form = DashboardForm(data, area_names=area_choices(), members=members)
     parsed = ParsedFilter(form=form, team=team, lead=lead, members=members)
     if form.is_valid():
@@ -358,20 +369,50 @@ def figures_context(parsed: ParsedFilter) -> dict[str, Any]:
 
 
 def figures_or_kept(parsed: ParsedFilter) -> dict[str, Any]:
-    """`figures_context`, kept until the team's caseload changes (`outcomes.dashboard_cache`)."""
+    """`figures_context`, kept until the team's caseload changes; just after a change,
+    perhaps the figures from before it while `refresh_figures` recomputes them in the
+    background (`outcomes.dashboard_cache`), with when they were computed."""
     assert parsed.filter is not None
     key = dashboard_cache.figures_key(parsed.filter, parsed.members)
-    return dashboard_cache.cached(key, lambda: figures_context(parsed))
+    kept = dashboard_cache.kept_or_computed(
+        key,
+        lambda: figures_context(parsed),
+        lambda: refresh_figures.enqueue(parsed.lead.user_id, parsed.querystring).is_finished,
+    )
+    return {
+        **kept.context,
+        "stale": kept.stale,
+        "figures_from": kept.computed_at,
+        "figures_from_today": timezone.localtime(kept.computed_at).date() == timezone.localdate(),
+        "poll_seconds": STALE_POLL_SECONDS,
+    }
+
+
+@task()
+def refresh_figures(lead_user_id: int, querystring: str) -> None:
+    """Compute and keep the figures of one lead's dashboard for one filter (queued
+    by `figures_or_kept` when it shows figures from before a write)."""
+    lead = get_user_model().objects.get(pk=lead_user_id)
+    parsed = parse_query(lead, QueryDict(querystring))
+    if parsed.filter is not None:
+        key = dashboard_cache.figures_key(parsed.filter, parsed.members)
+        dashboard_cache.refresh(key, lambda: figures_context(parsed))
 
 
 @require_GET
-def team_dashboard(request: HttpRequest) -> HttpResponse:
-    """The lead's outcome dashboard for their team, filtered by period, area and professional."""
+@vary_on_headers("HX-Request", "HX-Target")
+def team_dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """The lead's outcome dashboard for their team, filtered by period, area and professional.
+    While the figures shown are from before a write, their region asks again every few
+    seconds (htmx, targeting it alone) until the fresh ones replace it."""
     parsed = parse_filter(request)
     context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     context.update(figures_or_kept(parsed))
+    if request.htmx and request.htmx.target == FIGURES_REGION:
+        context["refreshed"] = not context["stale"]
+        return render(request, "outcomes/dashboard.html#live_figures", context)
     return render(request, "outcomes/dashboard.html", context)
 
 
