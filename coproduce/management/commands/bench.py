@@ -17,10 +17,11 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django_tasks_db.models import DBTaskResult
 
 from coproduce.models import Person, Professional, Team
 from outcomes import dashboard_cache
@@ -124,3 +125,29 @@ class Command(BaseCommand):
                     f"{percentile(timings, 0.95):>9.1f}{len(captured.captured_queries):>9}"
                     f"{response.status_code:>8}"
                 )
+                self.after_a_team_write(client, url, count, plan)
+
+    def after_a_team_write(self, client: Client, url: str, count: int, plan: Plan) -> None:
+        """The load after each of `count` writes to one of the team's plans (its
+        version bumped, as every write's history entry does), with no worker
+        running: the figures from before, marked, and one refresh queued (then
+        removed from the queue). Also the statements' own time (as Django times
+        them), as a median, for this line and for computing afresh."""
+        queued_before = set(DBTaskResult.objects.values_list("pk", flat=True))
+        timings: list[float] = []
+        database: list[float] = []
+        for _ in range(count):
+            Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            database.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        stale = b"Changes made since are being counted" in response.content
+        self.stdout.write(
+            f"{'  after a team write':<28}{statistics.median(timings):>11.1f}"
+            f"{percentile(timings, 0.95):>9.1f}{len(captured.captured_queries):>9}"
+            f"{response.status_code:>8}  (stale: {stale}; statements' median "
+            f"{statistics.median(database):.1f} ms)"
+        )
+        DBTaskResult.objects.exclude(pk__in=queued_before).delete()
