@@ -404,14 +404,19 @@ def refresh_figures(lead_user_id: int, querystring: str) -> None:
 def team_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The lead's outcome dashboard for their team, filtered by period, area and professional.
     While the figures shown are from before a write, their region asks again every few
-    seconds (htmx, targeting it alone) until the fresh ones replace it."""
+    seconds (htmx, targeting it alone): 204 while they are still the figures shown,
+    then the fresh ones, which replace it."""
     parsed = parse_filter(request)
     context: dict[str, Any] = {"form": parsed.form, "team": parsed.team}
     if parsed.filter is None:
         return render(request, "outcomes/dashboard.html", context, status=INVALID_STATUS)
     context.update(figures_or_kept(parsed))
     if request.htmx and request.htmx.target == FIGURES_REGION:
-        context["refreshed"] = not context["stale"]
+        if context["stale"]:
+            # Still the figures on the page: nothing to swap, and a status message
+            # put back every few seconds would be read out again each time.
+            return HttpResponse(status=204)
+        context["refreshed"] = True
         return render(request, "outcomes/dashboard.html#live_figures", context)
     return render(request, "outcomes/dashboard.html", context)
 
