@@ -53,6 +53,11 @@ def checks_sign_in_itself(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def _open_to_everyone(view_func: Callable[..., Any]) -> bool:
+    """Marked `login_not_required` (sign-in, the health check) or `checks_sign_in_itself`."""
+    return getattr(view_func, "login_required", True) is False
+
+
 def _checks_sign_in_itself(view_func: Callable[..., Any]) -> bool:
     return getattr(view_func, "checks_sign_in_itself", False)
 
@@ -217,7 +222,7 @@ class TwoFactorMiddleware(_BeforeViewMiddleware):
     def before_view(
         self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponse | None:
-        if getattr(view_func, "login_required", True) is False:
+        if _open_to_everyone(view_func):
             return None  # sign-in, health check: open to everyone anyway
         return _code_still_owed(request)
 
@@ -238,21 +243,17 @@ def _code_still_owed(request: HttpRequest) -> HttpResponse | None:
     return _send_to(request, reverse(name))
 
 
-class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+class LoginRequiredMiddleware(_BeforeViewMiddleware, auth_middleware.LoginRequiredMiddleware):
     """Django's, asking the view first, so that a view open to everyone (or one
     that checks sign-in itself, the live check) does not load the user here.
     """
 
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: Any,
-        view_kwargs: Any,
-    ) -> HttpResponseBase | None:
-        if getattr(view_func, "login_required", True) is False:
+    def before_view(
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponse | None:
+        if _open_to_everyone(view_func) or request.user.is_authenticated:
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        return self.handle_no_permission(request, view_func)
 
 
 class SecurityLogMiddleware:

@@ -84,6 +84,13 @@ class Discipline(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ProfessionalQuerySet(models.QuerySet["Professional"]):
+    def by_name(self, *first: str) -> ProfessionalQuerySet:
+        """In the order of the names people see (after any orderings given `first`);
+        two of the same name by record."""
+        return self.order_by(*first, "user__display_name", "pk")
+
+
 class Professional(models.Model):
     """A worker in a team. Sees only plans whose care team they are on."""
 
@@ -94,6 +101,8 @@ class Professional(models.Model):
     )
     discipline = models.CharField(max_length=40, choices=Discipline.choices)
     job_title = models.CharField(max_length=120, blank=True)
+
+    objects = ProfessionalQuerySet.as_manager()
 
     class Meta:
         constraints = [

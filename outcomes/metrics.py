@@ -1385,16 +1385,7 @@ def plans_behind(
             rule = f'"area" = %s AND {rated_twice(side)}'
             plans = plans.filter(pk__in=journeys_where(f, rule, name))
         case ("content", side) if side in SIDES:
-            written = [
-                caseload_content(f, kind).words_by_writer(name).filter(writer=side).values("plan")
-                for kind, model in CONTENT_MODELS.items()
-                for name in model.WORDS
-            ]
-            written += [
-                caseload_about(f).about_by_writer(name).filter(writer=side).values("pk")
-                for name in Plan.ABOUT_WORDS
-            ]
-            plans = plans.filter(Q(*(Q(pk__in=rows) for rows in written), _connector=Q.OR))
+            plans = plans.filter(_holds_words_of(f, side))
         case ("leadership", level) if level in LEADERSHIP_GROUP_LEVELS or level in {
             str(value) for value in Leadership.values
         }:
@@ -1411,6 +1402,20 @@ def plans_behind(
     return plans.select_related("person__user").order_by(
         "person__user__display_name", "person__user__username", "pk"
     )
+
+
+def _holds_words_of(f: DashboardFilter, side: str) -> Q:
+    """Plans where `side` holds the words of some item, life area or "about me" field."""
+    written = [
+        caseload_content(f, kind).words_by_writer(name).filter(writer=side).values("plan")
+        for kind, model in CONTENT_MODELS.items()
+        for name in model.WORDS
+    ]
+    written += [
+        caseload_about(f).about_by_writer(name).filter(writer=side).values("pk")
+        for name in Plan.ABOUT_WORDS
+    ]
+    return Q(*(Q(pk__in=rows) for rows in written), _connector=Q.OR)
 
 
 # --- Everything at once -----------------------------------------------------------------------

@@ -405,7 +405,7 @@ def get_led_team_and_members(user: Any) -> tuple[Team, Professional, list[Profes
     members = list(
         Professional.objects.filter(team__lead__user_id=user.pk)
         .select_related("user", "team")
-        .order_by("user__display_name", "pk")
+        .by_name()
     )
     if not members:
         get_led_team(user)  # raises the refusal that fits

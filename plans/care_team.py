@@ -169,7 +169,7 @@ def professional_directory(name: str = "", team_id: int | None = None) -> Any:
         )
     if team_id is not None:
         professionals = professionals.filter(team_id=team_id)
-    return professionals.order_by("user__display_name", "user__username", "pk")
+    return professionals.by_name()
 
 
 def _add_member(access: PlanAccess, professional: Professional) -> CareTeamMember:

@@ -227,7 +227,6 @@ def start_episode(access: PlanAccess, carry: set[str]) -> tuple[Plan, dict[int, 
     existing = open_plan_of(old)
     if existing is not None:
         raise HasOpenPlan(existing)
-    user = access.user
     new = Plan.objects.create(person=old.person, status=Plan.Status.DRAFT, previous_plan=old)
     if "about" in carry:
         Plan.objects.filter(pk=new.pk).update(
@@ -235,6 +234,27 @@ def start_episode(access: PlanAccess, carry: set[str]) -> tuple[Plan, dict[int, 
             about_matters=old.about_matters,
             about_support=old.about_support,
         )
+    areas = _copy_life_areas(old, new, access.user)
+    if "expertise" in carry:
+        _copy_expertise(old, new, areas)
+    if "care_team" in carry:
+        _copy_care_team(old, new, access.user)
+    labels = [label for name, label in CARRY_CHOICES if name in carry]
+    summary = f"{access.user.name} started a new plan"
+    if labels:
+        summary += ", carrying over: " + "; ".join(label.lower() for label in labels)
+    record(
+        access,
+        new,
+        PlanChange.Action.CREATE,
+        summary,
+        after={"previous_plan": str(old.code), "carried_over": sorted(carry)},
+    )
+    return new, areas
+
+
+def _copy_life_areas(old: Plan, new: Plan, user: Any) -> dict[int, LifeArea]:
+    """Every life area of the old plan, with its balance, on the new one (by the old ids)."""
     areas: dict[int, LifeArea] = {}
     for area in LifeArea.objects.filter(plan=old).order_by("position", "id"):
         areas[area.pk] = LifeArea.objects.create(
@@ -246,42 +266,35 @@ def start_episode(access: PlanAccess, carry: set[str]) -> tuple[Plan, dict[int, 
             created_by=user,
             created_side=Side.PERSON,
         )
-    if "expertise" in carry:
-        Expertise.objects.bulk_create(
-            Expertise(
-                plan=new,
-                life_area=areas.get(entry.life_area_id) if entry.life_area_id else None,
-                kind=entry.kind,
-                text=entry.text,
-                # Knowledge stays its writer's, whichever plan it is on.
-                created_by_id=entry.created_by_id,
-                created_side=entry.created_side,
-            )
-            for entry in Expertise.objects.current().filter(plan=old).order_by("created_at", "id")
+    return areas
+
+
+def _copy_expertise(old: Plan, new: Plan, areas: dict[int, LifeArea]) -> None:
+    Expertise.objects.bulk_create(
+        Expertise(
+            plan=new,
+            life_area=areas.get(entry.life_area_id) if entry.life_area_id else None,
+            kind=entry.kind,
+            text=entry.text,
+            # Knowledge stays its writer's, whichever plan it is on.
+            created_by_id=entry.created_by_id,
+            created_side=entry.created_side,
         )
-    if "care_team" in carry:
-        CareTeamMember.objects.bulk_create(
-            CareTeamMember(
-                plan=new,
-                professional_id=member.professional_id,
-                role=member.role,
-                is_coordinator=member.is_coordinator,
-                added_by=user,
-            )
-            for member in CareTeamMember.objects.current().filter(plan=old)
-        )
-    labels = [label for name, label in CARRY_CHOICES if name in carry]
-    summary = f"{user.name} started a new plan"
-    if labels:
-        summary += ", carrying over: " + "; ".join(label.lower() for label in labels)
-    record(
-        access,
-        new,
-        PlanChange.Action.CREATE,
-        summary,
-        after={"previous_plan": str(old.code), "carried_over": sorted(carry)},
+        for entry in Expertise.objects.current().filter(plan=old).order_by("created_at", "id")
     )
-    return new, areas
+
+
+def _copy_care_team(old: Plan, new: Plan, user: Any) -> None:
+    CareTeamMember.objects.bulk_create(
+        CareTeamMember(
+            plan=new,
+            professional_id=member.professional_id,
+            role=member.role,
+            is_coordinator=member.is_coordinator,
+            added_by=user,
+        )
+        for member in CareTeamMember.objects.current().filter(plan=old)
+    )
 
 
 def earlier_plans(person: Any) -> Any:

@@ -243,6 +243,10 @@ class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
     def current(self) -> CareTeamMemberQuerySet:
         return self.filter(removed_at__isnull=True)
 
+    def by_name(self) -> CareTeamMemberQuerySet:
+        """By the professionals' names, as `Professional.objects.by_name()`."""
+        return self.order_by("professional__user__display_name", "pk")
+
     def coordinating(self) -> CareTeamMemberQuerySet:
         """Members coordinating their plan's care now (one per plan at most)."""
         return self.filter(COORDINATING)

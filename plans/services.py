@@ -572,29 +572,9 @@ def _save_change(
     awaiting_agreement: bool = False,
 ) -> None:
     """Save only if nobody else saved since base_version (None: whatever is current)."""
-    instance = form.save(commit=False)
-    values: dict[str, Any] = {}
-    for name in kind.fields:
-        model_field: Any = kind.model._meta.get_field(name)
-        if model_field.many_to_many:
-            continue
-        if name == "who":
-            values["who_id"] = instance.who_id
-            values["who_side"] = instance.who_side
-            values["who_kind"] = instance.who_kind
-            continue
-        values[model_field.attname] = getattr(instance, model_field.attname)
-    now = timezone.now()
     author = author or access.user
     author_side = author_side or access.side
-    if hasattr(kind.model, "updated_by"):
-        values.update(updated_by=author, updated_side=author_side, updated_at=now)
-    reworded = [name for name in kind.words if before.get(name) != values.get(name)]
-    if reworded:
-        # Whoever changed a field's words now holds them (an accepted
-        # suggestion's words are the suggester's).
-        writers = {**getattr(item, kind.writers_field), **dict.fromkeys(reworded, author_side)}
-        values[kind.writers_field] = writers
+    values = _changed_values(kind, item, form, before, author, author_side)
     if awaiting_agreement:
         values["awaiting_agreement"] = True
     elif hasattr(kind.model, "awaiting_agreement") and (
@@ -627,6 +607,38 @@ def _save_change(
         actor=author,
         side=author_side,
     )
+
+
+def _changed_values(
+    kind: ItemKind,
+    item: Any,
+    form: forms.ModelForm,
+    before: dict[str, Any],
+    author: Any,
+    author_side: str,
+) -> dict[str, Any]:
+    """The columns the form sets, who changed them and when, and who now holds the words."""
+    instance = form.save(commit=False)
+    values: dict[str, Any] = {}
+    for name in kind.fields:
+        model_field: Any = kind.model._meta.get_field(name)
+        if model_field.many_to_many:
+            continue
+        if name == "who":
+            values["who_id"] = instance.who_id
+            values["who_side"] = instance.who_side
+            values["who_kind"] = instance.who_kind
+            continue
+        values[model_field.attname] = getattr(instance, model_field.attname)
+    if hasattr(kind.model, "updated_by"):
+        values.update(updated_by=author, updated_side=author_side, updated_at=timezone.now())
+    reworded = [name for name in kind.words if before.get(name) != values.get(name)]
+    if reworded:
+        # Whoever changed a field's words now holds them (an accepted
+        # suggestion's words are the suggester's).
+        writers = {**getattr(item, kind.writers_field), **dict.fromkeys(reworded, author_side)}
+        values[kind.writers_field] = writers
+    return values
 
 
 def submit_remove(access: PlanAccess, kind: ItemKind, item: Any, data: Any) -> Result:
@@ -946,78 +958,88 @@ def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") ->
         raise PermissionDenied("This plan is closed, so it cannot be changed.")
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.ACCEPTED, reason)
-        author = proposal.proposed_by
-        side = proposal.proposed_side
         if proposal.action == Proposal.Action.LEADERSHIP:
-            assert proposal.life_area_id is not None
-            area = LifeArea.objects.select_for_update().get(pk=proposal.life_area_id)
-            before_value = area.leadership
-            before = {"leadership": Leadership(area.leadership).label}
-            area.leadership = int(proposal.payload["data"]["leadership"])
-            area.version = F("version") + 1
-            area.save(update_fields=["leadership", "version"])
-            area.refresh_from_db()
-            agree_term(area, before_value, proposal)
-            term = term_words(area)
-            record(
-                access,
-                access.plan,
-                PlanChange.Action.LEADERSHIP,
-                f"New balance in {area.name}: {area.get_leadership_display()}"
-                + (f" until {term}" if term else "")
-                + f" (suggested by {author.name}, agreed by {access.user.name})",
-                item=area,
-                life_area=area,
-                before=before,
-                after={"leadership": area.get_leadership_display()},
-                proposal=proposal,
-            )
-            return
-        kind = KINDS[proposal.item_type]
-        record(
-            access,
-            access.plan,
-            PlanChange.Action.ACCEPT,
-            f"Accepted {author.name}'s suggestion" + (f": {reason}" if reason else ""),
-            kind=kind,
-            life_area=proposal.life_area,
-            proposal=proposal,
-        )
-        if proposal.action == Proposal.Action.ADD:
-            form = build_form(access, kind, proposal.payload["data"])
-            if not form.is_valid():
-                raise ProposalCannotApply(proposal, _form_errors(form))
-            _create(
-                access,
-                kind,
-                form,
-                proposal.life_area,
-                author=author,
-                author_side=side,
-                proposal=proposal,
-            )
-            return
-        item = find_item(kind, access.plan, proposal.item_code)
-        if item is None:
-            raise ProposalCannotApply(proposal, "The item it was about has been removed.")
-        if proposal.action == Proposal.Action.REMOVE:
-            _remove(access, kind, item, None, proposal=proposal, actor=author, side=side)
-            return
-        before = describe(kind, item)
-        form = build_form(access, kind, proposal.payload["data"], item=item)
+            _apply_leadership(access, proposal)
+        else:
+            _apply_item_proposal(access, proposal, reason)
+
+
+def _apply_leadership(access: PlanAccess, proposal: Proposal) -> None:
+    """The accepted new balance of one life area, its term, and its history entry."""
+    assert proposal.life_area_id is not None
+    area = LifeArea.objects.select_for_update().get(pk=proposal.life_area_id)
+    before_value = area.leadership
+    before = {"leadership": Leadership(area.leadership).label}
+    area.leadership = int(proposal.payload["data"]["leadership"])
+    area.version = F("version") + 1
+    area.save(update_fields=["leadership", "version"])
+    area.refresh_from_db()
+    agree_term(area, before_value, proposal)
+    term = term_words(area)
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.LEADERSHIP,
+        f"New balance in {area.name}: {area.get_leadership_display()}"
+        + (f" until {term}" if term else "")
+        + f" (suggested by {proposal.proposed_by.name}, agreed by {access.user.name})",
+        item=area,
+        life_area=area,
+        before=before,
+        after={"leadership": area.get_leadership_display()},
+        proposal=proposal,
+    )
+
+
+def _apply_item_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> None:
+    """The accepted addition, change or removal of an item, in its author's name."""
+    author = proposal.proposed_by
+    side = proposal.proposed_side
+    kind = KINDS[proposal.item_type]
+    record(
+        access,
+        access.plan,
+        PlanChange.Action.ACCEPT,
+        f"Accepted {author.name}'s suggestion" + (f": {reason}" if reason else ""),
+        kind=kind,
+        life_area=proposal.life_area,
+        proposal=proposal,
+    )
+    if proposal.action == Proposal.Action.ADD:
+        form = build_form(access, kind, proposal.payload["data"])
         if not form.is_valid():
             raise ProposalCannotApply(proposal, _form_errors(form))
-        _save_change(
+        _create(
             access,
             kind,
-            item,
             form,
-            None,
-            before,
+            proposal.life_area,
             author=author,
             author_side=side,
             proposal=proposal,
         )
+        return
+    item = find_item(kind, access.plan, proposal.item_code)
+    if item is None:
+        raise ProposalCannotApply(proposal, "The item it was about has been removed.")
+    if proposal.action == Proposal.Action.REMOVE:
+        _remove(access, kind, item, None, proposal=proposal, actor=author, side=side)
+        return
+    before = describe(kind, item)
+    form = build_form(access, kind, proposal.payload["data"], item=item)
+    if not form.is_valid():
+        raise ProposalCannotApply(proposal, _form_errors(form))
+    _save_change(
+        access,
+        kind,
+        item,
+        form,
+        None,
+        before,
+        author=author,
+        author_side=side,
+        proposal=proposal,
+    )
 
 
 def _form_errors(form: forms.BaseForm) -> str:

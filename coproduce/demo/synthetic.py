@@ -22,6 +22,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from coproduce.demo import bulk_indexes
@@ -226,22 +227,9 @@ def build_synthetic(
         return SyntheticResult(existing=existing, created=0, rows=rows)
     last = mine.order_by("-user__username").values_list("user__username", flat=True).first()
     next_index = int(last.removeprefix(SYNTHETIC_PERSON_PREFIX)) + 1 if last else 1
-    password = User.objects.get(username=SYNTHETIC_LEAD).password
-    by_name = {item.name: item for item in library}
-    library_by_area = {
-        area: by_name[name] for area, name, _ in SYNTHETIC_LIBRARY if name in by_name
-    }
     to_make = people - existing
-    batches = [
-        _BatchOrder(
-            range(start, min(start + batch_people, next_index + to_make)),
-            staff,
-            library_by_area,
-            password,
-            today,
-        )
-        for start in range(next_index, next_index + to_make, batch_people)
-    ]
+    numbers = range(next_index, next_index + to_make)
+    batches = _batch_orders(numbers, batch_people, staff, library, today)
     if drop_indexes is None:
         drop_indexes = to_make >= DROP_INDEXES_FROM
     without_indexes = (
@@ -255,14 +243,44 @@ def build_synthetic(
                 rows[name] = rows.get(name, 0) + count
             if progress:
                 progress(counts["people"])
-    summaries.rebuild(Plan.objects.filter(person__in=mine))  # ratings were bulk-inserted
-    summaries.rebuild_content(Plan.objects.filter(person__in=mine))  # and the items
-    if to_make and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    _after_load(mine, analyze=bool(to_make))
+    return SyntheticResult(existing=existing, created=to_make, rows=rows)
+
+
+def _batch_orders(
+    numbers: range,
+    batch_people: int,
+    staff: list[Professional],
+    library: list[ResourceLibraryItem],
+    today: date,
+) -> list[_BatchOrder]:
+    """The people numbered `numbers`, `batch_people` to a batch."""
+    password = User.objects.get(username=SYNTHETIC_LEAD).password
+    by_name = {item.name: item for item in library}
+    library_by_area = {
+        area: by_name[name] for area, name, _ in SYNTHETIC_LIBRARY if name in by_name
+    }
+    return [
+        _BatchOrder(
+            range(start, min(start + batch_people, numbers.stop)),
+            staff,
+            library_by_area,
+            password,
+            today,
+        )
+        for start in range(numbers.start, numbers.stop, batch_people)
+    ]
+
+
+def _after_load(mine: QuerySet[Person], *, analyze: bool) -> None:
+    """The summaries of the bulk-inserted ratings and items; fresh statistics."""
+    summaries.rebuild(Plan.objects.filter(person__in=mine))
+    summaries.rebuild_content(Plan.objects.filter(person__in=mine))
+    if analyze and connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics: until autovacuum gets round to it, the planner would
         # take the bulk-loaded tables for nearly empty and choose slow plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return SyntheticResult(existing=existing, created=to_make, rows=rows)
 
 
 @dataclass

@@ -126,7 +126,7 @@ def team_professionals(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"We have emailed an invitation to {professional.user.name}.")
             return redirect("team_professionals")
-    members = team.members.select_related("user").order_by("-user__is_active", "user__display_name")
+    members = team.members.select_related("user").by_name("-user__is_active")
     context = {"team": team, "form": form, "members": members}
     return render_form(request, "onboarding/team_professionals.html", context)
 

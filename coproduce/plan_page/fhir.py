@@ -915,26 +915,7 @@ class _Bundler:
         contributors: set[int],
     ) -> Json:
         plan = self.plan
-        categories = []
-        for area in areas:
-            leadership = LEADERSHIP_CODES[area.leadership]
-            categories.append(
-                {
-                    "id": str(area.code),
-                    "extension": [
-                        {
-                            "url": LEADERSHIP_EXTENSION,
-                            "valueCoding": _coding(
-                                LEADERSHIP_SYSTEM, leadership, area.get_leadership_display()
-                            ),
-                        }
-                    ],
-                    "coding": [_life_area_coding(area)],
-                    "text": area.name,
-                }
-            )
-            if area.created_by_id is not None:
-                self.record(area, {"reference": _url(self.careplan_id)}, element_id=str(area.code))
+        categories = [self.life_area_category(area) for area in areas]
         about = [
             (cast("models.Field[Any, Any]", Plan._meta.get_field(name)).verbose_name, text)
             for name in ("about_admire", "about_matters", "about_support")
@@ -965,6 +946,31 @@ class _Bundler:
         description = "\n\n".join(f"{label}: {text}" for label, text in about)
         if description:
             care_plan["description"] = description
+        self.add_review_and_agreements(care_plan)
+        return {key: value for key, value in care_plan.items() if value != []}
+
+    def life_area_category(self, area: LifeArea) -> Json:
+        """A life area as a category of the CarePlan, with who leads it; its provenance."""
+        leadership = LEADERSHIP_CODES[area.leadership]
+        if area.created_by_id is not None:
+            self.record(area, {"reference": _url(self.careplan_id)}, element_id=str(area.code))
+        return {
+            "id": str(area.code),
+            "extension": [
+                {
+                    "url": LEADERSHIP_EXTENSION,
+                    "valueCoding": _coding(
+                        LEADERSHIP_SYSTEM, leadership, area.get_leadership_display()
+                    ),
+                }
+            ],
+            "coding": [_life_area_coding(area)],
+            "text": area.name,
+        }
+
+    def add_review_and_agreements(self, care_plan: Json) -> None:
+        """The next review date, and each agreement as an extension with its note."""
+        plan = self.plan
         extensions = []
         if plan.next_review_date:
             extensions.append(
@@ -977,7 +983,6 @@ class _Bundler:
             care_plan["note"] = [*care_plan["note"], note]
         if extensions:
             care_plan["extension"] = extensions
-        return {key: value for key, value in care_plan.items() if value != []}
 
 
 def plan_bundle(plan: Plan) -> Json:
@@ -995,26 +1000,12 @@ def plan_bundle(plan: Plan) -> Json:
     expertise: list[Expertise] = plan.export_expertise  # type: ignore[attr-defined]
     replies: list[Reply] = plan.export_replies  # type: ignore[attr-defined]
 
-    authored: list[Any] = [*outcomes, *commitments, *resources, *expertise]
-    ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
-    contributors = {item.created_by_id for item in authored}
-    contributors |= {item.updated_by_id for item in authored if item.updated_by_id}
-    contributors |= {area.created_by_id for area in areas if area.created_by_id}
-    contributors |= {rating.rated_by_id for rating in ratings}
     supporters: list[Supporter] = plan.person.export_supporters  # type: ignore[attr-defined]
-    involved = contributors | {c.who_id for c in commitments}
-    involved |= {supporter.user_id for supporter in supporters}
-    involved |= {member.professional.user_id for member in members}
-    involved |= {reply.author_id for reply in replies}
-    agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
-    involved |= {agreement.agreed_by_id for agreement in agreements}
+    contributors = _contributors(areas, outcomes, [*outcomes, *commitments, *resources, *expertise])
     crisis, crisis_contacts, crisis_agreements = crisis_for_export(plan)
-    crisis_items: list[Any] = [crisis, *crisis_contacts] if crisis is not None else []
-    involved |= {item.created_by_id for item in crisis_items}
-    involved |= {item.updated_by_id for item in crisis_items if item.updated_by_id}
-    involved |= {agreement.agreed_by_id for agreement in crisis_agreements}
-    if crisis is not None and crisis.reviewed_by_id:
-        involved.add(crisis.reviewed_by_id)
+    involved = contributors | _also_involved(
+        plan, commitments, supporters, members, replies, crisis, crisis_contacts, crisis_agreements
+    )
 
     bundler = _Bundler(plan)
     bundler.load_users(involved)
@@ -1060,3 +1051,42 @@ def plan_bundle(plan: Plan) -> Json:
         "timestamp": _instant(timezone.now()),
         "entry": [{"fullUrl": _url(r["id"]), "resource": r} for r in resources_out],
     }
+
+
+def _contributors(
+    areas: list[LifeArea], outcomes: list[ValuedOutcome], authored: list[Any]
+) -> set[int]:
+    """The users who wrote on the plan: its items and areas, and every rating."""
+    ratings = [rating for outcome in outcomes for rating in outcome.ratings.all()]
+    contributors = {item.created_by_id for item in authored}
+    contributors |= {item.updated_by_id for item in authored if item.updated_by_id}
+    contributors |= {area.created_by_id for area in areas if area.created_by_id}
+    contributors |= {rating.rated_by_id for rating in ratings}
+    return contributors
+
+
+def _also_involved(
+    plan: Plan,
+    commitments: list[Commitment],
+    supporters: list[Supporter],
+    members: list[CareTeamMember],
+    replies: list[Reply],
+    crisis: CrisisPlan | None,
+    crisis_contacts: list[CrisisContact],
+    crisis_agreements: list[Any],
+) -> set[int | None]:
+    """The other users the bundle names: in commitments, on the care team or the
+    person's side, replying, agreeing, and on the crisis plan."""
+    involved = {c.who_id for c in commitments}
+    involved |= {supporter.user_id for supporter in supporters}
+    involved |= {member.professional.user_id for member in members}
+    involved |= {reply.author_id for reply in replies}
+    agreements: list[PlanAgreement] = plan.export_agreements  # type: ignore[attr-defined]
+    involved |= {agreement.agreed_by_id for agreement in agreements}
+    crisis_items: list[Any] = [crisis, *crisis_contacts] if crisis is not None else []
+    involved |= {item.created_by_id for item in crisis_items}
+    involved |= {item.updated_by_id for item in crisis_items if item.updated_by_id}
+    involved |= {agreement.agreed_by_id for agreement in crisis_agreements}
+    if crisis is not None and crisis.reviewed_by_id:
+        involved.add(crisis.reviewed_by_id)
+    return involved

@@ -81,7 +81,30 @@ def load_plan_page(plan: Plan) -> PlanPage:
     """Everything the plan page shows. The number of queries does not grow with the plan."""
     areas = list(LifeArea.objects.filter(plan=plan).order_by("position", "id"))
     by_area: dict[int, AreaSection] = {a.pk: AreaSection(area=a) for a in areas}
+    _add_outcomes(plan, by_area)
+    _add_resources_and_commitments(plan, by_area)
+    citizen, professional = _add_expertise(plan, by_area)
+    plan_proposals = _add_proposals(plan, by_area)
+    care_team = list(
+        CareTeamMember.objects.current()
+        .filter(plan=plan)
+        .select_related("professional__user", "professional__team")
+        .order_by("added_at")
+    )
+    return PlanPage(
+        plan=plan,
+        areas=[by_area[a.pk] for a in areas],
+        citizen_expertise=citizen,
+        professional_expertise=professional,
+        care_team=care_team,
+        plan_proposals=plan_proposals,
+        authorship=authorship(plan),
+        replies=replies_by_target(plan),
+    )
 
+
+def _add_outcomes(plan: Plan, by_area: dict[int, AreaSection]) -> None:
+    """Each area's outcomes with their latest ratings and every rating (two queries)."""
     outcomes = (
         ValuedOutcome.objects.filter(plan=plan, removed_at__isnull=True)
         .select_related(*AUTHORS)
@@ -100,6 +123,8 @@ def load_plan_page(plan: Plan) -> PlanPage:
     for outcome in outcomes:
         by_area[outcome.life_area_id].outcomes.append(outcome)
 
+
+def _add_resources_and_commitments(plan: Plan, by_area: dict[int, AreaSection]) -> None:
     resources = (
         Resource.objects.current()
         .filter(plan=plan)
@@ -108,12 +133,16 @@ def load_plan_page(plan: Plan) -> PlanPage:
     )
     for resource in resources:
         by_area[resource.life_area_id].resources.append(resource)
-
     for commitment in (
         Commitment.objects.current().filter(plan=plan).select_related(*AUTHORS, "who")
     ):
         by_area[commitment.life_area_id].commitments.append(commitment)
 
+
+def _add_expertise(
+    plan: Plan, by_area: dict[int, AreaSection]
+) -> tuple[list[Expertise], list[Expertise]]:
+    """Each area's expertise; and every entry, the citizen's and the professionals'."""
     citizen: list[Expertise] = []
     professional: list[Expertise] = []
     for entry in (
@@ -122,7 +151,11 @@ def load_plan_page(plan: Plan) -> PlanPage:
         (citizen if entry.kind in Expertise.CITIZEN_KINDS else professional).append(entry)
         if entry.life_area_id in by_area:
             by_area[entry.life_area_id].expertise.append(entry)
+    return citizen, professional
 
+
+def _add_proposals(plan: Plan, by_area: dict[int, AreaSection]) -> list[Proposal]:
+    """Each area's pending proposals; those about the plan as a whole are returned."""
     plan_proposals: list[Proposal] = []
     for proposal in (
         Proposal.objects.pending()
@@ -134,24 +167,7 @@ def load_plan_page(plan: Plan) -> PlanPage:
             by_area[proposal.life_area_id].proposals.append(proposal)
         else:
             plan_proposals.append(proposal)
-
-    care_team = list(
-        CareTeamMember.objects.current()
-        .filter(plan=plan)
-        .select_related("professional__user", "professional__team")
-        .order_by("added_at")
-    )
-
-    return PlanPage(
-        plan=plan,
-        areas=[by_area[a.pk] for a in areas],
-        citizen_expertise=citizen,
-        professional_expertise=professional,
-        care_team=care_team,
-        plan_proposals=plan_proposals,
-        authorship=authorship(plan),
-        replies=replies_by_target(plan),
-    )
+    return plan_proposals
 
 
 def replies_by_target(plan: Plan) -> dict[tuple[str, str], list[Reply]]:

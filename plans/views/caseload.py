@@ -538,7 +538,7 @@ def _team_members_query(user_id: int) -> QuerySet[Any]:
                 0,
             ),
         )
-        .order_by("user__display_name", "pk")
+        .by_name()
         .values_list(*columns, "plans")
     )
 

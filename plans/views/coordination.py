@@ -44,7 +44,7 @@ def _team(plan: Plan) -> tuple[CareTeamMember | None, list[CareTeamMember]]:
         CareTeamMember.objects.current()
         .filter(plan=plan)
         .select_related("professional__user")
-        .order_by("professional__user__display_name", "pk")
+        .by_name()
     )
     coordinator = next((m for m in members if m.is_coordinator), None)
     return coordinator, [m for m in members if not m.is_coordinator]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -46,14 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         people: int = options["people"]
         count: int = options["requests"]
-        team = Team.objects.filter(name=SYNTHETIC_TEAM).first()
-        existing = Person.objects.filter(user__username__startswith="synthetic_person_").count()
-        if team is None or existing < people:
-            self.stdout.write(f"Creating the synthetic caseload ({people} people)…")
-            call_command("seed_demo", people=people, stdout=self.stdout)
-            team = Team.objects.get(name=SYNTHETIC_TEAM)
-        assert team.lead is not None
-
+        team = self._synthetic_team(people)
         busiest = (
             Professional.objects.filter(team=team)
             .annotate(n=Count("memberships", filter=Q(memberships__removed_at__isnull=True)))
@@ -61,12 +55,45 @@ class Command(BaseCommand):
             .first()
         )
         assert busiest is not None
-        plan = (
-            Plan.objects.for_team(team.pk)
-            .filter(status=Plan.Status.ACTIVE)
-            .order_by("pk")[people // 2 : people // 2 + 1]
-            .get()
+        targets = self._targets(team, busiest, people)
+        caseload_size = getattr(busiest, "n", 0)
+        self.stdout.write(
+            f"\nCaseload: {Plan.objects.for_team(team.pk).count()} plans in {team.name}; "
+            f"busiest professional is on {caseload_size} plans; {count} requests per page; "
+            f"database: {connection.vendor}\n"
         )
+        header = f"{'page':<28}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for label, user, url in targets:
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            client.get(url)  # warm caches and connections
+            self._row(label, *measure(client, url, count))
+            if label == "team dashboard":
+                # As the first load after a write: the figures computed afresh.
+                timings = measure(client, url, count, before_each=dashboard_cache.clear)
+                self._row("  after a write", *timings)
+                self.after_a_team_write(client, url, count, self._plan(team, people))
+
+    def _synthetic_team(self, people: int) -> Team:
+        """The synthetic team, with `people` people at least (made if missing)."""
+        team = Team.objects.filter(name=SYNTHETIC_TEAM).first()
+        existing = Person.objects.filter(user__username__startswith="synthetic_person_").count()
+        if team is None or existing < people:
+            self.stdout.write(f"Creating the synthetic caseload ({people} people)…")
+            call_command("seed_demo", people=people, stdout=self.stdout)
+            team = Team.objects.get(name=SYNTHETIC_TEAM)
+        assert team.lead is not None
+        return team
+
+    def _targets(
+        self, team: Team, busiest: Professional, people: int
+    ) -> list[tuple[str, Any, str]]:
+        """Each page measured: its label, who asks for it, its URL."""
+        assert team.lead is not None
+        plan = self._plan(team, people)
         targets: list[tuple[str, Any, str]] = [
             ("trivial view (reference)", None, reverse("healthz")),
             ("plan page (person)", plan.person.user, reverse("plan_detail", args=[plan.code])),
@@ -82,50 +109,22 @@ class Command(BaseCommand):
             targets.append(("team dashboard", team.lead.user, reverse("team_dashboard")))
         except NoReverseMatch:
             self.stdout.write("(no team_dashboard URL yet: skipped)")
+        return targets
 
-        caseload_size = getattr(busiest, "n", 0)
-        self.stdout.write(
-            f"\nCaseload: {Plan.objects.for_team(team.pk).count()} plans in {team.name}; "
-            f"busiest professional is on {caseload_size} plans; {count} requests per page; "
-            f"database: {connection.vendor}\n"
+    def _plan(self, team: Team, people: int) -> Plan:
+        """The plan measured (and written to, for the dashboard after a write)."""
+        return (
+            Plan.objects.for_team(team.pk)
+            .filter(status=Plan.Status.ACTIVE)
+            .order_by("pk")[people // 2 : people // 2 + 1]
+            .get()
         )
-        header = f"{'page':<28}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}"
-        self.stdout.write(header)
-        self.stdout.write("-" * len(header))
-        for label, user, url in targets:
-            client = Client()
-            if user is not None:
-                client.force_login(user)
-            client.get(url)  # warm caches and connections
-            timings: list[float] = []
-            queries = 0
-            status = 0
-            for _ in range(count):
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - started) * 1000)
-                queries = len(captured.captured_queries)
-                status = response.status_code
-            self.stdout.write(
-                f"{label:<28}{statistics.median(timings):>11.1f}"
-                f"{percentile(timings, 0.95):>9.1f}{queries:>9}{status:>8}"
-            )
-            if label == "team dashboard":
-                # As the first load after a write: the figures computed afresh.
-                timings = []
-                for _ in range(count):
-                    dashboard_cache.clear()
-                    with CaptureQueriesContext(connection) as captured:
-                        started = time.perf_counter()
-                        response = client.get(url)
-                        timings.append((time.perf_counter() - started) * 1000)
-                self.stdout.write(
-                    f"{'  after a write':<28}{statistics.median(timings):>11.1f}"
-                    f"{percentile(timings, 0.95):>9.1f}{len(captured.captured_queries):>9}"
-                    f"{response.status_code:>8}"
-                )
-                self.after_a_team_write(client, url, count, plan)
+
+    def _row(self, label: str, timings: list[float], queries: int, status: int) -> None:
+        self.stdout.write(
+            f"{label:<28}{statistics.median(timings):>11.1f}"
+            f"{percentile(timings, 0.95):>9.1f}{queries:>9}{status:>8}"
+        )
 
     def after_a_team_write(self, client: Client, url: str, count: int, plan: Plan) -> None:
         """The load after each of `count` writes to one of the team's plans (its
@@ -168,3 +167,22 @@ class Command(BaseCommand):
                 f"{'  the load after it':<28}{(time.perf_counter() - started) * 1000:>11.1f}"
                 f"{'':>18}{response.status_code:>8}  (marked: {marked})"
             )
+
+
+def measure(
+    client: Client, url: str, count: int, before_each: Callable[[], Any] | None = None
+) -> tuple[list[float], int, int]:
+    """`count` requests for `url`: each one's time (ms), and the last one's queries and status."""
+    timings: list[float] = []
+    queries = 0
+    status = 0
+    for _ in range(count):
+        if before_each is not None:
+            before_each()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(captured.captured_queries)
+        status = response.status_code
+    return timings, queries, status

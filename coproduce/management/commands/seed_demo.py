@@ -67,47 +67,55 @@ class Command(BaseCommand):
             )
 
         if people > 0:
-            started = time.monotonic()
-            with tqdm(
-                total=people,
-                desc="Synthetic caseload",
-                unit="people",
-                file=sys.stderr,
-                disable=verbosity == 0,
-            ) as bar:
-                result = build_synthetic(people, batch_people=batch, jobs=jobs, progress=bar.update)
-            if result.created and connection.vendor != "postgresql":
-                # Fresh statistics, or the planner guesses one row per table
-                # after a bulk load and picks far slower plans. (On PostgreSQL
-                # build_synthetic has just done it, and a second pass over a
-                # large caseload's tables would only repeat it.)
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            elapsed = time.monotonic() - started
-            if verbosity:
-                if result.created:
-                    self.stdout.write(
-                        f"Synthetic team: added {result.created} people "
-                        f"({result.existing} were there already) in {elapsed:.1f}s, "
-                        f"{result.created / elapsed:.0f} people/s."
-                    )
-                    for name, count in result.rows.items():
-                        self.stdout.write(f"  {name:<24} {count:>9,}")
-                else:
-                    self.stdout.write(
-                        f"Synthetic team already has {result.existing} people; nothing to add."
-                    )
-
+            self._synthetic(people, batch, jobs, verbosity)
         if verbosity:
-            rows = list(demo.logins)
-            if people > 0:
-                rows.append((SYNTHETIC_LEAD, "team lead, Synthetic team", DEMO_PASSWORD))
-            width = max(len(username) for username, _, _ in rows)
-            rule = "-" * 72
-            self.stdout.write("")
-            self.stdout.write(rule)
-            self.stdout.write(f"Demo logins (every password is {DEMO_PASSWORD}):")
-            self.stdout.write(rule)
-            for username, role, password in rows:
-                self.stdout.write(f"  {username:<{width}}  {password}  {role}")
-            self.stdout.write(rule)
+            self._logins(demo.logins, with_synthetic_lead=people > 0)
+
+    def _synthetic(self, people: int, batch: int, jobs: int, verbosity: int) -> None:
+        """Top the synthetic team up to `people`, with a progress bar and a summary."""
+        started = time.monotonic()
+        with tqdm(
+            total=people,
+            desc="Synthetic caseload",
+            unit="people",
+            file=sys.stderr,
+            disable=verbosity == 0,
+        ) as bar:
+            result = build_synthetic(people, batch_people=batch, jobs=jobs, progress=bar.update)
+        if result.created and connection.vendor != "postgresql":
+            # Fresh statistics, or the planner guesses one row per table
+            # after a bulk load and picks far slower plans. (On PostgreSQL
+            # build_synthetic has just done it, and a second pass over a
+            # large caseload's tables would only repeat it.)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        elapsed = time.monotonic() - started
+        if not verbosity:
+            return
+        if result.created:
+            self.stdout.write(
+                f"Synthetic team: added {result.created} people "
+                f"({result.existing} were there already) in {elapsed:.1f}s, "
+                f"{result.created / elapsed:.0f} people/s."
+            )
+            for name, count in result.rows.items():
+                self.stdout.write(f"  {name:<24} {count:>9,}")
+        else:
+            self.stdout.write(
+                f"Synthetic team already has {result.existing} people; nothing to add."
+            )
+
+    def _logins(self, logins: list[tuple[str, str, str]], *, with_synthetic_lead: bool) -> None:
+        """Every demo login and its password, in a table."""
+        rows = list(logins)
+        if with_synthetic_lead:
+            rows.append((SYNTHETIC_LEAD, "team lead, Synthetic team", DEMO_PASSWORD))
+        width = max(len(username) for username, _, _ in rows)
+        rule = "-" * 72
+        self.stdout.write("")
+        self.stdout.write(rule)
+        self.stdout.write(f"Demo logins (every password is {DEMO_PASSWORD}):")
+        self.stdout.write(rule)
+        for username, role, password in rows:
+            self.stdout.write(f"  {username:<{width}}  {password}  {role}")
+        self.stdout.write(rule)
