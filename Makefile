@@ -29,7 +29,7 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	# The task worker (email) runs beside the server and stops with it.
+	# The task worker (email, dashboard refreshes) runs beside the server and stops with it.
 	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
@@ -37,7 +37,7 @@ run: setup
 # Production settings behind gunicorn (gunicorn.conf.py: WEB_CONCURRENCY, BIND, ...).
 # Needs what production needs: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; add
 # INSECURE_HTTP=1 to try it over plain HTTP on this machine. The task worker
-# (email) runs beside it and stops with it; in production give it its own
+# (email, dashboard refreshes) runs beside it and stops with it; in production give it its own
 # service (README, "Deploying").
 serve: setup
 	$(BIN)/python manage.py migrate --no-input

@@ -44,7 +44,11 @@ fi
 
 $BIN/gunicorn coproduce.wsgi --config gunicorn.conf.py >"${TMPDIR:-/tmp}/loadtest-gunicorn-$port.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
+# The task worker beside it, as `make serve` runs it: it refreshes the team
+# dashboard's figures after writes (and would deliver email).
+$BIN/python manage.py db_worker >"${TMPDIR:-/tmp}/loadtest-worker-$port.log" 2>&1 &
+worker=$!
+trap 'kill $server $worker 2>/dev/null; wait $server $worker 2>/dev/null || true' EXIT INT TERM
 # Ready when /readyz/ says so (database and cache answer), within two minutes.
 for _ in $(seq 1 240); do
     if curl -fsS -o /dev/null "$host/readyz/" 2>/dev/null; then break; fi
