@@ -333,3 +333,33 @@ def test_one_task_per_plan_per_transaction(
         ben_suggests(cast)
         ben_suggests(cast, text="Another idea")
     assert len(callbacks) == 1
+
+
+def test_the_workers_task_looks_only_at_the_changed_plans_recipients(
+    cast: Cast, smtp_server: Inbox
+) -> None:
+    """A change to Amara's plan is no reason to work through Priya's waiting
+    notifications: the task's cost does not grow with everyone else's."""
+    from coproduce.notifications.tasks import notify_about_plan
+
+    with_emails(cast)
+    elsewhere = Notification.objects.create(
+        recipient=cast.priya.user,
+        kind="suggestion",
+        key="gone-from-priyas-plan",  # no longer waiting: any look at it marks it
+        plan=cast.priya_plan,
+        created_at=timezone.now(),
+    )
+    choices = settings_for(cast.amara.user)
+    choices.choices = {"suggestion": Frequency.IMMEDIATELY}
+    choices.save()
+    settings_for(cast.priya.user)
+    ben_suggests(cast)
+    notify_about_plan.call(cast.plan.pk)
+    assert "Suggestions to answer: 1" in smtp_server.last_to("amara@example.org").text
+    elsewhere.refresh_from_db()
+    assert elsewhere.sent_at is None and elsewhere.sent_how == ""
+    # The summaries' run looks at everyone: there it is found no longer waiting.
+    send(at(), digests=True)
+    elsewhere.refresh_from_db()
+    assert elsewhere.sent_how == Notification.How.NOT_EMAILED
