@@ -388,7 +388,12 @@ def figures_or_kept(parsed: ParsedFilter) -> dict[str, Any]:
     }
 
 
-@task()
+# Ahead of the notification emails in the worker's queue: a lead may be looking
+# at the figures from before, and one refresh per team and filter is queued at a time.
+REFRESH_PRIORITY = 10
+
+
+@task(priority=REFRESH_PRIORITY)
 def refresh_figures(lead_user_id: int, querystring: str) -> None:
     """Compute and keep the figures of one lead's dashboard for one filter (queued
     by `figures_or_kept` when it shows figures from before a write)."""

@@ -197,3 +197,17 @@ def test_the_csv_counts_the_write_while_the_page_shows_earlier_figures(
     write(cast)
     assert load(client).context["stale"] is True
     assert client.get(reverse("team_dashboard_csv")).content != csv_before
+
+
+def test_the_refresh_goes_ahead_of_waiting_notification_emails(cast: Cast, client: Client) -> None:
+    from coproduce.notifications.tasks import notify_about_plan
+
+    login(client, cast.chloe)
+    load(client)
+    notify_about_plan.enqueue(cast.plan.pk)  # already waiting in the queue
+    write(cast)
+    assert load(client).context["stale"] is True
+    # The worker takes the first in the queue's own order.
+    first = DBTaskResult.objects.ready().first()
+    assert first is not None
+    assert first.task_path == "outcomes.views_dashboard.refresh_figures"
