@@ -54,11 +54,13 @@ run by `manage.py db_worker`): it adds a mark for the team and filter holding
 the time (`cache.add`: one winner however many app servers and requests), and
 the refresh, once it has kept fresh figures, deletes the mark. The bound:
 stale figures are shown only while the mark is at most DASHBOARD_STALE_SECONDS
-old. Past it (no worker, a backlog, a failed refresh) a load computes afresh
-as before, and the mark stays (up to `REFRESHING_SECONDS`) so that no second
-refresh queues behind the first. So stale figures are shown for at most
-DASHBOARD_STALE_SECONDS after the first load that met the write (a write made
-while nobody loaded this filter may be older; the note's time shows it). With
+old. Past it (no worker, a backlog, a failed refresh, one lost in a restart) a
+load computes afresh as before and takes the mark away, so the next write's
+load queues a refresh again rather than every load after it computing (a
+refresh still waiting in a backlog then runs once more than needed: harmless).
+So stale figures are shown for at most DASHBOARD_STALE_SECONDS after the first
+load that met the write (a write made while nobody loaded this filter may be
+older; the note's time shows it). With
 no entry (the first load, a new filter, a new day for a filter ending today),
 with DASHBOARD_STALE_SECONDS=0, or when the refresh has run already (a task
 backend that runs it at once), the load shows fresh figures.
@@ -195,6 +197,12 @@ def kept_or_computed(
         assert mark is not None
         if now - mark[1] <= bound:
             return replace(latest, stale=True)
+        # Past the bound (no worker, a backlog, a refresh lost in a restart): this
+        # load computes the figures itself, and takes the mark away, so that the
+        # next write queues a refresh again instead of every load after it waiting.
+        kept = _keep(latest_name, state, epoch, compute)
+        pages.delete(refreshing_name)
+        return kept
     return _keep(latest_name, state, epoch, compute)
 
 
@@ -217,8 +225,8 @@ def _keep(name: str, state: str, epoch: int, compute: Callable[[], dict[str, Any
 
 
 _EPOCH = "dashboard-epoch"
-# How long the mark of a queued refresh lasts if the refresh never runs (no
-# worker, or it failed): until then, a load past the bound computes at once.
+# How long the mark of a queued refresh lasts at most if the refresh never runs
+# and no load comes past the bound to take it away.
 REFRESHING_SECONDS = 60 * 60
 
 

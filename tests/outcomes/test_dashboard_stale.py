@@ -164,6 +164,26 @@ def test_with_no_worker_a_load_past_the_bound_computes_the_figures(
     assert DBTaskResult.objects.count() == 1  # not queued again while the first is waiting
 
 
+def test_a_load_past_the_bound_lets_the_next_write_queue_a_refresh_again(
+    cast: Cast, client: Client
+) -> None:
+    """The refresh was lost (a worker restarted, say): the load past the bound
+    computes, and the next write's load shows figures at once and queues anew,
+    rather than every load after it computing for as long as the mark would last."""
+    login(client, cast.chloe)
+    load(client)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        write(cast)
+        assert load(client).context["stale"] is True
+        DBTaskResult.objects.all().delete()  # lost
+        clock.shift(dt.timedelta(seconds=61))
+        assert load(client).context["stale"] is False
+        clock.shift(dt.timedelta(seconds=1))
+        ratings.add_outcomes(cast)  # another write
+        assert load(client).context["stale"] is True
+    assert DBTaskResult.objects.count() == 1
+
+
 def test_a_bound_of_zero_always_computes(cast: Cast, client: Client, settings: Any) -> None:
     settings.DASHBOARD_STALE_SECONDS = 0
     login(client, cast.chloe)
