@@ -324,11 +324,14 @@ def decision_for(
     )
 
 
+PLAN_CLOSED = "This plan is closed, so it cannot be changed."
+
+
 def _unless_refused(access: PlanAccess, decision: rules.Decision) -> rules.Decision:
     if decision == rules.Decision.REFUSE:
         if access.is_supporter and not access.plan.is_closed:
             raise PermissionDenied("You can see this plan, but not suggest changes to it.")
-        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+        raise PermissionDenied(PLAN_CLOSED)
     return decision
 
 
@@ -876,7 +879,7 @@ def propose_leadership(
         )
         == rules.Decision.REFUSE
     ):
-        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+        raise PermissionDenied(PLAN_CLOSED)
     with transaction.atomic():
         pending = (
             Proposal.objects.select_for_update()
@@ -955,7 +958,7 @@ def _require_pending(access: PlanAccess, proposal: Proposal, answer: str) -> Non
 def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
     _require_pending(access, proposal, "accept")
     if access.plan.is_closed:
-        raise PermissionDenied("This plan is closed, so it cannot be changed.")
+        raise PermissionDenied(PLAN_CLOSED)
     with transaction.atomic():
         _close(access, proposal, Proposal.Status.ACCEPTED, reason)
         if proposal.action == Proposal.Action.LEADERSHIP:

@@ -355,22 +355,62 @@ def test_refused_pages_are_logged_with_route_not_content(
 
 
 def test_a_403_is_logged(client: Client, cast: Cast, security_log: SecurityLog) -> None:
-    # A closed plan can be read but no longer changed.
-    Plan.objects.filter(pk=cast.plan.pk).update(status="closed")
-    area = f.area(cast.plan)
-    login(client, cast.amara)
-    data = {
-        "area": str(area.code),
-        "text": "Back to work",
-        "why_it_matters": "",
-        "status": "active",
-    }
-    response = client.post(reverse("item_add", args=[cast.plan.code, "outcome"]), data)
+    # Only the person marks her crisis plan reviewed; Ben, on her care team, cannot.
+    login(client, cast.ben)
+    response = client.post(reverse("crisis_reviewed", args=[cast.plan.code]))
     assert response.status_code == 403
     assert "You cannot do this" in response.content.decode()
     [event] = security_log.of("access_denied")
-    assert (event["status"], event["method"], event["url_name"]) == (403, "POST", "item_add")
-    assert event["route"] == "plans/<uuid:code>/<kind:kind_name>/add/"
+    assert (event["status"], event["method"], event["url_name"]) == (
+        403,
+        "POST",
+        "crisis_reviewed",
+    )
+    assert event["route"] == "plans/<uuid:code>/crisis/reviewed/"
+
+
+def test_a_closed_plan_offers_no_form_and_says_why(client: Client, cast: Cast) -> None:
+    # A closed plan can be read but no longer changed.
+    area = f.area(cast.plan)
+    Plan.objects.filter(pk=cast.plan.pk).update(status="closed")
+    login(client, cast.amara)
+    for url in (
+        reverse("item_add", args=[cast.plan.code, "outcome"]) + f"?area={area.code}",
+        reverse("about_edit", args=[cast.plan.code]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "This plan is closed, so it cannot be changed." in page
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
+        assert "<form" not in main
+
+
+def test_a_plan_closed_while_a_form_was_open_keeps_what_was_typed(
+    client: Client, cast: Cast
+) -> None:
+    area = f.area(cast.plan)
+    login(client, cast.amara)
+    add = reverse("item_add", args=[cast.plan.code, "outcome"])
+    about = reverse("about_edit", args=[cast.plan.code])
+    assert client.get(add, {"area": str(area.code)}).status_code == 200
+    assert client.get(about).status_code == 200
+    Plan.objects.filter(pk=cast.plan.pk).update(status="closed")  # meanwhile
+    typed = {
+        add: {"area": str(area.code), "text": "Back to work by spring", "status": "active"},
+        about: {"about_matters": "Quiet mornings and my sister", "version": "1"},
+    }
+    for url, data in typed.items():
+        response = client.post(url, data)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "This plan has been closed, so it cannot be changed any more." in page
+        for value in data.values():
+            if len(value) > 6:
+                assert value in page
+    assert not cast.plan.outcomes.exists()
+    cast.plan.refresh_from_db()
+    assert "Quiet mornings" not in cast.plan.about_matters
 
 
 def test_anonymous_and_allowed_requests_are_not_logged_as_refused(

@@ -19,7 +19,13 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from coproduce.plan_page.page import after_write, area_of_plan, try_change, try_remove
+from coproduce.plan_page.page import (
+    after_write,
+    area_of_plan,
+    closed_plan_form,
+    try_change,
+    try_remove,
+)
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user, require_may_change
 from plans.forms import ReasonForm
@@ -125,7 +131,10 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
     )
     form: Any = services.build_form(access, kind)
     action_url = reverse("item_add", args=[access.plan.code, kind.name])
-    if request.method == "POST":
+    closed = closed_plan_form(request, access, kind)
+    if closed is not None:
+        form = closed
+    elif request.method == "POST":
         try:
             result = services.submit_add(
                 access, kind, request.POST, area=area, reason=request.POST.get("reason", "")
@@ -143,7 +152,7 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
         area=area,
         action_url=action_url,
         title=_add_title(access, kind, area),
-        status=422 if form.is_bound else 200,
+        status=403 if closed is not None else 422 if form.is_bound else 200,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -67,6 +68,10 @@ def plan_url(access: PlanAccess, anchor: str = "") -> str:
 # which HTML reads exactly as it read the run (the plan page has no <pre>, and
 # its text areas start empty).
 BLANK_RUN = re.compile(r"[ \t]*\n\s*")
+CLOSED_WHILE_EDITING = (
+    "This plan has been closed, so it cannot be changed any more. "
+    "What you typed is still below if you want to copy it."
+)
 
 
 def without_blank_runs(html: str) -> str:
@@ -154,6 +159,22 @@ class ChangeForm:
     conflict: dict[str, Any] = field(default_factory=dict)
 
 
+def closed_plan_form(
+    request: HttpRequest, access: PlanAccess, kind: services.ItemKind, item: Any = None
+) -> Any | None:
+    """On a closed plan nothing changes: no form to fill in (403, saying why); and a
+    form sent after the plan was closed while it was open comes back with what was
+    typed and why it was not saved (403 still: it was refused), so nothing is lost.
+    None on an open plan."""
+    if not access.plan.is_closed:
+        return None
+    if request.method != "POST":
+        raise PermissionDenied(services.PLAN_CLOSED)
+    form = services.build_form(access, kind, request.POST, item=item)
+    form.add_error(None, CLOSED_WHILE_EDITING)
+    return form
+
+
 def try_change(
     request: HttpRequest,
     access: PlanAccess,
@@ -166,13 +187,18 @@ def try_change(
 
     Invalid input keeps what was typed and its version (422). If someone saved
     first, the form shows their version beside what this user typed (409), so
-    nothing is lost and resaving merges onto the newer version.
+    nothing is lost and resaving merges onto the newer version. A closed plan:
+    `closed_plan_form` (403, with what was typed when it was sent).
     """
     change = ChangeForm(
         item=item,
         form=services.build_form(access, kind, item=item),
         version=getattr(item, kind.version_field),
     )
+    closed = closed_plan_form(request, access, kind, item)
+    if closed is not None:
+        change.form, change.status = closed, 403
+        return change
     if request.method != "POST":
         return change
     reason = request.POST.get("reason", "")
