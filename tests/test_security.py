@@ -408,6 +408,13 @@ def test_a_plan_closed_while_a_form_was_open_keeps_what_was_typed(
         for value in data.values():
             if len(value) > 6:
                 assert value in page
+    # With htmx, 409: swapped in as a conflict is (a 403 would be left unshown).
+    response = client.post(about, typed[about], headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert "This plan has been closed" in fragment
+    assert "Quiet mornings and my sister" in fragment
     assert not cast.plan.outcomes.exists()
     cast.plan.refresh_from_db()
     assert "Quiet mornings" not in cast.plan.about_matters

@@ -132,8 +132,9 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
     form: Any = services.build_form(access, kind)
     action_url = reverse("item_add", args=[access.plan.code, kind.name])
     closed = closed_plan_form(request, access, kind)
+    status = 422
     if closed is not None:
-        form = closed
+        form, status = closed
     elif request.method == "POST":
         try:
             result = services.submit_add(
@@ -152,7 +153,7 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
         area=area,
         action_url=action_url,
         title=_add_title(access, kind, area),
-        status=403 if closed is not None else 422 if form.is_bound else 200,
+        status=status if form.is_bound else 200,
     )
 
 

@@ -161,18 +161,19 @@ class ChangeForm:
 
 def closed_plan_form(
     request: HttpRequest, access: PlanAccess, kind: services.ItemKind, item: Any = None
-) -> Any | None:
+) -> tuple[Any, int] | None:
     """On a closed plan nothing changes: no form to fill in (403, saying why); and a
-    form sent after the plan was closed while it was open comes back with what was
-    typed and why it was not saved (403 still: it was refused), so nothing is lost.
-    None on an open plan."""
+    form sent after the plan was closed while it was open comes back, with what was
+    typed and why it was not saved, and its status: 403 (refused), or 409 to htmx,
+    which swaps a 409 in as it does a conflict (it leaves a 403 unshown), so
+    nothing is lost either way. None on an open plan."""
     if not access.plan.is_closed:
         return None
     if request.method != "POST":
         raise PermissionDenied(services.PLAN_CLOSED)
     form = services.build_form(access, kind, request.POST, item=item)
     form.add_error(None, CLOSED_WHILE_EDITING)
-    return form
+    return form, 409 if getattr(request, "htmx", False) else 403
 
 
 def try_change(
@@ -188,7 +189,7 @@ def try_change(
     Invalid input keeps what was typed and its version (422). If someone saved
     first, the form shows their version beside what this user typed (409), so
     nothing is lost and resaving merges onto the newer version. A closed plan:
-    `closed_plan_form` (403, with what was typed when it was sent).
+    `closed_plan_form` (refused, with what was typed when it was sent).
     """
     change = ChangeForm(
         item=item,
@@ -197,7 +198,7 @@ def try_change(
     )
     closed = closed_plan_form(request, access, kind, item)
     if closed is not None:
-        change.form, change.status = closed, 403
+        change.form, change.status = closed
         return change
     if request.method != "POST":
         return change
