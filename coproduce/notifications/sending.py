@@ -159,48 +159,62 @@ def _send_to(user_id: int, now: Now, *, digests: bool) -> int:
             )
         )
         user = choices.user
+        never = [n for n in notes if not _may_email(choices, user, n)]
+        _mark(never, now, Notification.How.NOT_EMAILED)
+        if choices.is_quiet(timezone.localtime(now.at).time()):
+            return 0
+        batches = _due(choices, [n for n in notes if n not in never], now, digests=digests)
+        if not batches:
+            return 0
+        # Whether each is still waiting is asked only of what would go now (some
+        # fifteen statements): an hourly run passes over everyone whose summary
+        # is not due yet at the cost of the two locking reads above.
+        due = [n for _, batch in batches for n in batch]
         still = {
             item.key
             for item in rows_of(
-                RULES, now, user=user, plan_ids=sorted({n.plan_id for n in notes if n.plan_id})
+                RULES, now, user=user, plan_ids=sorted({n.plan_id for n in due if n.plan_id})
             )
         }
-        quiet = choices.is_quiet(timezone.localtime(now.at).time())
-        skip = [
-            n
-            for n in notes
-            if n.key not in still
-            or choices.frequency(n.kind) == Frequency.OFF
-            or not user.email
-            or not user.is_active
-        ]
-        _mark(skip, now, Notification.How.NOT_EMAILED)
-        notes = [n for n in notes if n not in skip]
-        if quiet or not notes:
-            return 0
+        _mark([n for n in due if n.key not in still], now, Notification.How.NOT_EMAILED)
         emails = 0
-        now_notes = [n for n in notes if choices.frequency(n.kind) == Frequency.IMMEDIATELY]
-        if now_notes:
-            _email(user, "notifications_now", now_notes)
-            _mark(now_notes, now, Notification.How.IMMEDIATELY)
-            emails += 1
-        if digests:
-            for frequency in (Frequency.DAILY, Frequency.WEEKLY):
-                last = choices.last_digest(frequency)
-                if last is not None and now.at - last < DIGEST_PERIODS[frequency]:
-                    continue
-                due = [n for n in notes if choices.frequency(n.kind) == frequency]
-                if not due:
-                    continue
-                _email(user, f"notifications_{frequency}", due)
-                _mark(due, now, Notification.How.DIGEST)
+        for frequency, batch in batches:
+            batch = [n for n in batch if n.key in still]
+            if not batch:
+                continue
+            if frequency == Frequency.IMMEDIATELY:
+                _email(user, "notifications_now", batch)
+                _mark(batch, now, Notification.How.IMMEDIATELY)
+            else:
+                _email(user, f"notifications_{frequency}", batch)
+                _mark(batch, now, Notification.How.DIGEST)
                 if frequency == Frequency.DAILY:
                     choices.last_daily_at = now.at
                 else:
                     choices.last_weekly_at = now.at
                 choices.save(update_fields=["last_daily_at", "last_weekly_at"])
-                emails += 1
+            emails += 1
         return emails
+
+
+def _may_email(choices: NotificationSettings, user: User, note: Notification) -> bool:
+    """Whether this could ever be emailed: an address, an open account, its kind not off."""
+    return bool(user.email) and user.is_active and choices.frequency(note.kind) != Frequency.OFF
+
+
+def _due(
+    choices: NotificationSettings, notes: list[Notification], now: Now, *, digests: bool
+) -> list[tuple[str, list[Notification]]]:
+    """What would be emailed now, by frequency: what is wanted straight away, and
+    (on the summaries' run) each summary whose period has passed."""
+    wanted = [Frequency.IMMEDIATELY]
+    if digests:
+        for frequency in (Frequency.DAILY, Frequency.WEEKLY):
+            last = choices.last_digest(frequency)
+            if last is None or now.at - last >= DIGEST_PERIODS[frequency]:
+                wanted.append(frequency)
+    batches = [(f, [n for n in notes if choices.frequency(n.kind) == f]) for f in wanted]
+    return [(frequency, batch) for frequency, batch in batches if batch]
 
 
 def _mark(notes: list[Notification], now: Now, how: str) -> None:
