@@ -398,6 +398,8 @@ SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 # before it, labelled, for at most this long while the worker recomputes them
 # (outcomes.dashboard_cache); past it, or with 0, a load computes them at once.
 DASHBOARD_STALE_SECONDS = int(os.environ.get("DASHBOARD_STALE_SECONDS", "60"))
+# /healthz/worker/ answers 503 once a task has waited longer than this for the worker.
+WORKER_ALERT_SECONDS = int(os.environ.get("WORKER_ALERT_SECONDS", "300"))
 
 # A person's request for more leadership that nobody answers in this many days
 # is raised to the team lead (Proposal.objects.leadership_requests_overdue).

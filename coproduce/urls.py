@@ -5,6 +5,7 @@ from coproduce import health
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
+    path("healthz/worker/", health.worker, name="worker_health"),
     path("", include("coproduce.accounts.urls")),
     path("", include("plans.urls")),
     path("", include("coproduce.plan_page.urls")),

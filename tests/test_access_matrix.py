@@ -34,10 +34,10 @@ out cell by cell:
   ``suggests``); every other plan page, and everything once removed, is a 404;
 - "professional", "lead", "person" and "staff" pages: anyone else gets a 403.
 
-Matrix size: 85 URLs x 12 roles x 2 methods = 2040 cells. With each answer of
+Matrix size: 86 URLs x 12 roles x 2 methods = 2064 cells. With each answer of
 ``proposal_answer`` (accept / decline / withdraw), ``access_request_answer``
 (accept / decline) and ``supporter_suggestion_answer`` (take-up / decline /
-withdraw) as a case of its own: 90 cases x 12 roles x 2 methods = 2160 cells.
+withdraw) as a case of its own: 91 cases x 12 roles x 2 methods = 2184 cells.
 Then every URL that names an object besides the plan is tried through another
 plan (Priya's code, Amara's objects): 26 cases x 2 roles x 2 methods = 104 cells.
 """
@@ -187,6 +187,7 @@ RULES: dict[str, Rule] = {
     # --- signing in and out, landing -----------------------------------------------
     "healthz": Rule(PUBLIC, (200, 405)),
     "readyz": Rule(PUBLIC, (200, 405)),
+    "worker_health": Rule(PUBLIC, (200, 405)),
     "login": Rule(PUBLIC, (302, 302), roles={"anonymous": (200, 200)}),
     "logout": Rule(SIGNED_IN, (405, 302)),
     # A supporter lands on the plan of the one person they support; once removed,

@@ -7,18 +7,22 @@ driver's own OperationalError (as a refused connection does).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coproduce.headers import PERMISSIONS_POLICY
 from coproduce.health import RETRY_AFTER_SECONDS
 from tests.conftest import Cast
+from tests.onboarding.conftest import IMMEDIATE_TASKS
 
 
 def driver_error(message: str) -> Exception:
@@ -113,3 +117,59 @@ def test_every_response_has_a_permissions_policy(client: Client, cast: Cast) -> 
         assert policy == PERMISSIONS_POLICY
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
             assert f"{feature}=()" in policy
+
+
+def test_the_worker_check_is_ok_while_tasks_are_picked_up(client: Client, db: None) -> None:
+    response = client.get(reverse("worker_health"))
+
+    assert response.status_code == 200
+    assert response.content.decode() == "worker: ok (oldest task waiting 0 s)\n"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_worker_check_is_503_once_a_task_has_waited_too_long(
+    client: Client, db: None, settings: Any
+) -> None:
+    """No worker running: the first task queued waits, and past the limit monitoring hears."""
+    from coproduce.notifications.tasks import notify_about_plan
+
+    settings.WORKER_ALERT_SECONDS = 300
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        notify_about_plan.enqueue(1)
+        clock.shift(datetime.timedelta(seconds=120))
+        notify_about_plan.enqueue(2)  # a later one does not hide the first
+        clock.shift(datetime.timedelta(seconds=180))
+        assert client.get(reverse("worker_health")).status_code == 200  # 300 s: at the limit
+        clock.shift(datetime.timedelta(seconds=1))
+        response = client.get(reverse("worker_health"))
+
+    assert response.status_code == 503
+    assert response.content.decode() == (
+        "worker: behind (oldest task waiting 301 s, more than 300 s)\n"
+    )
+
+
+def test_a_task_planned_for_later_counts_from_when_it_is_due(
+    client: Client, db: None, settings: Any
+) -> None:
+    from coproduce.notifications.tasks import notify_about_plan
+
+    settings.WORKER_ALERT_SECONDS = 300
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        later = notify_about_plan.using(run_after=timezone.now() + datetime.timedelta(hours=1))
+        later.enqueue(1)
+        clock.shift(datetime.timedelta(minutes=30))
+        assert client.get(reverse("worker_health")).status_code == 200  # not due yet
+        clock.shift(datetime.timedelta(minutes=34))
+        assert client.get(reverse("worker_health")).status_code == 200  # due 4 min ago
+        clock.shift(datetime.timedelta(minutes=2))
+        assert client.get(reverse("worker_health")).status_code == 503  # due 6 min ago
+
+
+def test_the_worker_check_says_none_is_needed_when_tasks_run_at_once(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE_TASKS
+    response = client.get(reverse("worker_health"))
+    assert response.status_code == 200
+    assert response.content.decode() == "worker: none needed (tasks run at once)\n"

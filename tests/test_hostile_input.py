@@ -846,6 +846,7 @@ NO_INPUT: dict[str, set[str]] = {
     "home": set(),
     "healthz": set(),
     "readyz": set(),
+    "worker_health": set(),
     "team_overview": set(),
     "plan_detail": {"code"},
     "area_fragment": {"code", "area_code"},
