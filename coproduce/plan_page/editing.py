@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,9 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
 from coproduce.plan_page.page import (
+    SUGGESTED,
     after_write,
     area_of_plan,
     closed_plan_form,
+    item_of_plan,
     try_change,
     try_remove,
 )
@@ -39,16 +40,6 @@ def _kind(name: str) -> services.ItemKind:
     if kind is None:
         raise Http404
     return kind
-
-
-def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
-    try:
-        item = services.find_item(kind, access.plan, code)
-    except (ValueError, ValidationError):
-        item = None
-    if item is None:
-        raise Http404
-    return item
 
 
 def _will_propose(
@@ -81,7 +72,7 @@ def _after_write(
         name = first_name(access.plan.person)
         message = f"Sent to {name}. It goes into the plan only if {name} takes it up."
     else:
-        message = "Sent as a suggestion. It will apply when the other side accepts it."
+        message = SUGGESTED
     return after_write(request, access, message, area)
 
 
@@ -166,7 +157,7 @@ def item_edit(
     require_may_change(access)
     return_due_leadership(access.plan)  # decide on the balance as it stands today
     kind = _kind(kind_name)
-    item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
+    item = access.plan if kind.name == "about" else item_of_plan(access, kind, item_code or "")
     area = services.area_of(kind, item)
     if kind.name == "about":
         action_url = reverse("about_edit", args=[access.plan.code])
@@ -209,7 +200,7 @@ def item_remove(
     kind = _kind(kind_name)
     if not kind.removable:
         raise Http404
-    item = _item(access, kind, item_code)
+    item = item_of_plan(access, kind, item_code)
     area = services.area_of(kind, item)
     removal = try_remove(request, access, kind, item)
     if removal.result is not None:
@@ -248,7 +239,7 @@ def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: s
     kind = _kind(kind_name)
     if not kind.in_area:
         raise Http404
-    item = _item(access, kind, item_code)
+    item = item_of_plan(access, kind, item_code)
     services.agree_with_item(access, kind, item)
     return after_write(
         request, access, "Thank you: marked as agreed.", services.area_of(kind, item)
