@@ -42,6 +42,21 @@ def _kind(name: str) -> services.ItemKind:
     return kind
 
 
+def _open_to_write(
+    request: HtmxHttpRequest, code: str, kind_name: str
+) -> tuple[PlanAccess, services.ItemKind]:
+    """The plan and the kind for an add, change or remove (the same opening for each).
+
+    A supporter the person has not let suggest changes is refused (403); a
+    balance whose agreed time is up returns first, so the form and the write
+    are decided on the balance as it stands today.
+    """
+    access = get_plan_for_user(request.user, code, supporters=True)
+    require_may_change(access)
+    return_due_leadership(access.plan)
+    return access, _kind(kind_name)
+
+
 def _will_propose(
     access: PlanAccess, kind: services.ItemKind, act: str, area: LifeArea | None, item: Any
 ) -> bool:
@@ -109,10 +124,7 @@ def _form_response(
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
+    access, kind = _open_to_write(request, code, kind_name)
     if kind.name == "about":
         raise Http404
     area = (
@@ -153,10 +165,7 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
 def item_edit(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
+    access, kind = _open_to_write(request, code, kind_name)
     item = access.plan if kind.name == "about" else item_of_plan(access, kind, item_code or "")
     area = services.area_of(kind, item)
     if kind.name == "about":
@@ -194,10 +203,7 @@ def item_edit(
 def item_remove(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
+    access, kind = _open_to_write(request, code, kind_name)
     if not kind.removable:
         raise Http404
     item = item_of_plan(access, kind, item_code)
