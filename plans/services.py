@@ -49,6 +49,12 @@ from plans.models import (
 )
 
 
+def shortened(text: str) -> str:
+    """A text as a summary shows it (history entries, what a reply is about):
+    at most 80 characters, a longer one cut short with an ellipsis."""
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
 @dataclass(frozen=True)
 class ItemKind:
     """One kind of thing on a plan that people add, change and remove."""
@@ -82,7 +88,7 @@ class ItemKind:
             if self.summary_field
             else self.label
         )
-        return text if len(text) <= 80 else text[:79] + "…"
+        return shortened(text)
 
 
 # The kinds of item this app keeps. Valued outcomes are another app's
@@ -796,8 +802,7 @@ def _propose(access: PlanAccess, edit: Suggested) -> Proposal:
 def _summary_from(kind: ItemKind, picture: dict[str, Any], item: Any) -> str:
     value = picture.get(kind.summary_field) if kind.summary_field else None
     if value:
-        text = str(value)
-        return text if len(text) <= 80 else text[:79] + "…"
+        return shortened(str(value))
     return kind.summary(item) if item is not None else kind.label
 
 

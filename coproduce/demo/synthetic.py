@@ -47,7 +47,7 @@ from plans.models import (
     ResourceControl,
     ResourceLibraryItem,
 )
-from plans.services import KINDS, describe, item_summary
+from plans.services import KINDS, describe, item_summary, shortened
 
 SYNTHETIC_TEAM_NAME = "Synthetic team"
 SYNTHETIC_LEAD = "lead_synthetic"
@@ -1100,11 +1100,11 @@ def proposed(proposal: Proposal) -> PlanChange:
     """plans.services.submit_add, where the rules make the addition a suggestion"""
     kind = KINDS[proposal.item_type]
     after = proposal.payload["after"]
-    text = str(after.get(kind.summary_field) or kind.label)
+    text = shortened(str(after.get(kind.summary_field) or kind.label))
     return _entry(
         proposal,
         PlanChange.Action.PROPOSE,
-        f"Suggested adding {kind.label}: {text if len(text) <= 80 else text[:79] + '…'}",
+        f"Suggested adding {kind.label}: {text}",
         actor_id=proposal.proposed_by_id,
         side=proposal.proposed_side,
         when=proposal.created_at,

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.plan_page.page import try_change, try_remove
+from coproduce.plan_page.page import SUGGESTED, item_of_plan, try_change, try_remove
 from plans import crisis as crisis_service
 from plans import rules, services
 from plans.access import PlanAccess, get_plan_for_user
@@ -187,9 +186,7 @@ def _after_write(
     if result.applied:
         messages.success(request, "Saved.")
     else:
-        messages.success(
-            request, "Sent as a suggestion. It will apply when the other side accepts it."
-        )
+        messages.success(request, SUGGESTED)
     return redirect(crisis_url(access, f"#{anchor}"))
 
 
@@ -266,13 +263,7 @@ def _contact(
     """The plan, the contact kind, and one current contact on it (else 404)."""
     access = get_plan_for_user(request.user, code)
     kind = services.KINDS["crisis_contact"]
-    try:
-        contact = services.find_item(kind, access.plan, str(contact_code))
-    except (ValueError, ValidationError):
-        contact = None
-    if contact is None:
-        raise Http404
-    return access, kind, contact
+    return access, kind, item_of_plan(access, kind, contact_code)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,9 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
 from coproduce.plan_page.page import (
+    SUGGESTED,
     after_write,
     area_of_plan,
     closed_plan_form,
+    item_of_plan,
     try_change,
     try_remove,
 )
@@ -41,14 +42,19 @@ def _kind(name: str) -> services.ItemKind:
     return kind
 
 
-def _item(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
-    try:
-        item = services.find_item(kind, access.plan, code)
-    except (ValueError, ValidationError):
-        item = None
-    if item is None:
-        raise Http404
-    return item
+def _open_to_write(
+    request: HtmxHttpRequest, code: str, kind_name: str
+) -> tuple[PlanAccess, services.ItemKind]:
+    """The plan and the kind for an add, change or remove (the same opening for each).
+
+    A supporter the person has not let suggest changes is refused (403); a
+    balance whose agreed time is up returns first, so the form and the write
+    are decided on the balance as it stands today.
+    """
+    access = get_plan_for_user(request.user, code, supporters=True)
+    require_may_change(access)
+    return_due_leadership(access.plan)
+    return access, _kind(kind_name)
 
 
 def _will_propose(
@@ -81,7 +87,7 @@ def _after_write(
         name = first_name(access.plan.person)
         message = f"Sent to {name}. It goes into the plan only if {name} takes it up."
     else:
-        message = "Sent as a suggestion. It will apply when the other side accepts it."
+        message = SUGGESTED
     return after_write(request, access, message, area)
 
 
@@ -118,10 +124,7 @@ def _form_response(
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
+    access, kind = _open_to_write(request, code, kind_name)
     if kind.name == "about":
         raise Http404
     area = (
@@ -162,11 +165,8 @@ def item_add(request: HtmxHttpRequest, code: str, kind_name: str) -> HttpRespons
 def item_edit(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str | None = None
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
-    item = access.plan if kind.name == "about" else _item(access, kind, item_code or "")
+    access, kind = _open_to_write(request, code, kind_name)
+    item = access.plan if kind.name == "about" else item_of_plan(access, kind, item_code or "")
     area = services.area_of(kind, item)
     if kind.name == "about":
         action_url = reverse("about_edit", args=[access.plan.code])
@@ -203,13 +203,10 @@ def item_edit(
 def item_remove(
     request: HtmxHttpRequest, code: str, kind_name: str, item_code: str
 ) -> HttpResponse:
-    access = get_plan_for_user(request.user, code, supporters=True)
-    require_may_change(access)
-    return_due_leadership(access.plan)  # decide on the balance as it stands today
-    kind = _kind(kind_name)
+    access, kind = _open_to_write(request, code, kind_name)
     if not kind.removable:
         raise Http404
-    item = _item(access, kind, item_code)
+    item = item_of_plan(access, kind, item_code)
     area = services.area_of(kind, item)
     removal = try_remove(request, access, kind, item)
     if removal.result is not None:
@@ -248,7 +245,7 @@ def item_agree(request: HtmxHttpRequest, code: str, kind_name: str, item_code: s
     kind = _kind(kind_name)
     if not kind.in_area:
         raise Http404
-    item = _item(access, kind, item_code)
+    item = item_of_plan(access, kind, item_code)
     services.agree_with_item(access, kind, item)
     return after_write(
         request, access, "Thank you: marked as agreed.", services.area_of(kind, item)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     Http404,
     HttpRequest,
@@ -57,6 +57,20 @@ def area_of_plan(access: PlanAccess, code: str | None) -> LifeArea:
     if not code:
         raise Http404
     return get_or_404(LifeArea.objects.filter(plan=access.plan), code=code)
+
+
+def item_of_plan(access: PlanAccess, kind: services.ItemKind, code: str) -> Any:
+    """One current item of this kind on the plan, by its code; anything else is a 404."""
+    try:
+        item = services.find_item(kind, access.plan, code)
+    except (ValueError, ValidationError):
+        item = None
+    if item is None:
+        raise Http404
+    return item
+
+
+SUGGESTED = "Sent as a suggestion. It will apply when the other side accepts it."
 
 
 def plan_url(access: PlanAccess, anchor: str = "") -> str:

@@ -23,12 +23,9 @@ from plans.access import PlanAccess, get_or_404, get_plan_for_user
 from plans.forms import ReplyForm, reply_form
 from plans.models import Commitment, CrisisPlan, Expertise, LifeArea, Proposal, Reply, Resource
 from plans.replies import InvalidReply, ReplyTarget, add_reply
+from plans.services import shortened
 
 Target = Reply.Target
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple[ReplyTarget, str]:
@@ -55,7 +52,7 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
             code=target_code,
         )
         outcome = rating.outcome
-        summary = f"{rating.score} out of 10 for {_short(outcome.text)}"
+        summary = f"{rating.score} out of 10 for {shortened(outcome.text)}"
         target = ReplyTarget(Target.RATING, rating.code, outcome.life_area, summary, rating.side)
         return target, f"#outcome-{outcome.code}"
     if target_type == Target.PROPOSAL:
@@ -83,7 +80,7 @@ def find_target(access: PlanAccess, target_type: str, target_code: str) -> tuple
     }
     model, field = models[Target(target_type)]
     item = get_or_404(model.objects.current().filter(plan=plan), code=target_code)
-    summary = _short(getattr(item, field))
+    summary = shortened(getattr(item, field))
     target = ReplyTarget(target_type, item.code, item.life_area, summary, item.created_side)
     return target, f"#{target_type}-{item.code}"
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coproduce.htmx import HtmxHttpRequest, page_or_fragment
-from coproduce.plan_page.page import after_write, area_of_plan, plan_url
+from coproduce.plan_page.page import SUGGESTED, after_write, area_of_plan, plan_url
 from plans import rules, services
 from plans.access import get_or_404, get_plan_for_user, require_may_answer
 from plans.forms import DeclineForm, LeadershipForm, ReasonForm
@@ -65,7 +65,6 @@ def leadership_propose(request: HtmxHttpRequest, code: str, area_code: str) -> H
     return render(request, "plans/leadership.html", context, status=status)
 
 
-SUGGESTED = "Sent as a suggestion. It will apply when the other side accepts it."
 ANSWERS = {"accept", "decline", "withdraw"}
 DONE = {"accept": "Accepted.", "decline": "Declined.", "withdraw": "Withdrawn."}
 

@@ -79,6 +79,29 @@ def test_professional_edit_in_person_led_area_becomes_proposal(client: Client, c
     assert actions == ["propose", "accept", "create"]
 
 
+LONG = (
+    "I want to walk to the allotment every morning, dig the beds, "
+    "and sell the beans at the market on Saturdays."
+)
+WHOLE = "I want to walk to the allotment every morning, and dig the beds with my brother."
+
+
+def test_summaries_show_at_most_80_characters(client: Client, cast: Cast) -> None:
+    """History entries and suggestions cut a longer text at 79 characters and an ellipsis."""
+    assert (len(LONG), len(WHOLE)) == (107, 80)
+    area = f.area(cast.plan)
+    login(client, cast.amara)
+    for text in (LONG, WHOLE):
+        assert client.post(add_url(cast), outcome_data(area, text=text)).status_code == 302
+    summaries = list(PlanChange.objects.order_by("id").values_list("summary", flat=True))
+    assert summaries == [f"Added outcome: {LONG[:79]}…", f"Added outcome: {WHOLE}"]
+
+    login(client, cast.ben)
+    assert client.post(add_url(cast), outcome_data(area, text=LONG)).status_code == 302
+    proposed = PlanChange.objects.get(action=PlanChange.Action.PROPOSE)
+    assert proposed.summary == f"Suggested adding outcome: {LONG[:79]}…"
+
+
 def test_shared_area_applies_for_both(client: Client, cast: Cast) -> None:
     # Since issue 9 an outcome is always the person's own words (a professional's is a
     # suggestion, test_balance_views.py): both sides add their own resources at once.
