@@ -42,6 +42,14 @@ if [[ "${LOADTEST_SEED:-1}" != 0 ]]; then
     $BIN/python manage.py seed_demo --people "${LOADTEST_PEOPLE:-10000}"
 fi
 
+# Tasks still queued from an earlier run (its worker stopped with it) would
+# make this run's worker start behind: drop them, and say so.
+queued() {
+    $BIN/python manage.py shell -v 0 -c "from django_tasks_db.models import DBTaskResult
+print(DBTaskResult.objects.ready().$1)"
+}
+echo "tasks left queued by an earlier run, dropped: $(queued 'delete()[0]')"
+
 $BIN/gunicorn coproduce.wsgi --config gunicorn.conf.py >"${TMPDIR:-/tmp}/loadtest-gunicorn-$port.log" 2>&1 &
 server=$!
 # The task worker beside it, as `make serve` runs it: it refreshes the team
@@ -87,3 +95,5 @@ fi
 $BIN/locust -f loadtest/locustfile.py --headless --host "$host" \
     --users "${LOADTEST_USERS:-30}" --spawn-rate "${LOADTEST_SPAWN_RATE:-3}" \
     --run-time "${LOADTEST_TIME:-120s}" --reset-stats --only-summary --loglevel WARNING
+# Whether the worker kept up: what it had not yet done when the crowd stopped.
+echo "tasks still queued for the worker at the end: $(queued 'count()')"
