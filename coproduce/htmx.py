@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.views import csrf, defaults
 from django_htmx.middleware import HtmxDetails
 
 
@@ -32,3 +34,33 @@ def render_form(request: HttpRequest, template: str, context: dict[str, Any]) ->
     status htmx is told to swap, so the user sees what to put right."""
     status = 422 if context["form"].errors else 200
     return render(request, template, context, status=status)
+
+
+# htmx shows nothing of a refusal (static/js/coproduce.js says "Not saved"
+# instead), so the reason a refusal gave travels in a header too. UTF-8,
+# percent-encoded: a header holds only Latin-1, and the reasons are plain
+# English that may carry a curly apostrophe.
+REFUSAL_REASON_HEADER = "X-Refusal-Reason"
+CSRF_REFUSAL_REASON = "This page had expired, or you signed out in another tab."
+
+
+def with_refusal_reason(request: HttpRequest, response: HttpResponse, reason: str) -> HttpResponse:
+    if reason and request.headers.get("HX-Request") == "true":
+        response[REFUSAL_REASON_HEADER] = quote(reason)
+    return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: Django's page (templates/403.html says why), and for htmx the why alone."""
+    response = defaults.permission_denied(request, exception)
+    return with_refusal_reason(request, response, str(exception))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's page (templates/403_csrf.html), and for htmx its why.
+
+    Django's own `reason` is for developers ("CSRF token missing"): the reader
+    gets the likely cause in their terms.
+    """
+    response = csrf.csrf_failure(request, reason)
+    return with_refusal_reason(request, response, CSRF_REFUSAL_REASON)
