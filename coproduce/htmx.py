@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views import csrf, defaults
 from django_htmx.middleware import HtmxDetails
+
+from coproduce.refusals import CSRF_REFUSAL_REASON, with_refusal_reason
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,20 +35,6 @@ def render_form(request: HttpRequest, template: str, context: dict[str, Any]) ->
     status htmx is told to swap, so the user sees what to put right."""
     status = 422 if context["form"].errors else 200
     return render(request, template, context, status=status)
-
-
-# htmx shows nothing of a refusal (static/js/coproduce.js says "Not saved"
-# instead), so the reason a refusal gave travels in a header too. UTF-8,
-# percent-encoded: a header holds only Latin-1, and the reasons are plain
-# English that may carry a curly apostrophe.
-REFUSAL_REASON_HEADER = "X-Refusal-Reason"
-CSRF_REFUSAL_REASON = "This page had expired, or you signed out in another tab."
-
-
-def with_refusal_reason(request: HttpRequest, response: HttpResponse, reason: str) -> HttpResponse:
-    if reason and request.headers.get("HX-Request") == "true":
-        response[REFUSAL_REASON_HEADER] = quote(reason)
-    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

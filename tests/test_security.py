@@ -574,6 +574,20 @@ def test_an_htmx_post_refused_for_its_token_says_why_in_words(cast: Cast) -> Non
     assert "Sorry, this page had expired" in page.content.decode()
 
 
+def test_htmx_signed_out_is_refused_with_why_not_sent_to_the_sign_in_page(
+    client: Client, cast: Cast
+) -> None:
+    # htmx would follow a redirect and swap the sign-in page in over the form.
+    url = reverse("about_edit", args=[cast.plan.code])
+    response = client.post(url, {"about_matters": "Quiet mornings"}, **HTMX)
+    assert response.status_code == 403
+    assert "signed out in another tab" in unquote(response["X-Refusal-Reason"])
+    assert client.get(url, **HTMX).status_code == 403
+    page = client.post(url, {"about_matters": "Quiet mornings"})
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("login"))
+
+
 def test_htmx_post_with_the_pages_token_is_accepted(cast: Cast) -> None:
     client = Client(enforce_csrf_checks=True)
     login(client, cast.amara)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
 from plans.access import get_plan_for_user
@@ -21,6 +22,7 @@ from plans.supporters import change_permissions
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, goto, sign_in
 from tests.browser.test_plan_journeys import (
+    BACK_TO_WORK,
     assert_same_document,
     link,
     plan_path,
@@ -114,3 +116,31 @@ def test_ben_is_told_when_his_phone_cannot_reach_coproduce_and_his_text_stays(
     assert_accessible(page, "Ben's suggestion sent once back online")
     assert Proposal.objects.filter(plan=cast.plan).count() == 1
     assert not Resource.objects.filter(plan=cast.plan).exists()
+
+
+def test_amara_is_told_she_is_signed_out_and_her_words_stay(
+    open_page: OpenPage, browser_cast: Cast
+) -> None:
+    """Her session ended elsewhere (signed out everywhere): not the sign-in page over her form."""
+    cast = browser_cast
+    outcome = f.make_outcome(cast.plan, text=BACK_TO_WORK)
+    page = open_page("phone")
+    sign_in(page, "amara")
+    remember_this_document(page)
+    link(page.locator(f"#outcome-{outcome.code}"), "Change", BACK_TO_WORK).click()
+    form = page.locator(f"#form-outcome-{outcome.code}")
+    words = form.get_by_label("What I want, in my own words")
+    words.fill("Back at work by June, three days a week")
+
+    Session.objects.all().delete()  # as a password change elsewhere would
+    form.get_by_role("button", name="Save").click()
+
+    problem = page.locator("#request-problem")
+    expect(problem).to_contain_text("Not saved")
+    expect(problem).to_contain_text("You are no longer signed in")
+    expect(problem).to_contain_text("What you typed is still in the form.")
+    expect(words).to_have_value("Back at work by June, three days a week")
+    assert_same_document(page)
+    assert_accessible(page, "Amara told she is signed out")
+    outcome.refresh_from_db()
+    assert outcome.text == BACK_TO_WORK
