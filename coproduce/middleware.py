@@ -22,6 +22,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import is_verified as otp_is_verified
 from django_otp.models import Device
 
+from coproduce.refusals import SIGNED_OUT_REASON, with_refusal_reason
 from coproduce.security import LAST_ACTIVITY_KEY, log_event, mark_active
 
 # Requests a page makes by itself, not because someone did something: they
@@ -253,6 +254,11 @@ class LoginRequiredMiddleware(_BeforeViewMiddleware, auth_middleware.LoginRequir
     ) -> HttpResponse | None:
         if _open_to_everyone(view_func) or request.user.is_authenticated:
             return None
+        if request.headers.get("HX-Request") == "true":
+            # htmx would follow the redirect and swap the sign-in page in over
+            # the form being saved. A refusal is left alone instead, and the
+            # page says "Not saved", why, and that what was typed is still there.
+            return with_refusal_reason(request, HttpResponse(status=403), SIGNED_OUT_REASON)
         return self.handle_no_permission(request, view_func)
 
 

@@ -212,6 +212,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # htmx sends the token from <body hx-headers>, so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# Its page as Django's, and for htmx a header saying why (coproduce.htmx).
+CSRF_FAILURE_VIEW = "coproduce.htmx.csrf_failure"
 
 # Two-step sign-in (TOTP) for professionals and staff; people are never asked.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)

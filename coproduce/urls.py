@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "coproduce.htmx.permission_denied"
 handler500 = "coproduce.health.server_error"

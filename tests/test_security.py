@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from axes.models import AccessAttempt
@@ -369,6 +370,24 @@ def test_a_403_is_logged(client: Client, cast: Cast, security_log: SecurityLog) 
     assert event["route"] == "plans/<uuid:code>/crisis/reviewed/"
 
 
+def test_a_403_tells_htmx_its_reason_in_a_header(client: Client, cast: Cast) -> None:
+    # htmx shows nothing of a 403's page; static/js/coproduce.js says "Not saved"
+    # and this reason (the page itself says it too, with or without htmx).
+    login(client, cast.ben)
+    url = reverse("crisis_reviewed", args=[cast.plan.code])
+    reason = "Only the person whose plan this is can do that."
+
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert unquote(response["X-Refusal-Reason"]) == reason
+    assert reason in response.content.decode()
+
+    page = client.post(url)
+    assert page.status_code == 403
+    assert "X-Refusal-Reason" not in page
+    assert reason in page.content.decode()
+
+
 def test_a_closed_plan_offers_no_form_and_says_why(client: Client, cast: Cast) -> None:
     # A closed plan can be read but no longer changed.
     area = f.area(cast.plan)
@@ -538,6 +557,35 @@ def test_sign_in_without_a_csrf_token_is_refused(cast: Cast) -> None:
     assert response.status_code == 403
     assert "Sorry, this page had expired" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_an_htmx_post_refused_for_its_token_says_why_in_words(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    login(client, cast.amara)
+    url = reverse("about_edit", args=[cast.plan.code])
+    response = client.post(url, {"about_matters": "Quiet mornings"}, **HTMX)
+    assert response.status_code == 403
+    assert unquote(response["X-Refusal-Reason"]) == (
+        "This page had expired, or you signed out in another tab."
+    )
+    page = client.post(url, {"about_matters": "Quiet mornings"})
+    assert page.status_code == 403
+    assert "X-Refusal-Reason" not in page
+    assert "Sorry, this page had expired" in page.content.decode()
+
+
+def test_htmx_signed_out_is_refused_with_why_not_sent_to_the_sign_in_page(
+    client: Client, cast: Cast
+) -> None:
+    # htmx would follow a redirect and swap the sign-in page in over the form.
+    url = reverse("about_edit", args=[cast.plan.code])
+    response = client.post(url, {"about_matters": "Quiet mornings"}, **HTMX)
+    assert response.status_code == 403
+    assert "signed out in another tab" in unquote(response["X-Refusal-Reason"])
+    assert client.get(url, **HTMX).status_code == 403
+    page = client.post(url, {"about_matters": "Quiet mornings"})
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("login"))
 
 
 def test_htmx_post_with_the_pages_token_is_accepted(cast: Cast) -> None:

@@ -63,6 +63,8 @@ def test_amara_removes_ben_and_his_open_page_stops_and_tells_him(
     expect(ben.get_by_role("heading", level=1)).to_have_text(
         "You no longer have access to this plan"
     )
+    # Not left wondering whether something he was writing went in.
+    expect(ben.locator("main")).to_contain_text("Anything you were writing in it was not saved.")
     body = ben.locator("main").inner_text()
     assert "Amara" not in body
     assert "back to work" not in body
