@@ -40,6 +40,20 @@ OUTCOME = ItemKind(
 )
 
 
+# How the history words the events here. Each is also how the synthetic caseload
+# (coproduce.demo.synthetic) words the same event, so the wording lives here once.
+REVIEW_STARTED_SUMMARY = "Started a review of the plan"
+
+
+def review_completed_summary(next_review_date: datetime.date) -> str:
+    return f"Completed the review. Next review on {next_review_date:%-d %B %Y}"
+
+
+def status_summary(outcome: ValuedOutcome) -> str:
+    """An outcome achieved, let go, or worked on again: "Achieved: I want a job"."""
+    return f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}"
+
+
 class ReviewCompleted(Exception):
     """The review was completed (by either side) before this arrived."""
 
@@ -199,7 +213,7 @@ def set_outcome_status(
         access,
         outcome,
         PlanChange.Action.EDIT,
-        f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
+        status_summary(outcome),
         before={"status": before},
         after={"status": outcome.get_status_display()},
         review=review,
@@ -225,7 +239,7 @@ def start_review(access: PlanAccess) -> tuple[Review, bool]:
         started_by=access.user,
         started_side=access.side,
     )
-    record(access, access.plan, PlanChange.Action.REVIEW, "Started a review of the plan")
+    record(access, access.plan, PlanChange.Action.REVIEW, REVIEW_STARTED_SUMMARY)
     return review, True
 
 
@@ -291,7 +305,7 @@ def complete_review(
         access,
         plan,
         PlanChange.Action.REVIEW,
-        f"Completed the review. Next review on {next_review_date:%-d %B %Y}",
+        review_completed_summary(next_review_date),
         before={"next_review_date": before.isoformat() if before else None},
         after={"next_review_date": next_review_date.isoformat(), "notes": notes},
     )

@@ -148,6 +148,12 @@ def who(professional: Professional) -> str:
     return f"{professional.user.name} ({professional.get_discipline_display().lower()})"
 
 
+def invited_summary(professional: Professional) -> str:
+    """How the history words an invitation onto the care team (the synthetic caseload
+    words its own invitations with this too)."""
+    return f"Invited {who(professional)} onto the care team"
+
+
 def describe_member(member: CareTeamMember) -> dict[str, Any]:
     professional = member.professional
     return {
@@ -202,7 +208,7 @@ def invite(access: PlanAccess, professional: Professional) -> CareTeamMember:
             access,
             access.plan,
             PlanChange.Action.ACCESS,
-            f"Invited {who(professional)} onto the care team",
+            invited_summary(professional),
             after=describe_member(member),
         )
     return member

@@ -780,14 +780,19 @@ def open_proposal(
     return proposal
 
 
+def suggested_summary(act: str, kind: ItemKind, picture: dict[str, Any], item: Any = None) -> str:
+    """How the history words a suggestion about one item, from the item as suggested
+    (`picture`): "Suggested adding a commitment: Meet once a week for a month"."""
+    verb = {"add": "adding", "change": "changing", "remove": "removing"}[act]
+    return f"Suggested {verb} {kind.label}: {_summary_from(kind, picture, item)}"
+
+
 def _propose(access: PlanAccess, edit: Suggested) -> Proposal:
-    verb = {"add": "adding", "change": "changing", "remove": "removing"}[edit.act]
-    summary = _summary_from(edit.kind, edit.after, edit.item)
     return open_proposal(
         access,
         action=edit.act,
         item_type=edit.kind.name,
-        summary=f"Suggested {verb} {edit.kind.label}: {summary}",
+        summary=suggested_summary(edit.act, edit.kind, edit.after, edit.item),
         area=edit.area,
         reason=edit.reason,
         data=edit.data,
@@ -960,6 +965,16 @@ def _require_pending(access: PlanAccess, proposal: Proposal, answer: str) -> Non
         raise AlreadyAnswered(proposal)
 
 
+def accepted_summary(proposer_name: str, reason: str) -> str:
+    """How the history words an accepted suggestion (the reason is optional)."""
+    return f"Accepted {proposer_name}'s suggestion" + (f": {reason}" if reason else "")
+
+
+def declined_summary(proposer_name: str, reason: str) -> str:
+    """How the history words a declined suggestion (a decline always gives its reason)."""
+    return f"Declined {proposer_name}'s suggestion: {reason}"
+
+
 def accept_proposal(access: PlanAccess, proposal: Proposal, reason: str = "") -> None:
     _require_pending(access, proposal, "accept")
     if access.plan.is_closed:
@@ -1008,7 +1023,7 @@ def _apply_item_proposal(access: PlanAccess, proposal: Proposal, reason: str) ->
         access,
         access.plan,
         PlanChange.Action.ACCEPT,
-        f"Accepted {author.name}'s suggestion" + (f": {reason}" if reason else ""),
+        accepted_summary(author.name, reason),
         kind=kind,
         life_area=proposal.life_area,
         proposal=proposal,
@@ -1062,7 +1077,7 @@ def decline_proposal(access: PlanAccess, proposal: Proposal, reason: str) -> Non
             access,
             access.plan,
             PlanChange.Action.DECLINE,
-            f"Declined {proposal.proposed_by.name}'s suggestion: {reason}",
+            declined_summary(proposal.proposed_by.name, reason),
             life_area=proposal.life_area,
             proposal=proposal,
         )

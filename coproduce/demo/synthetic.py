@@ -29,6 +29,7 @@ from coproduce.demo import bulk_indexes
 from coproduce.demo.builder import at, clamp
 from coproduce.demo.content import DEMO_PASSWORD, LEAD
 from coproduce.models import Discipline, Person, Professional, Side, Team, User
+from outcomes import services as outcome_services
 from outcomes import summaries
 from outcomes.models import Rating, Review, ValuedOutcome
 from plans import care_team, history_chain
@@ -47,7 +48,14 @@ from plans.models import (
     ResourceControl,
     ResourceLibraryItem,
 )
-from plans.services import KINDS, describe, item_summary, shortened
+from plans.services import (
+    KINDS,
+    accepted_summary,
+    declined_summary,
+    describe,
+    item_summary,
+    suggested_summary,
+)
 
 SYNTHETIC_TEAM_NAME = "Synthetic team"
 SYNTHETIC_LEAD = "lead_synthetic"
@@ -997,8 +1005,12 @@ def _add_history(batch: _Batch) -> None:
 # --- history, worded as the services word it ---------------------------------------
 #
 # One function per kind of entry the services write, given the objects that
-# entry is about. tests/test_seed_demo.py writes the same events through the
-# services and checks these give the same entries.
+# entry is about. The words are never written here: each summary comes from the
+# function or constant the service itself records with (item_summary,
+# care_team.invited_summary, outcome_services.review_completed_summary, ...),
+# all pure string work on objects already in memory, no queries.
+# tests/test_seed_demo.py writes the same events through the services and
+# checks these give the same entries.
 
 
 def _entry(
@@ -1023,7 +1035,7 @@ def invited(member: CareTeamMember, when: Any) -> PlanChange:
     return _entry(
         member,
         PlanChange.Action.ACCESS,
-        f"Invited {care_team.who(member.professional)} onto the care team",
+        care_team.invited_summary(member.professional),
         actor_id=member.added_by_id,
         side=PERSON,
         when=when,
@@ -1056,7 +1068,7 @@ def settled(outcome: ValuedOutcome, by: Any) -> PlanChange:
     return _entry(
         outcome,
         PlanChange.Action.EDIT,
-        f"{outcome.get_status_display()}: {OUTCOME.summary(outcome)}",
+        outcome_services.status_summary(outcome),
         actor_id=by.pk,
         side=PERSON,
         when=outcome.status_changed_at,
@@ -1072,7 +1084,7 @@ def review_started(review: Review, when: Any) -> PlanChange:
     return _entry(
         review,
         PlanChange.Action.REVIEW,
-        "Started a review of the plan",
+        outcome_services.REVIEW_STARTED_SUMMARY,
         actor_id=review.started_by_id,
         side=review.started_side,
         when=when,
@@ -1087,7 +1099,7 @@ def review_completed(review: Review, before: date | None) -> PlanChange:
     return _entry(
         review,
         PlanChange.Action.REVIEW,
-        f"Completed the review. Next review on {following:%-d %B %Y}",
+        outcome_services.review_completed_summary(following),
         actor_id=review.started_by_id,
         side=review.started_side,
         when=review.completed_at,
@@ -1100,11 +1112,10 @@ def proposed(proposal: Proposal) -> PlanChange:
     """plans.services.submit_add, where the rules make the addition a suggestion"""
     kind = KINDS[proposal.item_type]
     after = proposal.payload["after"]
-    text = shortened(str(after.get(kind.summary_field) or kind.label))
     return _entry(
         proposal,
         PlanChange.Action.PROPOSE,
-        f"Suggested adding {kind.label}: {text}",
+        suggested_summary(proposal.action, kind, after),
         actor_id=proposal.proposed_by_id,
         side=proposal.proposed_side,
         when=proposal.created_at,
@@ -1119,13 +1130,11 @@ def answered(proposal: Proposal) -> PlanChange:
     reason = proposal.answer_reason
     accepted = proposal.status == Proposal.Status.ACCEPTED
     assert proposal.answered_at is not None
-    suggestion = f"{proposal.proposed_by.name}'s suggestion"
+    proposer = proposal.proposed_by.name
     return _entry(
         proposal,
         PlanChange.Action.ACCEPT if accepted else PlanChange.Action.DECLINE,
-        f"Accepted {suggestion}" + (f": {reason}" if reason else "")
-        if accepted
-        else f"Declined {suggestion}: {reason}",
+        accepted_summary(proposer, reason) if accepted else declined_summary(proposer, reason),
         actor_id=proposal.answered_by_id,
         side=PRO if proposal.proposed_side == PERSON else PERSON,
         when=proposal.answered_at,
