@@ -182,7 +182,11 @@ def test_messages_are_notification_banners(cast: Cast) -> None:
     )
     page = Elements(html)
 
-    [success] = page.find("div", role="alert")
+    # The other alert on every page is the empty, hidden "Not saved" box htmx fills.
+    alerts = page.find("div", role="alert")
+    [problem] = [a for a in alerts if a.get("id") == "request-problem"]
+    assert "hidden" in problem
+    [success] = [a for a in alerts if a.get("id") != "request-problem"]
     assert "nhsuk-notification-banner--success" in classes(success)
     [region] = page.find("div", role="region")
     assert "nhsuk-notification-banner" in classes(region)
